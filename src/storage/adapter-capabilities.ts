@@ -1,0 +1,15 @@
+/**
+ * What an adapter can do beyond the required operations. The core reads these to
+ * decide between pushdown and its own fallback; the conformance suite reads them
+ * to decide what to test.
+ */
+export interface AdapterCapabilities {
+  /** `transaction(fn)` is all or nothing. Without it, `crm.transaction` throws `unsupported`. */
+  readonly transactions: boolean;
+  /** `aggregate()` is implemented natively; otherwise the core streams and aggregates itself. */
+  readonly aggregate: boolean;
+  /** `scan()` is implemented natively; otherwise the core pages through `find()`. */
+  readonly scan: boolean;
+  /** Data outlives the process (SQL, IndexedDB) rather than living in memory. */
+  readonly persistent: boolean;
+}

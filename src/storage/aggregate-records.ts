@@ -1,0 +1,86 @@
+import type { AggregateQuery, AggregateRow } from './aggregate-query.js';
+import { compareSortValues } from './compare-records.js';
+import { compareValues } from './compare-values.js';
+import type { ScalarValue } from './filter.js';
+import { readPath } from './read-path.js';
+import type { StoredRecord } from './stored-record.js';
+
+type Accumulator = number | Date | string | null;
+
+/**
+ * Groups and aggregates records streamed in batches, with the semantics every
+ * adapter's native `aggregate()` must match. The core falls back to it for
+ * adapters without the `aggregate` capability. The filter is applied by the
+ * caller; rows come out ordered by key.
+ *
+ * @example
+ * ```ts
+ * const rows = await aggregateRecords(batches, {
+ *   groupBy: ['customerId'],
+ *   measures: [{ name: 'purchases', fn: 'count' }, { name: 'last', fn: 'max', field: 'occurredAt' }],
+ * });
+ * ```
+ */
+export async function aggregateRecords(
+  batches: AsyncIterable<readonly StoredRecord[]> | Iterable<readonly StoredRecord[]>,
+  query: Pick<AggregateQuery, 'groupBy' | 'measures'>,
+): Promise<AggregateRow[]> {
+  const groups = new Map<string, { key: (ScalarValue | null)[]; values: Accumulator[] }>();
+  const { groupBy, measures } = query;
+  for await (const batch of batches) {
+    for (const record of batch) {
+      const key = groupBy.map((field) => (readPath(record, field) ?? null) as ScalarValue | null);
+      const mapKey = JSON.stringify(key.map((part) => (part instanceof Date ? { d: part.getTime() } : part)));
+      let group = groups.get(mapKey);
+      if (group === undefined) {
+        group = { key, values: measures.map((m) => (m.fn === 'count' || m.fn === 'sum' ? 0 : null)) };
+        groups.set(mapKey, group);
+      }
+      for (let i = 0; i < measures.length; i++) {
+        const measure = measures[i]!;
+        const value = measure.field === undefined ? null : (readPath(record, measure.field) as ScalarValue | undefined);
+        const current = group.values[i]!;
+        switch (measure.fn) {
+          case 'count':
+            if (measure.field === undefined || value !== undefined) group.values[i] = (current as number) + 1;
+            break;
+          case 'sum':
+            if (typeof value === 'number') group.values[i] = (current as number) + value;
+            break;
+          case 'min':
+            if (value !== undefined && value !== null && (current === null || compareValues(value, current) < 0)) {
+              group.values[i] = value as Accumulator;
+            }
+            break;
+          case 'max':
+            if (value !== undefined && value !== null && (current === null || compareValues(value, current) > 0)) {
+              group.values[i] = value as Accumulator;
+            }
+            break;
+        }
+      }
+    }
+  }
+  const rows = [...groups.values()].map(({ key, values }) => ({
+    key,
+    values: Object.fromEntries(measures.map((m, i) => [m.name, values[i] ?? null])),
+  }));
+  rows.sort((a, b) => compareAggregateKeys(a.key, b.key));
+  return rows;
+}
+
+/**
+ * Orders two aggregate keys part by part, absent (`null`) first.
+ *
+ * @example
+ * ```ts
+ * compareAggregateKeys(['a', null], ['a', 1]); // -1
+ * ```
+ */
+export function compareAggregateKeys(a: readonly unknown[], b: readonly unknown[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const comparison = compareSortValues(a[i] ?? undefined, b[i] ?? undefined);
+    if (comparison !== 0) return comparison;
+  }
+  return 0;
+}

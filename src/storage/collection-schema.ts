@@ -1,0 +1,40 @@
+import type { FieldType } from './field-type.js';
+
+/** A field a filter or sort may name, keyed in {@link CollectionSchema.fields} by its dotted path. */
+export interface FieldDefinition {
+  /** The field's type. */
+  readonly type: FieldType;
+  /** True when the field may be absent (missing or null) in a stored record. */
+  readonly optional: boolean;
+}
+
+/**
+ * An index the core asks adapters to keep. Adapters that cannot index ignore
+ * it; the answers must be the same either way.
+ */
+export interface IndexDefinition {
+  /** A name unique within the collection, for example `interactions_customer_time`. */
+  readonly name: string;
+  /** The dotted paths indexed, in order. A `string[]` field is indexed per element. */
+  readonly fields: readonly string[];
+}
+
+/**
+ * What an adapter is told about one collection when it opens: the fields that
+ * filters and sorts may name, and the indexes worth keeping. Records may hold
+ * more than these fields (addresses, line items); adapters store them as they are.
+ */
+export interface CollectionSchema {
+  /** The collection's name, for example `customers`. */
+  readonly name: string;
+  /** Every filterable path, including `id`, `createdAt`, `updatedAt` and `version`. */
+  readonly fields: Readonly<Record<string, FieldDefinition>>;
+  /** Indexes worth keeping, beyond the primary key on `id`. */
+  readonly indexes: readonly IndexDefinition[];
+}
+
+/** Every collection the core will use, handed to {@link CrmAdapter.open}. */
+export interface StorageSchema {
+  /** The collections, keyed by name. */
+  readonly collections: Readonly<Record<string, CollectionSchema>>;
+}

@@ -1,0 +1,97 @@
+import { compareValues, valuesEqual } from './compare-values.js';
+import type { ScalarValue, StorageFilter } from './filter.js';
+import { isCondition } from './filter.js';
+import { readPath } from './read-path.js';
+
+/** A compiled filter: true when the record matches. */
+export type RecordPredicate = (record: object) => boolean;
+
+const always: RecordPredicate = () => true;
+const never: RecordPredicate = () => false;
+
+/**
+ * Compiles a validated filter into a predicate with the reference semantics of
+ * the filter language (see {@link filterOperators}). The memory and IndexedDB
+ * adapters evaluate filters with it; other adapters must agree with it.
+ *
+ * @example
+ * ```ts
+ * const isVip = compileFilter({ field: 'tags', op: 'contains', value: 'vip' });
+ * isVip({ tags: ['vip'] }); // true
+ * ```
+ */
+export function compileFilter(filter: StorageFilter | undefined): RecordPredicate {
+  if (filter === undefined) return always;
+  if (!isCondition(filter)) {
+    if ('and' in filter) {
+      const parts = filter.and.map(compileFilter);
+      if (parts.length === 0) return always;
+      if (parts.length === 1) return parts[0]!;
+      return (record) => parts.every((part) => part(record));
+    }
+    if ('or' in filter) {
+      const parts = filter.or.map(compileFilter);
+      if (parts.length === 0) return never;
+      if (parts.length === 1) return parts[0]!;
+      return (record) => parts.some((part) => part(record));
+    }
+    const inner = compileFilter(filter.not);
+    return (record) => !inner(record);
+  }
+  const { field, op, value } = filter;
+  const read = (record: object): unknown => readPath(record, field);
+  switch (op) {
+    case 'eq':
+      return (record) => matchesEq(read(record), value as ScalarValue);
+    case 'ne':
+      return (record) => !matchesEq(read(record), value as ScalarValue);
+    case 'lt':
+      return (record) => matchesOrder(read(record), value as ScalarValue, (c) => c < 0);
+    case 'lte':
+      return (record) => matchesOrder(read(record), value as ScalarValue, (c) => c <= 0);
+    case 'gt':
+      return (record) => matchesOrder(read(record), value as ScalarValue, (c) => c > 0);
+    case 'gte':
+      return (record) => matchesOrder(read(record), value as ScalarValue, (c) => c >= 0);
+    case 'in': {
+      const list = value as readonly ScalarValue[];
+      return (record) => matchesIn(read(record), list);
+    }
+    case 'nin': {
+      const list = value as readonly ScalarValue[];
+      return (record) => !matchesIn(read(record), list);
+    }
+    case 'contains':
+      return (record) => {
+        const actual = read(record);
+        if (typeof actual === 'string') return actual.includes(value as string);
+        return Array.isArray(actual) && actual.includes(value);
+      };
+    case 'startsWith':
+      return (record) => {
+        const actual = read(record);
+        return typeof actual === 'string' && actual.startsWith(value as string);
+      };
+    case 'endsWith':
+      return (record) => {
+        const actual = read(record);
+        return typeof actual === 'string' && actual.endsWith(value as string);
+      };
+    case 'exists':
+      return (record) => (read(record) !== undefined) === value;
+  }
+}
+
+function matchesEq(actual: unknown, expected: ScalarValue): boolean {
+  return actual !== undefined && valuesEqual(actual, expected);
+}
+
+function matchesOrder(actual: unknown, bound: ScalarValue, accept: (comparison: number) => boolean): boolean {
+  return actual !== undefined && accept(compareValues(actual as ScalarValue, bound));
+}
+
+function matchesIn(actual: unknown, list: readonly ScalarValue[]): boolean {
+  if (actual === undefined) return false;
+  if (Array.isArray(actual)) return actual.some((element) => list.some((item) => valuesEqual(element, item)));
+  return list.some((item) => valuesEqual(actual, item));
+}

@@ -1,0 +1,153 @@
+/**
+ * The stable codes carried by every {@link CrmError}. Callers branch on these,
+ * never on message text.
+ */
+export const crmErrorCodes = [
+  'validation',
+  'invalid_query',
+  'not_found',
+  'conflict',
+  'invalid_transition',
+  'unsupported',
+  'adapter',
+] as const;
+
+/** One of {@link crmErrorCodes}. */
+export type CrmErrorCode = (typeof crmErrorCodes)[number];
+
+/**
+ * One problem found in a piece of input: where it is (`path`), what kind of
+ * problem it is (`code`) and a human-readable `message`. Validation errors carry
+ * zod's issues in this shape; query errors use the same shape with their own codes.
+ */
+export interface CrmIssue {
+  /** A machine-readable code, for example zod's `invalid_type` or crmkit's `unknown_field`. */
+  readonly code: string;
+  /** Where in the input the problem sits, for example `['emails', 0]`. */
+  readonly path: readonly PropertyKey[];
+  /** A sentence for humans. */
+  readonly message: string;
+}
+
+const brand = Symbol.for('crmkit.error');
+
+/** Options accepted by every crmkit error constructor. */
+export interface CrmErrorOptions {
+  /** The error that led to this one, kept for debugging. */
+  readonly cause?: unknown;
+}
+
+/**
+ * The base class of every error crmkit throws. Branch on {@link CrmError.code}.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await crm.customers.update(id, (d) => { d.name = 'Ada' }, { expectedVersion: 3 });
+ * } catch (error) {
+ *   if (isCrmError(error) && error.code === 'conflict') reloadAndRetry();
+ *   else throw error;
+ * }
+ * ```
+ */
+export class CrmError extends Error {
+  /** The stable code. */
+  readonly code: CrmErrorCode;
+  /** Problems found in the input, when there are any. */
+  readonly issues: readonly CrmIssue[];
+
+  constructor(code: CrmErrorCode, message: string, options: CrmErrorOptions & { issues?: readonly CrmIssue[] } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CrmError';
+    this.code = code;
+    this.issues = options.issues ?? [];
+    Object.defineProperty(this, brand, { value: true });
+  }
+}
+
+/**
+ * True when `value` is a crmkit error, even one created by another copy of the
+ * library (a CJS and an ESM build loaded side by side, say).
+ *
+ * @example
+ * ```ts
+ * if (isCrmError(error, 'not_found')) return null;
+ * ```
+ */
+export function isCrmError(value: unknown, code?: CrmErrorCode): value is CrmError {
+  if (typeof value !== 'object' || value === null || !(brand in value)) return false;
+  return code === undefined || (value as unknown as CrmError).code === code;
+}
+
+/** Input failed its schema. `issues` holds zod's issues; nothing was written. */
+export class ValidationError extends CrmError {
+  constructor(message: string, issues: readonly CrmIssue[], options: CrmErrorOptions = {}) {
+    super('validation', message, { ...options, issues });
+    this.name = 'ValidationError';
+  }
+}
+
+/** A filter, sort, cursor or limit was malformed: an unknown field or operator, a value of the wrong type. */
+export class InvalidQueryError extends CrmError {
+  constructor(message: string, issues: readonly CrmIssue[] = [], options: CrmErrorOptions = {}) {
+    super('invalid_query', message, { ...options, issues });
+    this.name = 'InvalidQueryError';
+  }
+}
+
+/** The record asked for does not exist. */
+export class NotFoundError extends CrmError {
+  /** The collection that was searched. */
+  readonly collection: string;
+  /** The id that was not found. */
+  readonly id: string;
+
+  constructor(collection: string, id: string, options: CrmErrorOptions = {}) {
+    super('not_found', `${collection} record ${JSON.stringify(id)} does not exist`, options);
+    this.name = 'NotFoundError';
+    this.collection = collection;
+    this.id = id;
+  }
+}
+
+/**
+ * A write lost a race: the record's `version` was not the one expected, or a
+ * record with the same id already exists. Nothing was written.
+ */
+export class ConflictError extends CrmError {
+  /** The collection written to. */
+  readonly collection: string;
+  /** The id of the record in conflict. */
+  readonly id: string;
+
+  constructor(collection: string, id: string, message: string, options: CrmErrorOptions = {}) {
+    super('conflict', message, options);
+    this.name = 'ConflictError';
+    this.collection = collection;
+    this.id = id;
+  }
+}
+
+/** A state change that the model does not allow (a deal moved to a stage of another pipeline, say). */
+export class InvalidTransitionError extends CrmError {
+  constructor(message: string, options: CrmErrorOptions = {}) {
+    super('invalid_transition', message, options);
+    this.name = 'InvalidTransitionError';
+  }
+}
+
+/** The adapter lacks a capability the call needs (transactions, say). */
+export class UnsupportedError extends CrmError {
+  constructor(message: string, options: CrmErrorOptions = {}) {
+    super('unsupported', message, options);
+    this.name = 'UnsupportedError';
+  }
+}
+
+/** The storage underneath failed. `cause` holds the driver's error. */
+export class AdapterError extends CrmError {
+  constructor(message: string, options: CrmErrorOptions = {}) {
+    super('adapter', message, options);
+    this.name = 'AdapterError';
+  }
+}

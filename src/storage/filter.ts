@@ -1,0 +1,53 @@
+import type { FilterOperator } from './filter-operator.js';
+import type { RelativeDate } from './relative-date.js';
+
+/** A single value a condition compares with, once relative dates are resolved. */
+export type ScalarValue = string | number | boolean | Date;
+
+/** What a condition's `value` may be in a filter an adapter receives. */
+export type StorageValue = ScalarValue | readonly ScalarValue[];
+
+/** What a condition's `value` may be in a filter a user writes: a relative date is allowed too. */
+export type FilterValue = ScalarValue | RelativeDate | readonly (ScalarValue | RelativeDate)[];
+
+/** One comparison of a field with a value: `{ field: 'tags', op: 'contains', value: 'vip' }`. */
+export interface Condition<V = FilterValue> {
+  /** A dotted path, for example `lifecycleStage` or `custom.loyaltyTier`. */
+  readonly field: string;
+  /** One of the closed list of operators. */
+  readonly op: FilterOperator;
+  /** The value compared with; an array for `in` / `nin`, a boolean for `exists`. */
+  readonly value: V;
+}
+
+/** All of the nested filters match. An empty list matches every record. */
+export interface AndFilter<V = FilterValue> {
+  readonly and: readonly FilterOf<V>[];
+}
+
+/** At least one of the nested filters matches. An empty list matches no record. */
+export interface OrFilter<V = FilterValue> {
+  readonly or: readonly FilterOf<V>[];
+}
+
+/** The nested filter does not match. */
+export interface NotFilter<V = FilterValue> {
+  readonly not: FilterOf<V>;
+}
+
+/** A filter over values of type `V`. */
+export type FilterOf<V> = Condition<V> | AndFilter<V> | OrFilter<V> | NotFilter<V>;
+
+/** A filter as users write it. Build one with {@link where} or as a plain object. */
+export type Filter = FilterOf<FilterValue>;
+
+/**
+ * A filter as an adapter receives it: validated against the collection's fields,
+ * every value of the field's type, relative dates resolved.
+ */
+export type StorageFilter = FilterOf<StorageValue>;
+
+/** True when `filter` is a {@link Condition}. */
+export function isCondition<V>(filter: FilterOf<V>): filter is Condition<V> {
+  return 'field' in filter;
+}

@@ -1,0 +1,28 @@
+/**
+ * The adapter contract: what the core hands an adapter and what it expects back.
+ * Adapters import from here and nothing else of the core.
+ *
+ * @module
+ */
+export * from './adapter.js';
+export * from './adapter-capabilities.js';
+export * from './aggregate-query.js';
+export * from './aggregate-records.js';
+export * from './collection-schema.js';
+export * from './compare-records.js';
+export * from './compare-values.js';
+export * from './compile-filter.js';
+export * from './cursor.js';
+export * from './errors.js';
+export * from './field-type.js';
+export * from './filter.js';
+export * from './filter-operator.js';
+export * from './read-path.js';
+export * from './relative-date.js';
+export * from './resolve-filter.js';
+export * from './resolve-sort.js';
+export * from './sort.js';
+export * from './storage-query.js';
+export * from './stored-record.js';
+export * from './where.js';
+export * from './write-outcome.js';

@@ -1,0 +1,16 @@
+import type { StorageFilter } from './filter.js';
+import type { SortKey } from './sort.js';
+
+/**
+ * A read as an adapter receives it. The core has already validated it, resolved
+ * relative dates, turned any cursor into part of `filter`, and made `sort` end
+ * with the `id` key, so the order is total and adapters need no tie-breaking of their own.
+ */
+export interface StorageQuery {
+  /** Records must match this filter; absent means every record. */
+  readonly filter?: StorageFilter;
+  /** The complete order, always ending with `id`. */
+  readonly sort: readonly SortKey[];
+  /** At most this many records; absent means all. */
+  readonly limit?: number;
+}
