@@ -1,0 +1,22 @@
+/**
+ * The models: zod schemas, inferred types and the closed vocabularies they use.
+ *
+ * @module
+ */
+export * from './campaign.js';
+export * from './campaign-member.js';
+export * from './case.js';
+export * from './channel.js';
+export * from './currency-code.js';
+export * from './custom-fields.js';
+export * from './customer.js';
+export * from './deal.js';
+export * from './email-address.js';
+export * from './field-catalogue.js';
+export * from './interaction.js';
+export * from './model-definition.js';
+export * from './models.js';
+export * from './phone-number.js';
+export * from './pipeline.js';
+export * from './record-base.js';
+export * from './unique-list.js';
