@@ -55,6 +55,10 @@ export const campaignMemberModel = {
   collection: 'campaignMembers',
   entity: 'campaignMember',
   shape: campaignMemberShape,
+  references: [
+    { field: 'campaignId', collection: 'campaigns' },
+    { field: 'customerId', collection: 'customers' },
+  ],
   defaultsToNow: ['statusChangedAt'],
   indexes: [
     { name: 'campaign_members_campaign_customer', fields: ['campaignId', 'customerId'] },

@@ -77,6 +77,7 @@ export const caseModel = {
   collection: 'cases',
   entity: 'case',
   shape: caseShape,
+  references: [{ field: 'customerId', collection: 'customers' }],
   check: checkCase,
   defaultsToNow: ['openedAt'],
   indexes: [

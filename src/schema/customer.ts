@@ -134,6 +134,7 @@ export const customerModel = {
   collection: 'customers',
   entity: 'customer',
   shape: customerShape,
+  references: [{ field: 'organizationId', collection: 'customers' }],
   indexes: [
     { name: 'customers_emails', fields: ['emails'] },
     { name: 'customers_phones', fields: ['phones'] },

@@ -58,6 +58,10 @@ export const dealModel = {
   collection: 'deals',
   entity: 'deal',
   shape: dealShape,
+  references: [
+    { field: 'pipelineId', collection: 'pipelines' },
+    { field: 'customerId', collection: 'customers' },
+  ],
   managedShape: {
     status: dealSchema.shape.status,
     closedAt: dealSchema.shape.closedAt,

@@ -143,6 +143,12 @@ export const interactionModel = {
   collection: 'interactions',
   entity: 'interaction',
   shape: interactionShape,
+  references: [
+    { field: 'customerId', collection: 'customers' },
+    { field: 'dealId', collection: 'deals' },
+    { field: 'caseId', collection: 'cases' },
+    { field: 'campaignId', collection: 'campaigns' },
+  ],
   check: checkInteraction,
   defaultsToNow: ['occurredAt'],
   indexes: [

@@ -20,8 +20,22 @@ export interface ModelDefinition {
   readonly check?: (record: never, ctx: z.RefinementCtx) => void;
   /** Date fields that default to the crm clock's now on create. */
   readonly defaultsToNow?: readonly string[];
+  /**
+   * Fields holding the id of a record in another collection. The core checks
+   * on every write that the record exists, and refuses to delete a record that
+   * is still referenced.
+   */
+  readonly references?: readonly ModelReference[];
   /** Indexes the adapters are asked to keep. */
   readonly indexes: readonly IndexDefinition[];
+}
+
+/** A field that holds the id of a record in another collection. */
+export interface ModelReference {
+  /** The field, for example `customerId`. */
+  readonly field: string;
+  /** The collection the id points into, for example `customers`. */
+  readonly collection: string;
 }
 
 /** Any zod object schema a host may give as a model's custom fields. */

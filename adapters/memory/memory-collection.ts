@@ -1,0 +1,117 @@
+import {
+  compareRecords,
+  compileFilter,
+  isCondition,
+  type CollectionSchema,
+  type StorageFilter,
+  type StorageQuery,
+  type StoredRecord,
+} from '../../src/storage/index.js';
+import { EqualityIndex } from './equality-index.js';
+
+/**
+ * One collection held in memory: records by id, equality indexes on the
+ * fields the core asked to index, and a planner that uses them to narrow a
+ * filter's candidates before the predicate runs.
+ */
+export class MemoryCollection {
+  readonly schema: CollectionSchema;
+  readonly records = new Map<string, StoredRecord>();
+  readonly #indexes = new Map<string, EqualityIndex>();
+
+  constructor(schema: CollectionSchema) {
+    this.schema = schema;
+    for (const index of schema.indexes) {
+      const field = index.fields[0];
+      if (field !== undefined && !this.#indexes.has(field)) this.#indexes.set(field, new EqualityIndex(field));
+    }
+  }
+
+  /** Stores a record (already frozen) under its id and indexes it. */
+  put(record: StoredRecord): void {
+    const previous = this.records.get(record.id);
+    if (previous !== undefined) for (const index of this.#indexes.values()) index.remove(previous);
+    this.records.set(record.id, record);
+    for (const index of this.#indexes.values()) index.add(record);
+  }
+
+  /** Removes a record and its index entries. */
+  remove(id: string): void {
+    const previous = this.records.get(id);
+    if (previous === undefined) return;
+    for (const index of this.#indexes.values()) index.remove(previous);
+    this.records.delete(id);
+  }
+
+  /** The records matching `query`, sorted and limited. */
+  find(query: StorageQuery): StoredRecord[] {
+    const matches = this.#matching(query.filter);
+    matches.sort(compareRecords(query.sort));
+    return query.limit === undefined || matches.length <= query.limit ? matches : matches.slice(0, query.limit);
+  }
+
+  /** How many records match `filter`. */
+  count(filter: StorageFilter | undefined): number {
+    if (filter === undefined) return this.records.size;
+    return this.#matching(filter).length;
+  }
+
+  #matching(filter: StorageFilter | undefined): StoredRecord[] {
+    const predicate = compileFilter(filter);
+    const candidates = filter === undefined ? undefined : this.#candidates(filter);
+    const matches: StoredRecord[] = [];
+    if (candidates === undefined) {
+      for (const record of this.records.values()) if (predicate(record)) matches.push(record);
+    } else {
+      for (const id of candidates) {
+        const record = this.records.get(id);
+        if (record !== undefined && predicate(record)) matches.push(record);
+      }
+    }
+    return matches;
+  }
+
+  /**
+   * The ids that can match `filter` according to the indexes, or `undefined`
+   * when the indexes cannot narrow it (then every record is a candidate).
+   * Candidates are a superset of the matches; the predicate still runs on each.
+   */
+  #candidates(filter: StorageFilter): ReadonlySet<string> | undefined {
+    if (isCondition(filter)) {
+      const { field, op, value } = filter;
+      if (field === 'id') {
+        if (op === 'eq') return new Set([value as string]);
+        if (op === 'in') return new Set(value as string[]);
+        return undefined;
+      }
+      const index = this.#indexes.get(field);
+      if (index === undefined) return undefined;
+      if (op === 'eq') return index.lookup(value);
+      if (op === 'contains' && this.schema.fields[field]?.type === 'string[]') return index.lookup(value);
+      if (op === 'in') {
+        const union = new Set<string>();
+        for (const item of value as unknown[]) for (const id of index.lookup(item)) union.add(id);
+        return union;
+      }
+      return undefined;
+    }
+    if ('and' in filter) {
+      let best: ReadonlySet<string> | undefined;
+      for (const part of filter.and) {
+        const candidates = this.#candidates(part);
+        if (candidates !== undefined && (best === undefined || candidates.size < best.size)) best = candidates;
+      }
+      return best;
+    }
+    if ('or' in filter) {
+      const union = new Set<string>();
+      for (const part of filter.or) {
+        const candidates = this.#candidates(part);
+        if (candidates === undefined) return undefined;
+        for (const id of candidates) union.add(id);
+      }
+      return union;
+    }
+    return undefined;
+  }
+}

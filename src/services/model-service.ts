@@ -1,0 +1,694 @@
+import { Immer, enablePatches, type Draft, type Patch } from 'immer';
+import type { z } from 'zod';
+import type { ModelDefinition } from '../schema/model-definition.js';
+import { recordBaseFields, type RecordBase } from '../schema/record-base.js';
+import type { AggregateMeasure, AggregateRow } from '../storage/aggregate-query.js';
+import { aggregateFunctions } from '../storage/aggregate-query.js';
+import { aggregateRecords } from '../storage/aggregate-records.js';
+import type { CollectionSchema } from '../storage/collection-schema.js';
+import { decodeCursor, encodeCursor, keysetFilter } from '../storage/cursor.js';
+import {
+  ConflictError,
+  InvalidQueryError,
+  NotFoundError,
+  ValidationError,
+  type CrmIssue,
+} from '../storage/errors.js';
+import { isScalarFieldType } from '../storage/field-type.js';
+import type { Filter, ScalarValue, StorageFilter } from '../storage/filter.js';
+import { readPath } from '../storage/read-path.js';
+import { resolveFilter } from '../storage/resolve-filter.js';
+import { resolveSort } from '../storage/resolve-sort.js';
+import type { SortKey } from '../storage/sort.js';
+import type { StorageQuery } from '../storage/storage-query.js';
+import type { StoredRecord } from '../storage/stored-record.js';
+import type { StorageOperations } from '../storage/adapter.js';
+import type { BulkItemResult } from './bulk-result.js';
+import type { CrmEventName, CrmEvents } from './crm-events.js';
+import { defaultPageSize, maxPageSize, type FindOptions, type Page, type ScanOptions } from './find-options.js';
+import type { ServiceContext } from './service-context.js';
+
+enablePatches();
+const immer = new Immer({ autoFreeze: true });
+
+/** How many times an update without `expectedVersion` re-runs its recipe after losing a race. */
+const maxUpdateAttempts = 5;
+
+/** Options of `update()` and `delete()`. */
+export interface WriteOptions {
+  /** Fail with a `conflict` error unless the stored record has this version. */
+  readonly expectedVersion?: number;
+}
+
+/** An immer recipe: mutate the draft (or return a replacement); crmkit validates and stores the result. */
+export type Recipe<R> = (draft: Draft<R>) => void | R | Draft<R>;
+
+/** One item of `updateMany()`. */
+export interface UpdateItem<R> {
+  /** The record to update. */
+  readonly id: string;
+  /** The change. */
+  readonly recipe: Recipe<R>;
+  /** Fail this item with `conflict` unless the stored record has this version. */
+  readonly expectedVersion?: number;
+}
+
+/** A group-by query over one collection, with measures per group. */
+export interface AggregateOptions {
+  /** Only records matching this filter. */
+  readonly where?: Filter;
+  /** Scalar fields to group by. */
+  readonly groupBy: readonly string[];
+  /** What to compute per group. */
+  readonly measures: readonly AggregateMeasure[];
+}
+
+interface PreparedUpdate<R> {
+  readonly current: R;
+  readonly next: R;
+  readonly patches: Patch[];
+  readonly inversePatches: Patch[];
+}
+
+/**
+ * The operations every model has: create, read, update with an immer recipe,
+ * delete, find, count, scan and aggregate. Every write is validated with the
+ * model's zod schema before it reaches the adapter, and emits its event only
+ * after it committed.
+ *
+ * @typeParam R - the stored record type.
+ * @typeParam I - what `create` accepts.
+ */
+export class ModelService<R extends RecordBase, I> {
+  /** The collection's name. */
+  readonly collection: string;
+  /** The filterable fields and indexes the adapter was told about. */
+  readonly collectionSchema: CollectionSchema;
+  /** @internal */
+  protected readonly context: ServiceContext;
+  /** @internal */
+  protected readonly model: ModelDefinition;
+  /** @internal */
+  protected readonly schema: z.ZodType;
+  readonly #readonlyFields: readonly string[];
+
+  /** @internal Services are made by `createCrm`. */
+  constructor(context: ServiceContext, model: ModelDefinition, schema: z.ZodType) {
+    this.context = context;
+    this.model = model;
+    this.schema = schema;
+    this.collection = model.collection;
+    this.collectionSchema = context.schema.collections[model.collection]!;
+    this.#readonlyFields = [...recordBaseFields, ...Object.keys(model.managedShape ?? {})];
+  }
+
+  /**
+   * Validates and stores one record. Throws `ValidationError` (with zod's issues)
+   * for bad input and writes nothing.
+   *
+   * @example
+   * ```ts
+   * const ada = await crm.customers.create({ name: 'Ada Lovelace', emails: ['ADA@example.com'] });
+   * ada.emails; // ['ada@example.com']
+   * ```
+   */
+  async create(input: I): Promise<R> {
+    const [record] = await this.createMany([input]);
+    return record!;
+  }
+
+  /**
+   * Validates every input first and stores them together (atomically on adapters
+   * with transactions). If any input is invalid, throws `ValidationError` with
+   * issue paths starting at the item's index, and writes nothing.
+   *
+   * @example
+   * ```ts
+   * await crm.interactions.createMany(orders.map((o) => ({ customerId: o.customerId, channel: 'web', kind: 'purchase', purchase: o })));
+   * ```
+   */
+  async createMany(inputs: readonly I[]): Promise<R[]> {
+    if (!Array.isArray(inputs)) throw invalidInput('createMany takes an array of inputs', [], 'invalid_type');
+    const now = this.context.clock.now();
+    const issues: CrmIssue[] = [];
+    const records: R[] = [];
+    const ids = new Set<string>();
+    inputs.forEach((input, index) => {
+      const prefix = inputs.length === 1 ? [] : [index];
+      const record = this.#validateNew(input, now, prefix, issues);
+      if (record === undefined) return;
+      if (ids.has(record.id)) {
+        issues.push({ code: 'duplicate_id', path: [...prefix, 'id'], message: `id ${record.id} appears twice in this batch` });
+      }
+      ids.add(record.id);
+      records.push(record);
+    });
+    throwIfIssues(this.collection, issues);
+    if (records.length === 0) return [];
+    const stored = await this.context.atomically(async (storage) => {
+      const prepared = await this.prepareWrites(storage, records.map((record) => ({ record, previous: undefined })), now);
+      await this.#checkReferences(storage, prepared, inputs.length === 1);
+      const outcomes = await storage.insertMany(this.collection, prepared as unknown as StoredRecord[]);
+      const taken = prepared.filter((_, i) => !outcomes[i]!.ok);
+      if (taken.length > 0) {
+        throw new ConflictError(this.collection, taken[0]!.id, `${this.collection}: id ${taken.map((r) => r.id).join(', ')} already exists`);
+      }
+      return prepared;
+    });
+    for (const record of stored) this.emit('created', { record });
+    return stored;
+  }
+
+  /**
+   * The record with this id. Throws `NotFoundError` when there is none.
+   *
+   * @example
+   * ```ts
+   * const customer = await crm.customers.get(id);
+   * ```
+   */
+  async get(id: string): Promise<R> {
+    const [record] = await this.getMany([id]);
+    if (record === undefined) throw new NotFoundError(this.collection, String(id));
+    return record;
+  }
+
+  /**
+   * The records with these ids, in the order asked, `undefined` where there is none.
+   *
+   * @example
+   * ```ts
+   * const [a, b] = await crm.customers.getMany([idA, idB]);
+   * ```
+   */
+  async getMany(ids: readonly string[]): Promise<(R | undefined)[]> {
+    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) {
+      throw new InvalidQueryError('getMany takes an array of string ids', [
+        { code: 'invalid_type', path: ['ids'], message: 'ids must be strings' },
+      ]);
+    }
+    if (ids.length === 0) return [];
+    return (await this.context.storage.getMany(this.collection, ids)) as (R | undefined)[];
+  }
+
+  /**
+   * Changes a record with an immer recipe. The result is validated; the write is
+   * a compare-and-set on `version`. With `expectedVersion`, a record changed in
+   * the meantime fails with `ConflictError`; without it, the recipe is re-run on
+   * the fresh record. A recipe that changes nothing writes nothing.
+   *
+   * @example
+   * ```ts
+   * await crm.customers.update(id, (draft) => { draft.tags.push('vip') }, { expectedVersion: 3 });
+   * ```
+   */
+  async update(id: string, recipe: Recipe<R>, options: WriteOptions = {}): Promise<R> {
+    if (typeof recipe !== 'function') throw invalidInput('update takes a recipe function', ['recipe'], 'invalid_type');
+    for (let attempt = 1; ; attempt++) {
+      const now = this.context.clock.now();
+      const current = await this.get(id);
+      checkVersion(this.collection, current, options.expectedVersion);
+      const prepared = this.#applyRecipe(current, recipe, now, []);
+      if (prepared.patches.length === 0) return current;
+      const written = await this.context.atomically(async (storage) => {
+        const [next] = await this.prepareWrites(storage, [{ record: prepared.next, previous: current }], now);
+        await this.#checkReferences(storage, [next!], true);
+        const [outcome] = await storage.updateMany(this.collection, [
+          { record: next as unknown as StoredRecord, expectedVersion: current.version },
+        ]);
+        return outcome!.ok ? next! : outcome!.code;
+      });
+      if (written === 'not_found') throw new NotFoundError(this.collection, id);
+      if (written === 'conflict') {
+        if (options.expectedVersion !== undefined || attempt >= maxUpdateAttempts) throw staleVersion(this.collection, id);
+        continue;
+      }
+      this.#emitUpdated({ ...prepared, next: written });
+      return written;
+    }
+  }
+
+  /**
+   * Applies many recipes. Every recipe's result is validated first: if any is
+   * invalid, throws `ValidationError` and writes nothing. Otherwise each item is
+   * written with its own compare-and-set and reports its own result (a record
+   * that is gone or changed in the meantime fails alone, with `not_found` or `conflict`).
+   *
+   * @example
+   * ```ts
+   * const results = await crm.deals.updateMany(ids.map((id) => ({ id, recipe: (d) => { d.ownerId = 'u-7' } })));
+   * ```
+   */
+  async updateMany(items: readonly UpdateItem<R>[]): Promise<BulkItemResult<R>[]> {
+    if (!Array.isArray(items)) throw invalidInput('updateMany takes an array of { id, recipe }', [], 'invalid_type');
+    const now = this.context.clock.now();
+    const currents = await this.getMany(items.map((item) => item.id));
+    const results: (BulkItemResult<R> | undefined)[] = [];
+    const pending: { index: number; prepared: PreparedUpdate<R> }[] = [];
+    const issues: CrmIssue[] = [];
+    items.forEach((item, index) => {
+      const current = currents[index];
+      if (current === undefined) {
+        results[index] = { ok: false, error: new NotFoundError(this.collection, item.id) };
+      } else if (item.expectedVersion !== undefined && item.expectedVersion !== current.version) {
+        results[index] = { ok: false, error: staleVersion(this.collection, item.id) };
+      } else {
+        if (typeof item.recipe !== 'function') {
+          issues.push({ code: 'invalid_type', path: [index, 'recipe'], message: 'recipe must be a function' });
+          return;
+        }
+        const prepared = this.#applyRecipe(current, item.recipe, now, [index], issues);
+        if (prepared.patches.length === 0) results[index] = { ok: true, record: current };
+        else pending.push({ index, prepared });
+      }
+    });
+    throwIfIssues(this.collection, issues);
+    const written = await this.context.atomically(async (storage) => {
+      const nexts = await this.prepareWrites(
+        storage,
+        pending.map(({ prepared }) => ({ record: prepared.next, previous: prepared.current })),
+        now,
+      );
+      await this.#checkReferences(storage, nexts, false);
+      const outcomes = await storage.updateMany(
+        this.collection,
+        nexts.map((next, i) => ({ record: next as unknown as StoredRecord, expectedVersion: pending[i]!.prepared.current.version })),
+      );
+      return { nexts, outcomes };
+    });
+    pending.forEach(({ index, prepared }, i) => {
+      const outcome = written.outcomes[i]!;
+      if (outcome.ok) {
+        const next = written.nexts[i]!;
+        results[index] = { ok: true, record: next };
+        this.#emitUpdated({ ...prepared, next });
+      } else {
+        results[index] = {
+          ok: false,
+          error: outcome.code === 'not_found' ? new NotFoundError(this.collection, items[index]!.id) : staleVersion(this.collection, items[index]!.id),
+        };
+      }
+    });
+    return results as BulkItemResult<R>[];
+  }
+
+  /**
+   * Deletes a record. Throws `NotFoundError` when there is none, `ConflictError`
+   * when `expectedVersion` is stale or other records still refer to it.
+   *
+   * @example
+   * ```ts
+   * await crm.customers.delete(id, { expectedVersion: customer.version });
+   * ```
+   */
+  async delete(id: string, options: WriteOptions = {}): Promise<void> {
+    const [result] = await this.deleteMany([{ id, expectedVersion: options.expectedVersion }]);
+    if (!result!.ok) throw result!.error;
+  }
+
+  /**
+   * Deletes many records, each with its own result (the deleted record, or why not).
+   *
+   * @example
+   * ```ts
+   * const results = await crm.interactions.deleteMany(ids);
+   * ```
+   */
+  async deleteMany(items: readonly (string | { readonly id: string; readonly expectedVersion?: number })[]): Promise<BulkItemResult<R>[]> {
+    if (!Array.isArray(items)) throw invalidInput('deleteMany takes an array of ids', [], 'invalid_type');
+    const targets = items.map((item) => (typeof item === 'string' ? { id: item } : item));
+    if (targets.some((target) => typeof target?.id !== 'string')) {
+      throw invalidInput('deleteMany takes string ids', [], 'invalid_type');
+    }
+    const results = await this.context.atomically(async (storage) => {
+      const currents = (await storage.getMany(this.collection, targets.map((t) => t.id))) as (R | undefined)[];
+      const blocked = await this.#referrers(storage, currents.filter((c): c is R => c !== undefined).map((c) => c.id));
+      const out: BulkItemResult<R>[] = [];
+      const deletes: { index: number; id: string; expectedVersion: number }[] = [];
+      targets.forEach((target, index) => {
+        const current = currents[index];
+        if (current === undefined) out[index] = { ok: false, error: new NotFoundError(this.collection, target.id) };
+        else if (target.expectedVersion !== undefined && target.expectedVersion !== current.version) {
+          out[index] = { ok: false, error: staleVersion(this.collection, target.id) };
+        } else if (blocked.has(target.id)) {
+          out[index] = {
+            ok: false,
+            error: new ConflictError(this.collection, target.id, `${this.collection} ${target.id} is still referenced by ${blocked.get(target.id)}`),
+          };
+        } else deletes.push({ index, id: target.id, expectedVersion: current.version });
+      });
+      const outcomes = await storage.deleteMany(this.collection, deletes.map(({ id, expectedVersion }) => ({ id, expectedVersion })));
+      deletes.forEach(({ index, id }, i) => {
+        const outcome = outcomes[i]!;
+        out[index] = outcome.ok
+          ? { ok: true, record: currents[index]! }
+          : { ok: false, error: outcome.code === 'not_found' ? new NotFoundError(this.collection, id) : staleVersion(this.collection, id) };
+      });
+      return out;
+    });
+    for (const result of results) {
+      if (result.ok) this.emit('deleted', { id: result.record.id, previous: result.record });
+    }
+    return results;
+  }
+
+  /**
+   * One page of the records matching `where`, in `sort` order, with a cursor to
+   * the next page. Pages neither repeat nor skip records, even while records are
+   * inserted between them.
+   *
+   * @example
+   * ```ts
+   * const { items, nextCursor } = await crm.interactions.find({
+   *   where: where('customerId', 'eq', ada.id),
+   *   sort: [{ field: 'occurredAt', direction: 'desc' }],
+   *   limit: 20,
+   * });
+   * ```
+   */
+  async find(options: FindOptions = {}): Promise<Page<R>> {
+    const limit = options.limit ?? defaultPageSize;
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxPageSize) {
+      throw new InvalidQueryError(`limit must be an integer from 1 to ${maxPageSize}`, [
+        { code: 'invalid_limit', path: ['limit'], message: `limit must be an integer from 1 to ${maxPageSize}` },
+      ]);
+    }
+    const query = this.#resolveQuery(options.where, options.sort, options.cursor);
+    const records = (await this.context.storage.find(this.collection, { ...query, limit: limit + 1 })) as unknown as R[];
+    if (records.length <= limit) return { items: records };
+    const items = records.slice(0, limit);
+    return { items, nextCursor: encodeCursor(query.sort, items.at(-1)!) };
+  }
+
+  /**
+   * How many records match `where`.
+   *
+   * @example
+   * ```ts
+   * await crm.cases.count(where('status', 'in', ['new', 'open']));
+   * ```
+   */
+  async count(filter?: Filter): Promise<number> {
+    return this.context.storage.count(this.collection, this.resolveWhere(filter));
+  }
+
+  /**
+   * Streams every matching record in batches, for reads too large for one page.
+   *
+   * @example
+   * ```ts
+   * for await (const batch of crm.interactions.scan({ where: where('kind', 'eq', 'purchase') })) {
+   *   for (const purchase of batch) total += purchase.purchase!.amount;
+   * }
+   * ```
+   */
+  async *scan(options: ScanOptions = {}): AsyncGenerator<readonly R[]> {
+    const batchSize = options.batchSize ?? 1000;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > maxPageSize) {
+      throw new InvalidQueryError(`batchSize must be an integer from 1 to ${maxPageSize}`, [
+        { code: 'invalid_limit', path: ['batchSize'], message: 'invalid batch size' },
+      ]);
+    }
+    const query = this.#resolveQuery(options.where, options.sort, undefined);
+    yield* scanStorage(this.context.storage, this.collection, query, batchSize) as AsyncGenerator<readonly R[]>;
+  }
+
+  /**
+   * Groups the matching records and computes measures per group, in the
+   * database where the adapter can (`capabilities.aggregate`), else by streaming.
+   * Rows come ordered by key.
+   *
+   * @example
+   * ```ts
+   * const perCustomer = await crm.interactions.aggregate({
+   *   where: where('kind', 'eq', 'purchase'),
+   *   groupBy: ['customerId'],
+   *   measures: [
+   *     { name: 'orders', fn: 'count' },
+   *     { name: 'revenue', fn: 'sum', field: 'purchase.amount' },
+   *     { name: 'lastOrderAt', fn: 'max', field: 'occurredAt' },
+   *   ],
+   * });
+   * ```
+   */
+  async aggregate(options: AggregateOptions): Promise<AggregateRow[]> {
+    const rows: AggregateRow[] = [];
+    for await (const row of this.aggregateStream(options)) rows.push(row);
+    return rows;
+  }
+
+  /** Like {@link aggregate}, streaming rows as the adapter produces them. */
+  async *aggregateStream(options: AggregateOptions): AsyncGenerator<AggregateRow> {
+    this.#checkAggregate(options);
+    const filter = this.resolveWhere(options.where);
+    const query = { filter, groupBy: options.groupBy, measures: options.measures };
+    const storage = this.context.storage;
+    if (this.context.adapter.capabilities.aggregate && storage.aggregate) {
+      yield* storage.aggregate(this.collection, query);
+      return;
+    }
+    const batches = scanStorage(storage, this.collection, { filter, sort: [{ field: 'id', direction: 'asc' }] }, 5000);
+    yield* await aggregateRecords(batches, query);
+  }
+
+  /**
+   * Checks a user's filter against this collection and resolves relative dates.
+   *
+   * @internal
+   */
+  protected resolveWhere(filter: Filter | undefined): StorageFilter | undefined {
+    return filter === undefined ? undefined : resolveFilter(filter, this.collectionSchema, this.context.clock.now());
+  }
+
+  /**
+   * Completes records about to be written: managed fields, cross-record checks.
+   * Throws `ValidationError` or `InvalidTransitionError` to refuse the write.
+   * The base implementation returns the records unchanged.
+   *
+   * @internal
+   */
+  protected async prepareWrites(
+    _storage: StorageOperations,
+    writes: readonly { record: R; previous: R | undefined }[],
+    _now: Date,
+  ): Promise<R[]> {
+    return writes.map(({ record }) => record);
+  }
+
+  /**
+   * Emits events beyond created / updated / deleted after an update committed.
+   *
+   * @internal
+   */
+  protected afterUpdate(_record: R, _previous: R): void {}
+
+  /** @internal */
+  protected emit(kind: 'created' | 'updated' | 'deleted', payload: unknown): void {
+    this.context.emit(`${this.model.entity}.${kind}` as CrmEventName, payload as CrmEvents[CrmEventName]);
+  }
+
+  /** @internal Parses a candidate record, collecting zod's issues under `prefix`. */
+  protected parseRecord(candidate: unknown, prefix: readonly PropertyKey[], issues: CrmIssue[]): R | undefined {
+    const result = this.schema.safeParse(candidate);
+    if (result.success) return result.data as R;
+    for (const issue of result.error.issues) {
+      issues.push({ code: issue.code, path: [...prefix, ...issue.path], message: issue.message });
+    }
+    return undefined;
+  }
+
+  #validateNew(input: unknown, now: Date, prefix: readonly PropertyKey[], issues: CrmIssue[]): R | undefined {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      issues.push({ code: 'invalid_type', path: [...prefix], message: `a ${this.model.entity} input must be an object` });
+      return undefined;
+    }
+    const given = input as Record<string, unknown>;
+    for (const field of this.#readonlyFields) {
+      if (field !== 'id' && given[field] !== undefined) {
+        issues.push({ code: 'readonly_field', path: [...prefix, field], message: `${field} is maintained by crmkit` });
+      }
+    }
+    const candidate: Record<string, unknown> = { ...given };
+    for (const field of this.model.defaultsToNow ?? []) candidate[field] ??= now;
+    candidate.id = given.id ?? this.context.ids();
+    candidate.createdAt = now;
+    candidate.updatedAt = now;
+    candidate.version = 1;
+    Object.assign(candidate, this.managedDefaults(candidate, now));
+    const before = issues.length;
+    const record = this.parseRecord(candidate, prefix, issues);
+    return issues.length === before ? record : undefined;
+  }
+
+  /**
+   * Placeholder values for managed fields before {@link prepareWrites} computes
+   * them, so the record parses. The base implementation has none.
+   *
+   * @internal
+   */
+  protected managedDefaults(_candidate: Record<string, unknown>, _now: Date): Record<string, unknown> {
+    return {};
+  }
+
+  #applyRecipe(current: R, recipe: Recipe<R>, now: Date, prefix: readonly PropertyKey[], issues?: CrmIssue[]): PreparedUpdate<R> {
+    const [produced, patches, inversePatches] = immer.produceWithPatches(current, recipe as never) as unknown as [R, Patch[], Patch[]];
+    if (patches.length === 0) return { current, next: current, patches, inversePatches };
+    const collected = issues ?? [];
+    const start = collected.length;
+    for (const field of this.#readonlyFields) {
+      if (!sameValue((produced as Record<string, unknown>)[field], (current as Record<string, unknown>)[field])) {
+        collected.push({ code: 'readonly_field', path: [...prefix, field], message: `${field} is maintained by crmkit` });
+      }
+    }
+    const candidate = { ...(produced as object), updatedAt: now, version: current.version + 1 };
+    const next = this.parseRecord(candidate, prefix, collected);
+    if (issues === undefined) throwIfIssues(this.collection, collected);
+    const valid = collected.length === start;
+    return { current, next: valid ? next! : current, patches, inversePatches };
+  }
+
+  #emitUpdated({ current, next, patches, inversePatches }: PreparedUpdate<R>): void {
+    this.emit('updated', { record: next, previous: current, patches, inversePatches });
+    this.afterUpdate(next, current);
+  }
+
+  #resolveQuery(filter: Filter | undefined, sortInput: FindOptions['sort'], cursor: string | undefined): StorageQuery {
+    const sort: SortKey[] = resolveSort(sortInput, this.collectionSchema);
+    let resolved = this.resolveWhere(filter);
+    if (cursor !== undefined) {
+      const after = keysetFilter(sort, decodeCursor(cursor, sort));
+      resolved = resolved === undefined ? after : { and: [resolved, after] };
+    }
+    return resolved === undefined ? { sort } : { filter: resolved, sort };
+  }
+
+  async #checkReferences(storage: StorageOperations, records: readonly R[], single: boolean): Promise<void> {
+    const issues: CrmIssue[] = [];
+    for (const { field, collection } of this.model.references ?? []) {
+      const wanted = [...new Set(records.map((r) => (r as Record<string, unknown>)[field]).filter((v): v is string => typeof v === 'string'))];
+      if (wanted.length === 0) continue;
+      const batchIds = collection === this.collection ? new Set(records.map((r) => r.id)) : new Set<string>();
+      const found = await storage.getMany(collection, wanted);
+      const missing = new Set(wanted.filter((id, i) => found[i] === undefined && !batchIds.has(id)));
+      records.forEach((record, index) => {
+        const value = (record as Record<string, unknown>)[field];
+        if (typeof value === 'string' && missing.has(value)) {
+          issues.push({
+            code: 'unknown_reference',
+            path: single ? [field] : [index, field],
+            message: `${field} ${JSON.stringify(value)} is not a record of ${collection}`,
+          });
+        }
+      });
+    }
+    throwIfIssues(this.collection, issues);
+  }
+
+  async #referrers(storage: StorageOperations, ids: readonly string[]): Promise<Map<string, string>> {
+    const blocked = new Map<string, string>();
+    const deleting = new Set(ids);
+    for (const { collection, field } of this.context.referencesTo(this.collection)) {
+      const remaining = ids.filter((id) => !blocked.has(id));
+      if (remaining.length === 0) break;
+      const referring = await storage.find(collection, {
+        filter: { field, op: 'in', value: remaining },
+        sort: [{ field: 'id', direction: 'asc' }],
+      });
+      for (const record of referring) {
+        const target = record[field] as string;
+        const deletedAlongside = collection === this.collection && deleting.has(record.id);
+        if (!blocked.has(target) && !deletedAlongside) blocked.set(target, `${collection} ${record.id}`);
+      }
+    }
+    return blocked;
+  }
+
+  #checkAggregate(options: AggregateOptions): void {
+    const issues: CrmIssue[] = [];
+    const fields = this.collectionSchema.fields;
+    if (!Array.isArray(options?.groupBy) || !Array.isArray(options?.measures)) {
+      throw new InvalidQueryError('aggregate takes { groupBy: string[], measures: [...] }');
+    }
+    options.groupBy.forEach((field, i) => {
+      const definition = typeof field === 'string' && Object.hasOwn(fields, field) ? fields[field] : undefined;
+      if (definition === undefined || !isScalarFieldType(definition.type)) {
+        issues.push({ code: 'unknown_field', path: ['groupBy', i], message: `cannot group by ${JSON.stringify(field)}` });
+      }
+    });
+    const names = new Set<string>();
+    options.measures.forEach((measure, i) => {
+      const at = ['measures', i];
+      if (typeof measure?.name !== 'string' || measure.name === '' || names.has(measure.name)) {
+        issues.push({ code: 'invalid_measure', path: [...at, 'name'], message: 'measure names are unique non-empty strings' });
+      }
+      names.add(measure?.name);
+      if (!(aggregateFunctions as readonly unknown[]).includes(measure?.fn)) {
+        issues.push({ code: 'unknown_operator', path: [...at, 'fn'], message: `unknown aggregate function ${JSON.stringify(measure?.fn)}` });
+        return;
+      }
+      if (measure.field === undefined) {
+        if (measure.fn !== 'count') issues.push({ code: 'invalid_measure', path: [...at, 'field'], message: `${measure.fn} needs a field` });
+        return;
+      }
+      const definition = Object.hasOwn(fields, measure.field) ? fields[measure.field] : undefined;
+      const allowed = measure.fn === 'sum' ? ['number'] : measure.fn === 'count' ? undefined : ['number', 'date', 'string'];
+      if (definition === undefined || (allowed !== undefined && !allowed.includes(definition.type))) {
+        issues.push({ code: 'invalid_measure', path: [...at, 'field'], message: `${measure.fn} cannot read ${JSON.stringify(measure.field)}` });
+      }
+    });
+    if (issues.length > 0) throw new InvalidQueryError(`Invalid aggregate on ${this.collection}: ${issues.map((i) => i.message).join('; ')}`, issues);
+  }
+}
+
+/**
+ * Streams a query's records in batches: the adapter's own `scan` when it has
+ * one, else keyset pages through `find`.
+ *
+ * @internal
+ */
+export async function* scanStorage(
+  storage: StorageOperations,
+  collection: string,
+  query: StorageQuery,
+  batchSize: number,
+): AsyncGenerator<readonly StoredRecord[]> {
+  if (storage.scan) {
+    yield* storage.scan(collection, query, batchSize);
+    return;
+  }
+  let filter = query.filter;
+  while (true) {
+    const batch = await storage.find(collection, { filter, sort: query.sort, limit: batchSize });
+    if (batch.length > 0) yield batch;
+    if (batch.length < batchSize) return;
+    const after = keysetFilter(query.sort, query.sort.map(({ field }) => readPath(batch.at(-1)!, field) as ScalarValue | undefined));
+    filter = query.filter === undefined ? after : { and: [query.filter, after] };
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return Object.is(a, b);
+}
+
+function checkVersion(collection: string, current: RecordBase, expected: number | undefined): void {
+  if (expected !== undefined && current.version !== expected) throw staleVersion(collection, current.id, current.version, expected);
+}
+
+function staleVersion(collection: string, id: string, actual?: number, expected?: number): ConflictError {
+  const detail = actual === undefined ? 'was changed by another write' : `is at version ${actual}, not ${expected}`;
+  return new ConflictError(collection, id, `${collection} ${id} ${detail}`);
+}
+
+function invalidInput(message: string, path: PropertyKey[], code: string): ValidationError {
+  return new ValidationError(message, [{ code, path, message }]);
+}
+
+function throwIfIssues(collection: string, issues: readonly CrmIssue[]): void {
+  if (issues.length === 0) return;
+  const summary = issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(input)'}: ${issue.message}`)
+    .join('; ');
+  throw new ValidationError(`Invalid ${collection} input: ${summary}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}`, issues);
+}

@@ -1,0 +1,31 @@
+import type { CrmAdapter, StorageOperations } from '../storage/adapter.js';
+import type { StorageSchema } from '../storage/collection-schema.js';
+import type { Clock } from './clock.js';
+import type { CrmEventName, CrmEvents } from './crm-events.js';
+import type { IdGenerator } from './id-generator.js';
+
+/**
+ * What every service shares: the storage to use (the adapter, or a transaction
+ * of it), the clock, the id generator, the storage schema, and where events go.
+ * Inside a transaction `emit` holds events back until the commit.
+ */
+export interface ServiceContext {
+  /** The adapter, for its capabilities. */
+  readonly adapter: CrmAdapter;
+  /** Where reads and writes go: the adapter itself or the open transaction. */
+  readonly storage: StorageOperations;
+  /** True inside `crm.transaction`. */
+  readonly inTransaction: boolean;
+  /** The collections and their filterable fields. */
+  readonly schema: StorageSchema;
+  /** The crm's clock. */
+  readonly clock: Clock;
+  /** The crm's id generator. */
+  readonly ids: IdGenerator;
+  /** The fields of other collections (or this one) that hold ids of `collection`'s records. */
+  referencesTo(collection: string): readonly { readonly collection: string; readonly field: string }[];
+  /** Emits (or, in a transaction, queues) an event. */
+  emit<K extends CrmEventName>(name: K, payload: CrmEvents[K]): void;
+  /** Runs `fn` atomically when the adapter can, else directly. Used for bulk writes. */
+  atomically<T>(fn: (storage: StorageOperations) => Promise<T>): Promise<T>;
+}
