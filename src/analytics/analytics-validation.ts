@@ -12,6 +12,7 @@ export const analyticsIssueCodes = [
   'recency_exceeds_age',
   'recency_without_repeat',
   'repeat_without_recency',
+  'spend_without_repeat',
   'invalid_date',
   'invalid_customer_id',
   'invalid_option',

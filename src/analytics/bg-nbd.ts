@@ -140,6 +140,11 @@ function bgNbdAliveLogOdds(p: BgNbdParameters, c: RfmObservation): number {
 export function bgNbdProbabilityAlive(params: BgNbdParameters, customer: RfmObservation): number {
   assertPositiveParameters(params, bgNbdParameterNames);
   assertRfm(customer);
+  return bgNbdProbabilityAliveUnchecked(params, customer);
+}
+
+/** {@link bgNbdProbabilityAlive} without validation. Internal. */
+export function bgNbdProbabilityAliveUnchecked(params: BgNbdParameters, customer: RfmObservation): number {
   if (customer.frequency === 0) return 1;
   return logistic(-bgNbdAliveLogOdds(params, customer));
 }

@@ -93,6 +93,11 @@ export function fitModifiedBgNbd(
 export function modifiedBgNbdProbabilityAlive(params: ModifiedBgNbdParameters, customer: RfmObservation): number {
   assertPositiveParameters(params, bgNbdParameterNames);
   assertRfm(customer);
+  return modifiedBgNbdProbabilityAliveUnchecked(params, customer);
+}
+
+/** {@link modifiedBgNbdProbabilityAlive} without validation. Internal. */
+export function modifiedBgNbdProbabilityAliveUnchecked(params: ModifiedBgNbdParameters, customer: RfmObservation): number {
   return logistic(-aliveLogOdds(params, customer));
 }
 

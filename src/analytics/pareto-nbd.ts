@@ -108,6 +108,11 @@ export function fitParetoNbd(customers: readonly RfmObservation[], options: FitO
 export function paretoNbdProbabilityAlive(params: ParetoNbdParameters, customer: RfmObservation): number {
   assertPositiveParameters(params, paretoNbdParameterNames);
   assertRfm(customer);
+  return paretoNbdProbabilityAliveUnchecked(params, customer);
+}
+
+/** {@link paretoNbdProbabilityAlive} without validation. Internal. */
+export function paretoNbdProbabilityAliveUnchecked(params: ParetoNbdParameters, customer: RfmObservation): number {
   return logistic(-paretoAliveLogOdds(params, customer));
 }
 

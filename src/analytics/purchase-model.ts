@@ -1,0 +1,163 @@
+import { assertNonNegative, assertPositiveParameters, assertRfm, IssueList, type RfmObservation } from './analytics-validation.js';
+import {
+  bgNbdExpectedPurchasesUnchecked,
+  bgNbdExpectedPurchasesUnconditional,
+  bgNbdParameterNames,
+  bgNbdProbabilityAliveUnchecked,
+  fitBgNbd,
+  type BgNbdFit,
+  type BgNbdParameters,
+} from './bg-nbd.js';
+import type { FitOptions } from './maximum-likelihood.js';
+import {
+  fitModifiedBgNbd,
+  modifiedBgNbdExpectedPurchasesUnchecked,
+  modifiedBgNbdExpectedPurchasesUnconditional,
+  modifiedBgNbdProbabilityAliveUnchecked,
+  type ModifiedBgNbdFit,
+  type ModifiedBgNbdParameters,
+} from './modified-bg-nbd.js';
+import {
+  fitParetoNbd,
+  paretoNbdExpectedPurchasesUnchecked,
+  paretoNbdExpectedPurchasesUnconditional,
+  paretoNbdParameterNames,
+  paretoNbdProbabilityAliveUnchecked,
+  type ParetoNbdFit,
+  type ParetoNbdParameters,
+} from './pareto-nbd.js';
+
+/** The purchase ("buy till you die") models crmkit implements. */
+export const purchaseModelKinds = ['bg-nbd', 'modified-bg-nbd', 'pareto-nbd'] as const;
+
+/** One of {@link purchaseModelKinds}. */
+export type PurchaseModelKind = (typeof purchaseModelKinds)[number];
+
+/**
+ * A purchase model: its kind and parameters. Every fit result is one, so a fit can be passed
+ * wherever a model is expected, and a stored `{ kind, params }` works just as well.
+ */
+export type PurchaseModel =
+  | { readonly kind: 'bg-nbd'; readonly params: BgNbdParameters }
+  | { readonly kind: 'modified-bg-nbd'; readonly params: ModifiedBgNbdParameters }
+  | { readonly kind: 'pareto-nbd'; readonly params: ParetoNbdParameters };
+
+/** The fit result of any purchase model. */
+export type PurchaseModelFit = BgNbdFit | ModifiedBgNbdFit | ParetoNbdFit;
+
+/** Validated, unchecked per-customer functions of a model. Internal. */
+export interface PurchaseModelFunctions {
+  probabilityAlive(customer: RfmObservation): number;
+  expectedPurchases(customer: RfmObservation, t: number): number;
+}
+
+/** Validates the model once and returns fast per-customer functions. Internal. */
+export function purchaseModelFunctions(model: PurchaseModel): PurchaseModelFunctions {
+  switch (model?.kind) {
+    case 'bg-nbd': {
+      assertPositiveParameters(model.params, bgNbdParameterNames);
+      const p = model.params;
+      return {
+        probabilityAlive: (c) => bgNbdProbabilityAliveUnchecked(p, c),
+        expectedPurchases: (c, t) => bgNbdExpectedPurchasesUnchecked(p, c, t),
+      };
+    }
+    case 'modified-bg-nbd': {
+      assertPositiveParameters(model.params, bgNbdParameterNames);
+      const p = model.params;
+      return {
+        probabilityAlive: (c) => modifiedBgNbdProbabilityAliveUnchecked(p, c),
+        expectedPurchases: (c, t) => modifiedBgNbdExpectedPurchasesUnchecked(p, c, t),
+      };
+    }
+    case 'pareto-nbd': {
+      assertPositiveParameters(model.params, paretoNbdParameterNames);
+      const p = model.params;
+      return {
+        probabilityAlive: (c) => paretoNbdProbabilityAliveUnchecked(p, c),
+        expectedPurchases: (c, t) => paretoNbdExpectedPurchasesUnchecked(p, c, t),
+      };
+    }
+    default: {
+      const issues = new IssueList();
+      issues.add('invalid_option', ['kind'], `model kind must be one of ${purchaseModelKinds.join(', ')}, got ${String((model as { kind?: unknown })?.kind)}`);
+      issues.throwIfAny('Invalid purchase model');
+      throw new Error('unreachable');
+    }
+  }
+}
+
+/**
+ * Fits the purchase model of the given kind.
+ *
+ * @example
+ * ```ts
+ * const model = fitPurchaseModel('pareto-nbd', summaries, { penalty: 0.001 });
+ * ```
+ */
+export function fitPurchaseModel(
+  kind: PurchaseModelKind,
+  customers: readonly RfmObservation[],
+  options: FitOptions<Readonly<Record<string, number>>> = {},
+): PurchaseModelFit {
+  switch (kind) {
+    case 'bg-nbd':
+      return fitBgNbd(customers, options);
+    case 'modified-bg-nbd':
+      return fitModifiedBgNbd(customers, options);
+    case 'pareto-nbd':
+      return fitParetoNbd(customers, options);
+    default:
+      return purchaseModelFunctions({ kind } as PurchaseModel) as never;
+  }
+}
+
+/**
+ * P(alive | x, t_x, T) under any purchase model.
+ *
+ * @example
+ * ```ts
+ * probabilityAlive(fit, { frequency: 2, recency: 30.43, T: 38.86 });
+ * ```
+ */
+export function probabilityAlive(model: PurchaseModel, customer: RfmObservation): number {
+  const f = purchaseModelFunctions(model);
+  assertRfm(customer);
+  return f.probabilityAlive(customer);
+}
+
+/**
+ * Expected repeat purchases in the next `t` time units given the history, under any purchase model.
+ *
+ * @example
+ * ```ts
+ * expectedPurchases(fit, { frequency: 2, recency: 30.43, T: 38.86 }, 52);
+ * ```
+ */
+export function expectedPurchases(model: PurchaseModel, customer: RfmObservation, t: number): number {
+  const f = purchaseModelFunctions(model);
+  assertRfm(customer);
+  assertNonNegative(t, 't');
+  return f.expectedPurchases(customer, t);
+}
+
+/**
+ * E[X(t)]: expected repeat purchases of a new, randomly chosen customer in the `t` time units
+ * after the first purchase, under any purchase model.
+ *
+ * @example
+ * ```ts
+ * expectedPurchasesUnconditional(fit, 52);
+ * ```
+ */
+export function expectedPurchasesUnconditional(model: PurchaseModel, t: number): number {
+  purchaseModelFunctions(model);
+  switch (model.kind) {
+    case 'bg-nbd':
+      return bgNbdExpectedPurchasesUnconditional(model.params, t);
+    case 'modified-bg-nbd':
+      return modifiedBgNbdExpectedPurchasesUnconditional(model.params, t);
+    case 'pareto-nbd':
+      return paretoNbdExpectedPurchasesUnconditional(model.params, t);
+  }
+}

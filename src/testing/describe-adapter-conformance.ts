@@ -1,0 +1,46 @@
+import { describe } from 'vitest';
+import type { ConformanceGroup, ConformanceOptions } from './conformance-options.js';
+import { useConformanceHarness, type ConformanceHarness } from './conformance-harness.js';
+import { defineCrudTests } from './crud-tests.js';
+import { defineLogicTests } from './logic-tests.js';
+import { defineOperatorTests } from './operators-tests.js';
+import { defineSortTests } from './sort-tests.js';
+
+type GroupDefinition = (harness: () => ConformanceHarness) => void;
+
+const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
+  crud: defineCrudTests,
+  operators: defineOperatorTests,
+  logic: defineLogicTests,
+  sort: defineSortTests,
+};
+
+/**
+ * The adapter conformance suite. Call it from a vitest test file with a factory
+ * for your adapter; it registers well over a hundred tests covering CRUD, every
+ * filter operator with absent values, nested and / or / not, sort order and ties,
+ * cursor pagination under concurrent inserts, version conflicts, transactions
+ * (when the adapter declares them), scans, aggregates and bad input.
+ *
+ * @example
+ * ```ts
+ * // my-adapter.test.ts
+ * import { describeAdapterConformance } from 'crmkit/testing';
+ * import { myAdapter } from '../src/index.js';
+ *
+ * describeAdapterConformance({ name: 'my adapter', createAdapter: () => myAdapter({ url: process.env.MY_URL! }) });
+ * ```
+ */
+export function describeAdapterConformance(options: ConformanceOptions): void {
+  describe(`crmkit adapter conformance: ${options.name}`, { timeout: options.timeout }, () => {
+    const harness = useConformanceHarness(options);
+    for (const [group, define] of Object.entries(groups) as [ConformanceGroup, GroupDefinition][]) {
+      const reason = options.skip?.[group];
+      if (reason !== undefined) {
+        describe.skip(`${group} (skipped: ${reason})`, () => define(harness));
+        continue;
+      }
+      define(harness);
+    }
+  });
+}
