@@ -108,7 +108,7 @@ export function fitPurchaseModel(
     case 'pareto-nbd':
       return fitParetoNbd(customers, options);
     default:
-      return purchaseModelFunctions({ kind } as PurchaseModel) as never;
+      return purchaseModelFunctions({ kind } as unknown as PurchaseModel) as never;
   }
 }
 
