@@ -4,12 +4,13 @@ import { readPath } from '../../src/storage/index.js';
 type IndexKey = string | number | boolean;
 
 /**
- * Ids of records by the value of one field, for equality lookups. A `string[]`
- * field is indexed by each element. Absent values are not indexed.
+ * Records by the value of one field, for equality lookups. A `string[]` field
+ * is indexed by each element. Absent values are not indexed. The sets hold the
+ * stored (frozen) records themselves, so a lookup needs no second lookup by id.
  */
 export class EqualityIndex {
   readonly field: string;
-  readonly #entries = new Map<IndexKey, Set<string>>();
+  readonly #entries = new Map<IndexKey, Set<StoredRecord>>();
 
   constructor(field: string) {
     this.field = field;
@@ -18,24 +19,24 @@ export class EqualityIndex {
   /** Adds a record's value(s). */
   add(record: StoredRecord): void {
     for (const key of this.#keys(record)) {
-      let ids = this.#entries.get(key);
-      if (ids === undefined) this.#entries.set(key, (ids = new Set()));
-      ids.add(record.id);
+      let records = this.#entries.get(key);
+      if (records === undefined) this.#entries.set(key, (records = new Set()));
+      records.add(record);
     }
   }
 
   /** Removes a record's value(s). */
   remove(record: StoredRecord): void {
     for (const key of this.#keys(record)) {
-      const ids = this.#entries.get(key);
-      if (ids === undefined) continue;
-      ids.delete(record.id);
-      if (ids.size === 0) this.#entries.delete(key);
+      const records = this.#entries.get(key);
+      if (records === undefined) continue;
+      records.delete(record);
+      if (records.size === 0) this.#entries.delete(key);
     }
   }
 
-  /** The ids of records whose value (or one of whose elements) equals `value`. */
-  lookup(value: unknown): ReadonlySet<string> {
+  /** The records whose value (or one of whose elements) equals `value`. */
+  lookup(value: unknown): ReadonlySet<StoredRecord> {
     return this.#entries.get(toKey(value)) ?? emptySet;
   }
 
@@ -46,7 +47,7 @@ export class EqualityIndex {
   }
 }
 
-const emptySet: ReadonlySet<string> = new Set();
+const emptySet: ReadonlySet<StoredRecord> = new Set();
 
 function toKey(value: unknown): IndexKey {
   return value instanceof Date ? value.getTime() : (value as IndexKey);

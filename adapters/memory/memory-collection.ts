@@ -8,6 +8,7 @@ import {
   type StoredRecord,
 } from '../../src/storage/index.js';
 import { EqualityIndex } from './equality-index.js';
+import { selectFirst } from './select-first.js';
 
 /**
  * One collection held in memory: records by id, equality indexes on the
@@ -46,7 +47,9 @@ export class MemoryCollection {
   /** The records matching `query`, sorted and limited. */
   find(query: StorageQuery): StoredRecord[] {
     const matches = this.#matching(query.filter);
-    matches.sort(compareRecords(query.sort));
+    const compare = compareRecords(query.sort);
+    if (query.limit !== undefined && matches.length > query.limit * 4) return selectFirst(matches, query.limit, compare);
+    matches.sort(compare);
     return query.limit === undefined || matches.length <= query.limit ? matches : matches.slice(0, query.limit);
   }
 
@@ -63,40 +66,42 @@ export class MemoryCollection {
     if (candidates === undefined) {
       for (const record of this.records.values()) if (predicate(record)) matches.push(record);
     } else {
-      for (const id of candidates) {
-        const record = this.records.get(id);
-        if (record !== undefined && predicate(record)) matches.push(record);
-      }
+      for (const record of candidates) if (predicate(record)) matches.push(record);
     }
     return matches;
   }
 
   /**
-   * The ids that can match `filter` according to the indexes, or `undefined`
+   * The records that can match `filter` according to the indexes, or `undefined`
    * when the indexes cannot narrow it (then every record is a candidate).
    * Candidates are a superset of the matches; the predicate still runs on each.
    */
-  #candidates(filter: StorageFilter): ReadonlySet<string> | undefined {
+  #candidates(filter: StorageFilter): ReadonlySet<StoredRecord> | undefined {
     if (isCondition(filter)) {
       const { field, op, value } = filter;
       if (field === 'id') {
-        if (op === 'eq') return new Set([value as string]);
-        if (op === 'in') return new Set(value as string[]);
-        return undefined;
+        const ids = op === 'eq' ? [value as string] : op === 'in' ? (value as string[]) : undefined;
+        if (ids === undefined) return undefined;
+        const found = new Set<StoredRecord>();
+        for (const id of ids) {
+          const record = this.records.get(id);
+          if (record !== undefined) found.add(record);
+        }
+        return found;
       }
       const index = this.#indexes.get(field);
       if (index === undefined) return undefined;
       if (op === 'eq') return index.lookup(value);
       if (op === 'contains' && this.schema.fields[field]?.type === 'string[]') return index.lookup(value);
       if (op === 'in') {
-        const union = new Set<string>();
-        for (const item of value as unknown[]) for (const id of index.lookup(item)) union.add(id);
+        const union = new Set<StoredRecord>();
+        for (const item of value as unknown[]) for (const record of index.lookup(item)) union.add(record);
         return union;
       }
       return undefined;
     }
     if ('and' in filter) {
-      let best: ReadonlySet<string> | undefined;
+      let best: ReadonlySet<StoredRecord> | undefined;
       for (const part of filter.and) {
         const candidates = this.#candidates(part);
         if (candidates !== undefined && (best === undefined || candidates.size < best.size)) best = candidates;
@@ -104,11 +109,11 @@ export class MemoryCollection {
       return best;
     }
     if ('or' in filter) {
-      const union = new Set<string>();
+      const union = new Set<StoredRecord>();
       for (const part of filter.or) {
         const candidates = this.#candidates(part);
         if (candidates === undefined) return undefined;
-        for (const id of candidates) union.add(id);
+        for (const record of candidates) union.add(record);
       }
       return union;
     }

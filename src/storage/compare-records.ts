@@ -1,6 +1,6 @@
 import { compareValues } from './compare-values.js';
 import type { ScalarValue } from './filter.js';
-import { readPath } from './read-path.js';
+import { pathReader } from './read-path.js';
 import type { SortKey } from './sort.js';
 
 /**
@@ -13,10 +13,11 @@ import type { SortKey } from './sort.js';
  * ```
  */
 export function compareRecords(sort: readonly SortKey[]): (a: object, b: object) => number {
+  const keys = sort.map(({ field, direction }) => ({ read: pathReader(field), sign: direction === 'asc' ? 1 : -1 }));
   return (a, b) => {
-    for (const { field, direction } of sort) {
-      const comparison = compareSortValues(readPath(a, field), readPath(b, field));
-      if (comparison !== 0) return direction === 'asc' ? comparison : -comparison;
+    for (const { read, sign } of keys) {
+      const comparison = compareSortValues(read(a), read(b));
+      if (comparison !== 0) return sign * comparison;
     }
     return 0;
   };
@@ -33,5 +34,10 @@ export function compareRecords(sort: readonly SortKey[]): (a: object, b: object)
 export function compareSortValues(a: unknown, b: unknown): number {
   if (a === undefined) return b === undefined ? 0 : -1;
   if (b === undefined) return 1;
+  if (a instanceof Date) {
+    const x = a.getTime();
+    const y = (b as Date).getTime();
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
   return compareValues(a as ScalarValue, b as ScalarValue);
 }

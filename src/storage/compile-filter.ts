@@ -1,7 +1,7 @@
 import { compareValues, valuesEqual } from './compare-values.js';
 import type { ScalarValue, StorageFilter } from './filter.js';
 import { isCondition } from './filter.js';
-import { readPath } from './read-path.js';
+import { pathReader } from './read-path.js';
 
 /** A compiled filter: true when the record matches. */
 export type RecordPredicate = (record: object) => boolean;
@@ -39,20 +39,28 @@ export function compileFilter(filter: StorageFilter | undefined): RecordPredicat
     return (record) => !inner(record);
   }
   const { field, op, value } = filter;
-  const read = (record: object): unknown => readPath(record, field);
+  const read = pathReader(field);
   switch (op) {
     case 'eq':
-      return (record) => matchesEq(read(record), value as ScalarValue);
+      if (value instanceof Date) {
+        const time = value.getTime();
+        return (record) => (read(record) as Date | undefined)?.getTime() === time;
+      }
+      return (record) => read(record) === value;
     case 'ne':
-      return (record) => !matchesEq(read(record), value as ScalarValue);
+      if (value instanceof Date) {
+        const time = value.getTime();
+        return (record) => (read(record) as Date | undefined)?.getTime() !== time;
+      }
+      return (record) => read(record) !== value;
     case 'lt':
-      return (record) => matchesOrder(read(record), value as ScalarValue, (c) => c < 0);
+      return orderMatcher(read, value as ScalarValue, (c) => c < 0);
     case 'lte':
-      return (record) => matchesOrder(read(record), value as ScalarValue, (c) => c <= 0);
+      return orderMatcher(read, value as ScalarValue, (c) => c <= 0);
     case 'gt':
-      return (record) => matchesOrder(read(record), value as ScalarValue, (c) => c > 0);
+      return orderMatcher(read, value as ScalarValue, (c) => c > 0);
     case 'gte':
-      return (record) => matchesOrder(read(record), value as ScalarValue, (c) => c >= 0);
+      return orderMatcher(read, value as ScalarValue, (c) => c >= 0);
     case 'in': {
       const list = value as readonly ScalarValue[];
       return (record) => matchesIn(read(record), list);
@@ -82,12 +90,24 @@ export function compileFilter(filter: StorageFilter | undefined): RecordPredicat
   }
 }
 
-function matchesEq(actual: unknown, expected: ScalarValue): boolean {
-  return actual !== undefined && valuesEqual(actual, expected);
-}
-
-function matchesOrder(actual: unknown, bound: ScalarValue, accept: (comparison: number) => boolean): boolean {
-  return actual !== undefined && accept(compareValues(actual as ScalarValue, bound));
+function orderMatcher(
+  read: (record: object) => unknown,
+  bound: ScalarValue,
+  accept: (comparison: number) => boolean,
+): RecordPredicate {
+  if (bound instanceof Date || typeof bound === 'number') {
+    const limit = bound instanceof Date ? bound.getTime() : bound;
+    return (record) => {
+      const actual = read(record);
+      if (actual === undefined) return false;
+      const x = actual instanceof Date ? actual.getTime() : (actual as number);
+      return accept(x < limit ? -1 : x > limit ? 1 : 0);
+    };
+  }
+  return (record) => {
+    const actual = read(record);
+    return actual !== undefined && accept(compareValues(actual as ScalarValue, bound));
+  };
 }
 
 function matchesIn(actual: unknown, list: readonly ScalarValue[]): boolean {

@@ -1,0 +1,11 @@
+import { benchMemory } from './memory.js';
+
+/**
+ * `npm run bench`: the memory adapter at full scale (100,000 customers,
+ * 1,000,000 interactions). `npm run bench -- --small` runs a tenth of it.
+ * The SQL, IndexedDB and analytics benchmarks live in their own folders.
+ */
+const small = process.argv.includes('--small');
+const scale = small ? 0.1 : 1;
+console.log(`crmkit memory adapter benchmark (Node ${process.version}, scale ${scale})`);
+await benchMemory(100_000 * scale, 1_000_000 * scale);
