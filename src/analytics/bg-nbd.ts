@@ -1,5 +1,5 @@
 import { assertCount, assertNonNegative, assertPositiveParameters, assertRfm, checkRfm, IssueList, type RfmObservation } from './analytics-validation.js';
-import { logHyp2f1 } from './hypergeometric.js';
+import { hyp2f1Log } from './hypergeometric.js';
 import { logBeta, logGamma } from './log-gamma.js';
 import { logAddExp, logistic } from './log-space.js';
 import { fitMaximumLikelihood, groupObservations, type FitOptions, type FitStatistics } from './maximum-likelihood.js';
@@ -27,15 +27,38 @@ export interface BgNbdFit extends FitStatistics<BgNbdParameters> {
 const POLE_WIDTH = 1e-4;
 
 /**
- * Evaluates `compute(a)` for a parameter that appears as 1/(a - 1) in a closed form whose value
- * is nevertheless smooth at a = 1: within 1e-4 of 1 it interpolates linearly between 1 ± 1e-4,
- * where the closed form is still well conditioned (error about 1e-8 relative). Internal.
+ * Evaluates `compute(a)` for a closed form that is smooth in `a` but has removable singularities
+ * at the given points (1/(a - 1) factors, or 2F1 with its c parameter at 0, -1, ...): within 1e-4
+ * of such a point it interpolates linearly between the point ± 1e-4, where the closed form is still
+ * well conditioned (error about 1e-8 relative). Internal.
  */
-export function acrossUnitPole(a: number, compute: (a: number) => number): number {
-  if (Math.abs(a - 1) >= POLE_WIDTH) return compute(a);
-  const low = compute(1 - POLE_WIDTH);
-  const high = compute(1 + POLE_WIDTH);
-  return low + ((high - low) * (a - (1 - POLE_WIDTH))) / (2 * POLE_WIDTH);
+export function acrossPoles(a: number, poles: readonly number[], compute: (a: number) => number): number {
+  for (const pole of poles) {
+    if (Math.abs(a - pole) < POLE_WIDTH) {
+      const low = compute(pole - POLE_WIDTH);
+      const high = compute(pole + POLE_WIDTH);
+      return low + ((high - low) * (a - (pole - POLE_WIDTH))) / (2 * POLE_WIDTH);
+    }
+  }
+  return compute(a);
+}
+
+/**
+ * The values of `a` near which 2F1(·, ·; a + shift; z) has c at a non-positive integer
+ * (a + shift ∈ {0, -1, -2, ...}), for a > 0. Internal.
+ */
+export function cPoles(shift: number): number[] {
+  const poles: number[] = [];
+  for (let k = 0; -k - shift > -POLE_WIDTH && poles.length < 64; k += 1) poles.push(-k - shift);
+  return poles;
+}
+
+/** 1 - e^shift × 2F1(a, b; c; z), with a 2F1 of either sign (c may be negative). Internal. */
+export function oneMinusScaledHyp2f1(shift: number, a: number, b: number, c: number, z: number): number {
+  const f = hyp2f1Log(a, b, c, z);
+  if (f.sign === 0) return 1;
+  const e = shift + f.logAbs;
+  return f.sign > 0 ? -Math.expm1(e) : 1 + Math.exp(e);
 }
 
 function bgNbdLogLikelihoodUnchecked(p: BgNbdParameters, c: RfmObservation): number {
@@ -177,8 +200,8 @@ export function bgNbdExpectedPurchasesUnchecked(params: BgNbdParameters, custome
   if (pAlive === 0) return 0;
   const z = t / (alpha + T + t);
   const shrink = -(r + x) * Math.log1p(t / (alpha + T)); // ln(((α+T)/(α+T+t))^(r+x))
-  return acrossUnitPole(params.a, (a) => {
-    const bracket = -Math.expm1(shrink + logHyp2f1(r + x, b + x, a + b + x - 1, z));
+  return acrossPoles(params.a, [1, ...cPoles(b + x - 1)], (a) => {
+    const bracket = oneMinusScaledHyp2f1(shrink, r + x, b + x, a + b + x - 1, z);
     return ((a + b + x - 1) / (a - 1)) * bracket * pAlive;
   });
 }
@@ -199,8 +222,8 @@ export function bgNbdExpectedPurchasesUnconditional(params: BgNbdParameters, t: 
   const { r, alpha, b } = params;
   const shrink = -r * Math.log1p(t / alpha);
   const z = t / (alpha + t);
-  return acrossUnitPole(params.a, (a) => {
-    const bracket = -Math.expm1(shrink + logHyp2f1(r, b, a + b - 1, z));
+  return acrossPoles(params.a, [1, ...cPoles(b - 1)], (a) => {
+    const bracket = oneMinusScaledHyp2f1(shrink, r, b, a + b - 1, z);
     return ((a + b - 1) / (a - 1)) * bracket;
   });
 }

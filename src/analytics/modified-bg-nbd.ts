@@ -1,6 +1,5 @@
 import { assertCount, assertNonNegative, assertPositiveParameters, assertRfm, type RfmObservation } from './analytics-validation.js';
-import { acrossUnitPole, assertRfmRows, bgNbdParameterNames, meanT, type BgNbdParameters } from './bg-nbd.js';
-import { logHyp2f1 } from './hypergeometric.js';
+import { acrossPoles, oneMinusScaledHyp2f1, assertRfmRows, bgNbdParameterNames, meanT, type BgNbdParameters } from './bg-nbd.js';
 import { logBeta, logGamma } from './log-gamma.js';
 import { logAddExp, logistic } from './log-space.js';
 import { fitMaximumLikelihood, groupObservations, type FitOptions, type FitStatistics } from './maximum-likelihood.js';
@@ -135,8 +134,8 @@ export function modifiedBgNbdExpectedPurchasesUnchecked(
   if (pAlive === 0) return 0;
   const z = t / (alpha + T + t);
   const shrink = -(r + x) * Math.log1p(t / (alpha + T));
-  return acrossUnitPole(params.a, (a) => {
-    const bracket = -Math.expm1(shrink + logHyp2f1(r + x, b + x + 1, a + b + x, z));
+  return acrossPoles(params.a, [1], (a) => {
+    const bracket = oneMinusScaledHyp2f1(shrink, r + x, b + x + 1, a + b + x, z);
     return ((a + b + x) / (a - 1)) * bracket * pAlive;
   });
 }
@@ -157,7 +156,7 @@ export function modifiedBgNbdExpectedPurchasesUnconditional(params: ModifiedBgNb
   const { r, alpha, b } = params;
   const shrink = -r * Math.log1p(t / alpha);
   const z = t / (alpha + t);
-  return acrossUnitPole(params.a, (a) => (b / (a - 1)) * -Math.expm1(shrink + logHyp2f1(r, b + 1, a + b, z)));
+  return acrossPoles(params.a, [1], (a) => (b / (a - 1)) * oneMinusScaledHyp2f1(shrink, r, b + 1, a + b, z));
 }
 
 /**
