@@ -32,7 +32,8 @@ import type { ServiceContext } from './services/service-context.js';
  */
 export type CustomFieldSchemas = { readonly [K in CollectionName]?: CustomFieldsSchema };
 
-type CustomOf<S extends CustomFieldSchemas, K extends CollectionName> = S[K] extends z.ZodType
+/** The custom fields type of collection `K` under the host's schemas `S` (free JSON when undeclared). */
+export type CustomOf<S extends CustomFieldSchemas, K extends CollectionName> = S[K] extends z.ZodType
   ? z.output<S[K]>
   : Record<string, unknown>;
 
