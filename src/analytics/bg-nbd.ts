@@ -202,7 +202,7 @@ export function bgNbdExpectedPurchasesUnchecked(params: BgNbdParameters, custome
   const shrink = -(r + x) * Math.log1p(t / (alpha + T)); // ln(((α+T)/(α+T+t))^(r+x))
   return acrossPoles(params.a, [1, ...cPoles(b + x - 1)], (a) => {
     const bracket = oneMinusScaledHyp2f1(shrink, r + x, b + x, a + b + x - 1, z);
-    return ((a + b + x - 1) / (a - 1)) * bracket * pAlive;
+    return Math.max(0, ((a + b + x - 1) / (a - 1)) * bracket * pAlive);
   });
 }
 
@@ -224,7 +224,7 @@ export function bgNbdExpectedPurchasesUnconditional(params: BgNbdParameters, t: 
   const z = t / (alpha + t);
   return acrossPoles(params.a, [1, ...cPoles(b - 1)], (a) => {
     const bracket = oneMinusScaledHyp2f1(shrink, r, b, a + b - 1, z);
-    return ((a + b - 1) / (a - 1)) * bracket;
+    return Math.max(0, ((a + b - 1) / (a - 1)) * bracket);
   });
 }
 

@@ -136,7 +136,7 @@ export function modifiedBgNbdExpectedPurchasesUnchecked(
   const shrink = -(r + x) * Math.log1p(t / (alpha + T));
   return acrossPoles(params.a, [1], (a) => {
     const bracket = oneMinusScaledHyp2f1(shrink, r + x, b + x + 1, a + b + x, z);
-    return ((a + b + x) / (a - 1)) * bracket * pAlive;
+    return Math.max(0, ((a + b + x) / (a - 1)) * bracket * pAlive);
   });
 }
 
@@ -156,7 +156,7 @@ export function modifiedBgNbdExpectedPurchasesUnconditional(params: ModifiedBgNb
   const { r, alpha, b } = params;
   const shrink = -r * Math.log1p(t / alpha);
   const z = t / (alpha + t);
-  return acrossPoles(params.a, [1], (a) => (b / (a - 1)) * oneMinusScaledHyp2f1(shrink, r, b + 1, a + b, z));
+  return acrossPoles(params.a, [1], (a) => Math.max(0, (b / (a - 1)) * oneMinusScaledHyp2f1(shrink, r, b + 1, a + b, z)));
 }
 
 /**

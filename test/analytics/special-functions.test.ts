@@ -71,6 +71,16 @@ describe('hypergeometric 2F1', () => {
     }
   });
 
+  it('matches mpmath where the 1-z connection formula cancels catastrophically', () => {
+    // mpmath.hyp2f1 at 15 digits; c - a - b = 12.8 with b = 50 made the connection formula lose everything
+    const a = 1.001;
+    const b = 50.12959288597108;
+    const c = 63.94238791747567;
+    expect(hyp2f1(a, b, c, 0.79) / 2.65907157223762 - 1).toBeLessThan(1e-12);
+    expect(hyp2f1(a, b, c, 0.8) / 2.71715673981112 - 1).toBeLessThan(1e-12);
+    expect(Math.abs(hyp2f1(a, b, c, 0.750001) / 2.45014730014885 - 1)).toBeLessThan(1e-12);
+  });
+
   it('handles parameters of 10^5 and more without overflow', () => {
     const logValue = logHyp2f1(1e5 + 0.24, 1e5 + 2.4, 1e5 + 2.2, 0.5);
     expect(Number.isFinite(logValue)).toBe(true);
