@@ -1,0 +1,113 @@
+import { AdapterError, isCondition, type Condition, type ScalarValue, type StorageFilter, type StorageValue } from '../../src/storage/index.js';
+import type { CollectionTable, StoredField } from './collection-table.js';
+import { fieldExpression, lookupField, valueParam, type FieldExpression } from './field-expression.js';
+import { encodeKey, prefixUpperBound } from './key-encoding.js';
+import type { SqlDialect } from './sql-dialect.js';
+import { sql, sqlJoin, sqlParam, sqlText, type SqlFragment } from './sql-fragment.js';
+
+const always = sqlText('(1=1)');
+const never = sqlText('(1=0)');
+
+/**
+ * Compiles a validated filter into a SQL condition on the row aliased `t`, with
+ * every value bound. SQL's three-valued logic is kept out of the answer:
+ * negations are pushed down to the conditions (De Morgan), and each condition
+ * has an exact complement that counts absent (NULL) values in, so `not` of a
+ * comparison includes absent values exactly as `compileFilter` does, and
+ * conditions outside any `not` stay plain, index-friendly comparisons.
+ *
+ * @example
+ * ```ts
+ * const where = compileSqlFilter(postgresDialect, table, { not: { field: 'custom.score', op: 'gt', value: 0 } });
+ * ```
+ */
+export function compileSqlFilter(dialect: SqlDialect, table: CollectionTable, filter: StorageFilter, negated = false): SqlFragment {
+  if (!isCondition(filter)) {
+    if ('not' in filter) return compileSqlFilter(dialect, table, filter.not, !negated);
+    const isAnd = 'and' in filter;
+    const parts = (isAnd ? filter.and : filter.or).map((part) => compileSqlFilter(dialect, table, part, negated));
+    const conjunction = isAnd !== negated; // not(and) is or(not), not(or) is and(not)
+    if (parts.length === 0) return conjunction ? always : never;
+    if (parts.length === 1) return parts[0]!;
+    return sql`(${sqlJoin(parts, conjunction ? ' AND ' : ' OR ')})`;
+  }
+  const field = lookupField(table, filter.field);
+  if (field.storage.kind === 'values') return listCondition(dialect, table, field, filter, negated);
+  return scalarCondition(dialect, fieldExpression(dialect, field), filter, negated);
+}
+
+function scalarCondition(dialect: SqlDialect, target: FieldExpression, condition: Condition<StorageValue>, negated: boolean): SqlFragment {
+  const v = target.expression;
+  const present = sql`${v} IS NOT NULL`;
+  const absent = sql`${v} IS NULL`;
+  /** `test` where present; its complement counts absent values in. */
+  const polar = (test: SqlFragment, complement?: SqlFragment) =>
+    negated ? sql`(${absent} OR ${complement ?? sql`NOT ${test}`})` : test;
+  const { op, value } = condition;
+  switch (op) {
+    case 'eq':
+    case 'ne': {
+      const p = valueParam(target, value as ScalarValue);
+      const isEq = (op === 'eq') !== negated;
+      return isEq ? sql`${v} = ${p}` : sql`(${absent} OR ${v} <> ${p})`;
+    }
+    case 'lt':
+    case 'lte':
+    case 'gt':
+    case 'gte': {
+      const p = valueParam(target, value as ScalarValue);
+      const symbol = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[op];
+      const opposite = { lt: '>=', lte: '>', gt: '<=', gte: '<' }[op];
+      return polar(sql`${v} ${sqlText(symbol)} ${p}`, sql`${v} ${sqlText(opposite)} ${p}`);
+    }
+    case 'in':
+    case 'nin': {
+      const list = value as readonly ScalarValue[];
+      const isIn = (op === 'in') !== negated;
+      if (list.length === 0) return isIn ? never : always;
+      const items = sqlJoin(list.map((item) => valueParam(target, item)), ', ');
+      return isIn ? sql`${v} IN (${items})` : sql`(${absent} OR ${v} NOT IN (${items}))`;
+    }
+    case 'contains':
+    case 'startsWith':
+    case 'endsWith': {
+      if (typeof value !== 'string' || target.kind !== 'bin') throw new AdapterError(`${op} needs a string field and value`);
+      if (value === '') return negated ? absent : present;
+      const needle = encodeKey(value);
+      let test: SqlFragment;
+      if (op === 'contains') test = dialect.contains(v, sqlParam(needle, 'bin'));
+      else if (op === 'endsWith') test = dialect.endsWith(v, sqlParam(needle, 'bin'), needle.length);
+      else test = sql`(${v} >= ${sqlParam(needle, 'bin')} AND ${v} < ${sqlParam(prefixUpperBound(needle), 'bin')})`;
+      return polar(test);
+    }
+    case 'exists':
+      return (value === true) !== negated ? present : absent;
+  }
+}
+
+function listCondition(dialect: SqlDialect, table: CollectionTable, field: StoredField, condition: Condition<StorageValue>, negated: boolean): SqlFragment {
+  const { op, value } = condition;
+  const member = (values: readonly ScalarValue[], positive: boolean): SqlFragment => {
+    if (values.length === 0) return positive ? never : always;
+    const items = sqlJoin(values.map((item) => sqlParam(encodeKey(String(item)), 'bin')), ', ');
+    const q = dialect.quote;
+    const subquery = sql`SELECT ${sqlText(q('owner'))} FROM ${sqlText(table.valuesTable)} WHERE ${sqlText(q('field'))} = ${sqlParam(encodeKey(field.path), 'bin')} AND ${sqlText(q('value'))} IN (${items})`;
+    return sql`t.${sqlText(q('id'))} ${sqlText(positive ? 'IN' : 'NOT IN')} (${subquery})`;
+  };
+  switch (op) {
+    case 'contains':
+      return member([value as string], !negated);
+    case 'in':
+      return member(value as readonly ScalarValue[], !negated);
+    case 'nin':
+      return member(value as readonly ScalarValue[], negated);
+    case 'exists': {
+      const wantPresent = (value === true) !== negated;
+      if (!field.optional) return wantPresent ? always : never;
+      const present = dialect.extPresent(`t.${dialect.quote('ext')}`, (field.storage as { key: string }).key);
+      return wantPresent ? present : sql`NOT ${present}`;
+    }
+    default:
+      throw new AdapterError(`${op} does not apply to the list ${field.path}`);
+  }
+}

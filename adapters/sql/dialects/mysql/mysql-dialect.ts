@@ -1,0 +1,47 @@
+import type { SqlDialect, StorageType } from '../../sql-dialect.js';
+import { sql, sqlParam, sqlText } from '../../sql-fragment.js';
+
+const types: Record<StorageType, string> = {
+  id: 'VARBINARY(512)',
+  key: 'VARBINARY(1536)',
+  ref: 'VARBINARY(512)',
+  long: 'LONGBLOB',
+  number: 'DOUBLE',
+  date: 'BIGINT',
+  boolean: 'TINYINT',
+  version: 'INT',
+  doc: 'LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin',
+  ext: 'LONGTEXT CHARACTER SET ascii COLLATE ascii_bin',
+  field: 'VARBINARY(512)',
+  value: 'VARBINARY(2048)',
+};
+
+/**
+ * MySQL and MariaDB: strings as `VARBINARY` / `LONGBLOB` (byte order is code
+ * point order, case-sensitive, and without the PAD SPACE rule that makes
+ * `'a' = 'a '` true under MariaDB's `_bin` collations), `ext` as JSON text
+ * read with `JSON_EXTRACT`, hex strings turned back into bytes with `UNHEX`.
+ * NULL is the smallest value, so ascending order puts absent values first natively.
+ *
+ * @example
+ * ```ts
+ * mysqlDialect.quote('crm_customers'); // `crm_customers`
+ * ```
+ */
+export const mysqlDialect: SqlDialect = {
+  name: 'mysql',
+  maxParameters: 30_000,
+  insertReturning: false,
+  tableSuffix: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
+  inlineIndexes: true,
+  quote: (identifier) => `\`${identifier.replace(/`/g, '``')}\``,
+  compile: (fragment) => ({ sql: fragment.text, parameters: fragment.params.map((p) => p.value) }),
+  type: (type) => types[type],
+  extKey: (key) => sqlParam(`$.${key}`, 'text'),
+  extNumber: (ext, key) => sql`CAST(JSON_EXTRACT(${sqlText(ext)}, ${mysqlDialect.extKey(key)}) AS DOUBLE)`,
+  extBinary: (ext, key) => sql`UNHEX(JSON_UNQUOTE(JSON_EXTRACT(${sqlText(ext)}, ${mysqlDialect.extKey(key)})))`,
+  extPresent: (ext, key) => sql`(JSON_EXTRACT(${sqlText(ext)}, ${mysqlDialect.extKey(key)}) IS NOT NULL)`,
+  contains: (value, needle) => sql`(LOCATE(${needle}, ${value}) > 0)`,
+  endsWith: (value, needle, length) => sql`(RIGHT(${value}, ${sqlParam(length, 'int')}) = ${needle})`,
+  orderTerm: (expression, direction) => sql`${expression} ${sqlText(direction === 'asc' ? 'ASC' : 'DESC')}`,
+};

@@ -1,0 +1,55 @@
+import { numberPlaceholders, type SqlDialect, type StorageType } from '../../sql-dialect.js';
+import type { ParamKind } from '../../sql-fragment.js';
+import { sql, sqlParam, sqlText } from '../../sql-fragment.js';
+
+const types: Record<StorageType, string> = {
+  id: 'bytea',
+  key: 'bytea',
+  ref: 'bytea',
+  long: 'bytea',
+  number: 'double precision',
+  date: 'bigint',
+  boolean: 'smallint',
+  version: 'integer',
+  doc: 'text',
+  ext: 'jsonb',
+  field: 'bytea',
+  value: 'bytea',
+};
+
+const casts: Record<ParamKind, string> = { bin: 'bytea', num: 'float8', int: 'int8', text: 'text', json: 'jsonb' };
+
+/**
+ * PostgreSQL (and PGlite): strings as `bytea` (byte order is code point order,
+ * whatever the database's collation, and U+0000 is kept, which `text` and
+ * `jsonb` cannot hold), `ext` as `jsonb` holding hex for strings, typed
+ * placeholders (`$1::bytea`), and explicit `NULLS FIRST` / `NULLS LAST`
+ * because PostgreSQL sorts NULL as the largest value.
+ *
+ * @example
+ * ```ts
+ * postgresDialect.compile(sql`a = ${sqlParam(1, 'num')}`).sql; // a = $1::float8
+ * ```
+ */
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  maxParameters: 65_000,
+  insertReturning: true,
+  tableSuffix: '',
+  inlineIndexes: false,
+  quote: (identifier) => `"${identifier.replace(/"/g, '""')}"`,
+  compile: (fragment) => numberPlaceholders(fragment, (i, kind) => `$${i + 1}::${casts[kind]}`),
+  type: (type) => types[type],
+  extKey: (key) => sqlParam(key, 'text'),
+  extNumber: (ext, key) => sql`(${sqlText(ext)} ->> ${postgresDialect.extKey(key)})::float8`,
+  extBinary: (ext, key) => sql`decode(${sqlText(ext)} ->> ${postgresDialect.extKey(key)}, 'hex')`,
+  extPresent: (ext, key) => sql`((${sqlText(ext)} -> ${postgresDialect.extKey(key)}) IS NOT NULL)`,
+  contains: (value, needle) => sql`(position(${needle} in ${value}) > 0)`,
+  endsWith: (value, needle, length) =>
+    sql`(length(${value}) >= ${sqlParam(length, 'int')} AND substring(${value} from (length(${value}) - ${sqlParam(length, 'int')} + 1)::int) = ${needle})`,
+  orderTerm: (expression, direction, nullable) => {
+    const order = direction === 'asc' ? 'ASC' : 'DESC';
+    if (!nullable) return sql`${expression} ${sqlText(order)}`;
+    return sql`${expression} ${sqlText(order)} ${sqlText(direction === 'asc' ? 'NULLS FIRST' : 'NULLS LAST')}`;
+  },
+};

@@ -1,0 +1,46 @@
+import type { SqlDialect, StorageType } from '../../sql-dialect.js';
+import { sql, sqlParam, sqlText, type SqlFragment } from '../../sql-fragment.js';
+
+const types: Record<StorageType, string> = {
+  id: 'BLOB',
+  key: 'BLOB',
+  ref: 'BLOB',
+  long: 'BLOB',
+  number: 'REAL',
+  date: 'INTEGER',
+  boolean: 'INTEGER',
+  version: 'INTEGER',
+  doc: 'TEXT',
+  ext: 'TEXT',
+  field: 'BLOB',
+  value: 'BLOB',
+};
+
+/**
+ * SQLite: strings as BLOBs (memcmp order is code point order; `length` and
+ * `instr` count bytes and do not stop at NUL as they do on TEXT), `ext` as JSON
+ * text read with `json_extract`, hex strings turned back into bytes with `unhex`.
+ * NULL is the smallest value, so ascending order puts absent values first natively.
+ *
+ * @example
+ * ```ts
+ * sqliteDialect.quote('crm_customers'); // "crm_customers"
+ * ```
+ */
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  maxParameters: 32_000,
+  insertReturning: true,
+  tableSuffix: '',
+  inlineIndexes: false,
+  quote: (identifier) => `"${identifier.replace(/"/g, '""')}"`,
+  compile: (fragment) => ({ sql: fragment.text, parameters: fragment.params.map((p) => p.value) }),
+  type: (type) => types[type],
+  extKey: (key) => sqlParam(`$.${key}`, 'text'),
+  extNumber: (ext, key) => sql`json_extract(${sqlText(ext)}, ${sqliteDialect.extKey(key)})`,
+  extBinary: (ext, key) => sql`unhex(json_extract(${sqlText(ext)}, ${sqliteDialect.extKey(key)}))`,
+  extPresent: (ext, key) => sql`(json_type(${sqlText(ext)}, ${sqliteDialect.extKey(key)}) IS NOT NULL)`,
+  contains: (value, needle) => sql`(instr(${value}, ${needle}) > 0)`,
+  endsWith: (value: SqlFragment, needle: SqlFragment, length: number) => sql`(substr(${value}, ${sqlParam(-length, 'int')}) = ${needle})`,
+  orderTerm: (expression, direction) => sql`${expression} ${sqlText(direction === 'asc' ? 'ASC' : 'DESC')}`,
+};

@@ -1,0 +1,18 @@
+/**
+ * `crmkit/sql`: the SQL adapter, over SQLite, PostgreSQL (and PGlite), MySQL
+ * and MariaDB through Kysely.
+ *
+ * @module crmkit/sql
+ */
+export { sqlAdapter, type SqlAdapter } from './sql-adapter.js';
+export type {
+  KyselyAdapterOptions,
+  MysqlAdapterOptions,
+  PostgresAdapterOptions,
+  SqlAdapterCommonOptions,
+  SqlAdapterOptions,
+  SqliteAdapterOptions,
+} from './sql-adapter-options.js';
+export { sqlDialectNames, type SqlDialectName } from './sql-dialect-name.js';
+export { tableLayouts, columnKinds, type ColumnKind, type ColumnLayout, type TableLayout } from './table-layout.js';
+export { dropSchemaStatements } from './migration-statements.js';

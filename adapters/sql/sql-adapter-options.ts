@@ -1,0 +1,64 @@
+import type { Kysely, MysqlPool, PostgresPool } from 'kysely';
+import type { SqlDialectName } from './sql-dialect-name.js';
+
+/** Options every form of {@link sqlAdapter} takes. */
+export interface SqlAdapterCommonOptions {
+  /** Prepended to every table and index name. Letters, digits and `_`. Default `crm_`. */
+  readonly tablePrefix?: string;
+  /**
+   * Run pending migrations when `createCrm` opens the adapter (default `true`).
+   * With `false`, call `adapter.migrate()` yourself (or apply `adapter.migrationSql()`);
+   * opening fails with an `AdapterError` while migrations are pending.
+   */
+  readonly autoMigrate?: boolean;
+  /** Declare foreign keys where the layout has them (default `true`). See `docs/sql.md`. */
+  readonly foreignKeys?: boolean;
+}
+
+/** The embedded default: a SQLite file through better-sqlite3. */
+export interface SqliteAdapterOptions extends SqlAdapterCommonOptions {
+  readonly dialect: 'sqlite';
+  /** The database file, or `:memory:`. */
+  readonly filename: string;
+}
+
+/** PostgreSQL through `pg`: a connection string (crmkit owns the pool) or your pool (crmkit never ends it). */
+export interface PostgresAdapterOptions extends SqlAdapterCommonOptions {
+  readonly dialect: 'postgres';
+  /** For example `postgres://user@host:5432/db`. */
+  readonly connectionString?: string;
+  /** A `pg.Pool` of yours. */
+  readonly pool?: PostgresPool;
+  /** The schema to keep the tables in (created if missing); default the search path. */
+  readonly schema?: string;
+  /** Connections in the pool crmkit makes (default 10). */
+  readonly poolSize?: number;
+}
+
+/** MySQL or MariaDB through `mysql2`: a connection string (crmkit owns the pool) or your pool. */
+export interface MysqlAdapterOptions extends SqlAdapterCommonOptions {
+  readonly dialect: 'mysql';
+  /** For example `mysql://user@host:3306/db`. */
+  readonly connectionString?: string;
+  /** A `mysql2` (callback API) pool of yours. */
+  readonly pool?: MysqlPool;
+  /** Connections in the pool crmkit makes (default 10). */
+  readonly poolSize?: number;
+}
+
+/**
+ * Your own Kysely instance (PGlite goes this way too). crmkit never destroys
+ * it and runs without its plugins; the dialect is detected from its adapter
+ * unless given.
+ */
+export interface KyselyAdapterOptions extends SqlAdapterCommonOptions {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly db: Kysely<any>;
+  /** The dialect, when detection from the Kysely adapter is not enough. */
+  readonly dialect?: SqlDialectName;
+  /** On PostgreSQL, the schema to keep the tables in. */
+  readonly schema?: string;
+}
+
+/** What {@link sqlAdapter} accepts. */
+export type SqlAdapterOptions = SqliteAdapterOptions | PostgresAdapterOptions | MysqlAdapterOptions | KyselyAdapterOptions;

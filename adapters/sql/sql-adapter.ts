@@ -1,0 +1,296 @@
+import {
+  Kysely,
+  Migrator,
+  MysqlAdapter,
+  MysqlDialect,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  sql as kyselySql,
+  type Migration,
+} from 'kysely';
+import {
+  AdapterError,
+  type AdapterCapabilities,
+  type CrmAdapter,
+  type StorageOperations,
+  type StorageSchema,
+} from '../../src/storage/index.js';
+import { CollectionTable } from './collection-table.js';
+import { mysqlDialect } from './dialects/mysql/mysql-dialect.js';
+import { postgresDialect } from './dialects/postgres/postgres-dialect.js';
+import { sqliteDialect } from './dialects/sqlite/sqlite-dialect.js';
+import { driverPackages, loadDriver } from './load-driver.js';
+import { initialSchemaStatements, type SchemaOptions } from './migration-statements.js';
+import type { SqlAdapterOptions } from './sql-adapter-options.js';
+import type { SqlDialect } from './sql-dialect.js';
+import type { SqlDialectName } from './sql-dialect-name.js';
+import { kyselyExecutor, wrapDriverError } from './sql-executor.js';
+import { sqlOperations } from './sql-operations.js';
+import { checkIdentifier } from './table-names.js';
+
+/** The SQL adapter: {@link CrmAdapter} plus migrations and access to its Kysely instance. */
+export interface SqlAdapter extends CrmAdapter {
+  /** The dialect in use. */
+  readonly dialect: SqlDialectName;
+  /**
+   * Applies pending migrations (Kysely's Migrator, with crmkit's own bookkeeping
+   * tables `<prefix>migrations` and `<prefix>migrations_lock`). Idempotent, and
+   * safe to run from two processes at once. Returns the names of the migrations applied.
+   *
+   * @example
+   * ```ts
+   * const adapter = sqlAdapter({ dialect: 'postgres', connectionString, autoMigrate: false });
+   * await adapter.migrate();
+   * ```
+   */
+  migrate(): Promise<string[]>;
+  /**
+   * The SQL of every migration, without running anything: for review, or for
+   * your own migration tool.
+   *
+   * @example
+   * ```ts
+   * console.log(sqlAdapter({ dialect: 'mysql', connectionString }).migrationSql().join(';\n'));
+   * ```
+   */
+  migrationSql(): string[];
+  /**
+   * The Kysely instance crmkit runs on (created on first use).
+   *
+   * @example
+   * ```ts
+   * const db = await adapter.kysely();
+   * ```
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  kysely(): Promise<Kysely<any>>;
+}
+
+const dialects: Record<SqlDialectName, SqlDialect> = { sqlite: sqliteDialect, postgres: postgresDialect, mysql: mysqlDialect };
+
+const migrationNames = ['0001_initial_tables'] as const;
+
+/**
+ * Stores crmkit in a relational database through Kysely: SQLite (better-sqlite3)
+ * embedded by default, PostgreSQL (or PGlite) and MySQL / MariaDB for scale, or
+ * your own Kysely instance. Drivers are optional peer dependencies loaded on
+ * first use. See `docs/sql.md` for the table layout and semantics.
+ *
+ * @example
+ * ```ts
+ * import { createCrm } from 'crmkit';
+ * import { sqlAdapter } from 'crmkit/sql';
+ *
+ * const crm = await createCrm({ adapter: sqlAdapter({ dialect: 'sqlite', filename: 'crm.db' }) });
+ * const pg = sqlAdapter({ dialect: 'postgres', connectionString: process.env.DATABASE_URL, schema: 'crm' });
+ * const mine = sqlAdapter({ db: myKysely, tablePrefix: 'crm_' });
+ * ```
+ */
+export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
+  const prefix = options.tablePrefix ?? 'crm_';
+  checkIdentifier(prefix, 'tablePrefix', true);
+  const schemaName = 'schema' in options ? options.schema : undefined;
+  if (schemaName !== undefined) checkIdentifier(schemaName, 'schema');
+  const dialectName: SqlDialectName | undefined = 'db' in options ? options.dialect ?? detectDialect(options.db) : options.dialect;
+  if (dialectName === undefined || !(dialectName in dialects)) {
+    throw new AdapterError(`sqlAdapter needs dialect 'sqlite', 'postgres' or 'mysql', or a Kysely instance as db`);
+  }
+  if (schemaName !== undefined && dialectName !== 'postgres') throw new AdapterError('schema is only available on PostgreSQL');
+  const dialect = dialects[dialectName];
+  const schemaOptions: SchemaOptions = { prefix, schema: schemaName, foreignKeys: options.foreignKeys ?? true };
+  const owned = !('db' in options) && !('pool' in options && options.pool !== undefined);
+  const persistent = !(options.dialect === 'sqlite' && 'filename' in options && options.filename === ':memory:');
+  const capabilities: AdapterCapabilities = { transactions: true, aggregate: true, scan: false, persistent };
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let dbPromise: Promise<Kysely<any>> | undefined;
+  let tables: Map<string, CollectionTable> | undefined;
+  let closed = false;
+
+  const kysely = () => (dbPromise ??= createKysely(options, dialectName).then((db) => db.withoutPlugins()));
+  const table = (collection: string): CollectionTable => {
+    if (closed) throw new AdapterError('the sql adapter is closed');
+    const found = tables?.get(collection);
+    if (found === undefined) {
+      throw new AdapterError(tables === undefined ? 'open the sql adapter (createCrm does) first' : `unknown collection ${JSON.stringify(collection)}`);
+    }
+    return found;
+  };
+  const opened = (): Kysely<unknown> => {
+    if (closed) throw new AdapterError('the sql adapter is closed');
+    if (resolvedDb === undefined) throw new AdapterError('open the sql adapter (createCrm does) first');
+    return resolvedDb;
+  };
+  let resolvedDb: Kysely<unknown> | undefined;
+
+  const migrator = (db: Kysely<unknown>) =>
+    new Migrator({
+      db,
+      provider: {
+        getMigrations: async () => {
+          const statements = initialSchemaStatements(dialect, schemaOptions);
+          const migration: Migration = {
+            up: async (trx) => {
+              for (const statement of statements) await kyselySql.raw(statement).execute(trx);
+            },
+          };
+          return { [migrationNames[0]]: migration };
+        },
+      },
+      migrationTableName: `${prefix}migrations`,
+      migrationLockTableName: `${prefix}migrations_lock`,
+      ...(schemaName === undefined ? {} : { migrationTableSchema: schemaName }),
+    });
+
+  const migrate = async (): Promise<string[]> => {
+    const db = await kysely();
+    for (let attempt = 1; ; attempt++) {
+      const { error, results } = await migrator(db).migrateToLatest();
+      if (error === undefined) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+      const busy = dialectName === 'sqlite' && /SQLITE_BUSY|locked/i.test(String((error as Error)?.message ?? error));
+      if (!busy || attempt >= 20) throw new AdapterError(`migrating the ${dialectName} database failed`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  };
+
+  const rootOperations = (): StorageOperations => {
+    const db = opened();
+    return sqlOperations({
+      dialect,
+      table,
+      exec: kyselyExecutor(db, dialect),
+      atomic: (fn) => runTransaction(db, dialect, (trx) => fn(kyselyExecutor(trx, dialect))),
+    });
+  };
+  let root: StorageOperations | undefined;
+  const ops = () => (root ??= rootOperations());
+
+  return {
+    name: `sql:${dialectName}`,
+    dialect: dialectName,
+    capabilities,
+    async open(storageSchema: StorageSchema) {
+      const db = await kysely();
+      if (dialectName === 'sqlite' && !('db' in options)) {
+        await kyselySql.raw('PRAGMA foreign_keys = ON').execute(db);
+        if (persistent) await kyselySql.raw('PRAGMA journal_mode = WAL').execute(db);
+      }
+      if (options.autoMigrate ?? true) await migrate();
+      else {
+        const pending = (await migrator(db).getMigrations()).filter((m) => m.executedAt === undefined);
+        if (pending.length > 0) {
+          throw new AdapterError(`the ${dialectName} database needs migrations ${pending.map((m) => m.name).join(', ')}: call adapter.migrate()`);
+        }
+      }
+      const opening = new Map<string, CollectionTable>();
+      for (const collection of Object.values(storageSchema.collections)) {
+        opening.set(collection.name, new CollectionTable(dialect, schemaOptions, collection));
+      }
+      tables = opening;
+      resolvedDb = db;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (owned && dbPromise !== undefined) await (await dbPromise).destroy();
+    },
+    migrate,
+    migrationSql: () => initialSchemaStatements(dialect, schemaOptions),
+    kysely,
+    insertMany: (collection, records) => ops().insertMany(collection, records),
+    getMany: (collection, ids) => ops().getMany(collection, ids),
+    updateMany: (collection, writes) => ops().updateMany(collection, writes),
+    deleteMany: (collection, deletes) => ops().deleteMany(collection, deletes),
+    find: (collection, query) => ops().find(collection, query),
+    count: (collection, filter) => ops().count(collection, filter),
+    aggregate: (collection, query) => ops().aggregate!(collection, query),
+    transaction<T>(fn: (tx: StorageOperations) => Promise<T>): Promise<T> {
+      const db = opened();
+      return runTransaction(db, dialect, async (trx) => {
+        let active = true;
+        const exec = kyselyExecutor(trx, dialect);
+        const guarded = {
+          run: (fragment: Parameters<typeof exec.run>[0]) => {
+            if (!active) throw new AdapterError('this transaction has ended');
+            return exec.run(fragment);
+          },
+          runCompiled: (compiled: Parameters<typeof exec.runCompiled>[0]) => {
+            if (!active) throw new AdapterError('this transaction has ended');
+            return exec.runCompiled(compiled);
+          },
+        };
+        try {
+          return await fn(sqlOperations({ dialect, table, exec: guarded, atomic: (inner) => inner(guarded) }));
+        } finally {
+          active = false;
+        }
+      });
+    },
+  };
+}
+
+async function runTransaction<T>(db: Kysely<unknown>, dialect: SqlDialect, fn: (trx: Kysely<unknown>) => Promise<T>): Promise<T> {
+  let failure: { error: unknown } | undefined;
+  try {
+    return await db.transaction().execute(async (trx) => {
+      try {
+        return await fn(trx);
+      } catch (error) {
+        failure = { error };
+        throw error;
+      }
+    });
+  } catch (error) {
+    if (failure !== undefined && failure.error === error) throw error; // the caller's own error, rolled back
+    throw wrapDriverError(error, dialect);
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function detectDialect(db: Kysely<any>): SqlDialectName | undefined {
+  const adapter = db.getExecutor().adapter;
+  if (adapter instanceof PostgresAdapter) return 'postgres';
+  if (adapter instanceof MysqlAdapter) return 'mysql';
+  if (adapter instanceof SqliteAdapter) return 'sqlite';
+  return undefined;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function createKysely(options: SqlAdapterOptions, dialect: SqlDialectName): Promise<Kysely<any>> {
+  if ('db' in options) return options.db;
+  switch (options.dialect) {
+    case 'sqlite': {
+      if (typeof options.filename !== 'string' || options.filename === '') throw new AdapterError('the sqlite dialect needs a filename');
+      const Database = await loadDriver(driverPackages.sqlite, async () => (await import('better-sqlite3')).default, dialect);
+      let database;
+      try {
+        database = new Database(options.filename, { timeout: 10_000 });
+      } catch (cause) {
+        throw new AdapterError(`cannot open the SQLite database ${JSON.stringify(options.filename)}`, { cause });
+      }
+      return new Kysely({ dialect: new SqliteDialect({ database }) });
+    }
+    case 'postgres': {
+      const pool = options.pool ?? (await postgresPool(options.connectionString, options.poolSize, dialect));
+      return new Kysely({ dialect: new PostgresDialect({ pool }) });
+    }
+    case 'mysql': {
+      const pool = options.pool ?? (await mysqlPool(options.connectionString, options.poolSize, dialect));
+      return new Kysely({ dialect: new MysqlDialect({ pool }) });
+    }
+  }
+}
+
+async function postgresPool(connectionString: string | undefined, size: number | undefined, dialect: SqlDialectName) {
+  if (connectionString === undefined) throw new AdapterError('the postgres dialect needs a connectionString or a pool');
+  const pg = await loadDriver(driverPackages.postgres, async () => (await import('pg')).default, dialect);
+  return new pg.Pool({ connectionString, max: size ?? 10 });
+}
+
+async function mysqlPool(connectionString: string | undefined, size: number | undefined, dialect: SqlDialectName) {
+  if (connectionString === undefined) throw new AdapterError('the mysql dialect needs a connectionString or a pool');
+  const mysql = await loadDriver(driverPackages.mysql, async () => (await import('mysql2')).default, dialect);
+  return mysql.createPool({ uri: connectionString, connectionLimit: size ?? 10, charset: 'utf8mb4_bin' });
+}

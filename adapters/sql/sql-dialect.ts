@@ -1,0 +1,78 @@
+import type { SqlDialectName } from './sql-dialect-name.js';
+import type { ParamKind, SqlFragment } from './sql-fragment.js';
+import type { ColumnKind } from './table-layout.js';
+
+/** The storage types a dialect maps: real column kinds plus crmkit's own columns. */
+export type StorageType = ColumnKind | 'id' | 'version' | 'doc' | 'ext' | 'field' | 'value';
+
+/** SQL text and parameters ready for a driver. */
+export interface CompiledSql {
+  /** The SQL text with the dialect's placeholders. */
+  readonly sql: string;
+  /** The parameters, in order. */
+  readonly parameters: readonly unknown[];
+}
+
+/**
+ * What differs between SQLite, PostgreSQL and MySQL / MariaDB in the SQL crmkit
+ * writes: quoting, placeholders, types, JSON access, byte-string functions,
+ * null ordering and how an insert skips taken ids.
+ */
+export interface SqlDialect {
+  /** The dialect's name. */
+  readonly name: SqlDialectName;
+  /** At most this many parameters in one statement. */
+  readonly maxParameters: number;
+  /** Whether `INSERT … ON CONFLICT (id) DO NOTHING RETURNING id` is available. */
+  readonly insertReturning: boolean;
+  /** Quotes an identifier (crmkit only quotes names it made and checked). */
+  quote(identifier: string): string;
+  /** Replaces `?` with the dialect's placeholders. */
+  compile(fragment: SqlFragment): CompiledSql;
+  /** The SQL type of a storage type. */
+  type(type: StorageType): string;
+  /** The parameter for a key of the `ext` JSON column. */
+  extKey(key: string): SqlFragment;
+  /** A number (or date in ms, or boolean as 0 / 1) read from `ext`, NULL when absent. */
+  extNumber(ext: string, key: string): SqlFragment;
+  /** A string read from `ext` as the bytes of {@link encodeKey}, NULL when absent. */
+  extBinary(ext: string, key: string): SqlFragment;
+  /** True when `ext` has the key. */
+  extPresent(ext: string, key: string): SqlFragment;
+  /** True when byte string `value` holds `needle` (non-empty). */
+  contains(value: SqlFragment, needle: SqlFragment): SqlFragment;
+  /** True when byte string `value` ends with `needle` of `length` bytes (non-empty). */
+  endsWith(value: SqlFragment, needle: SqlFragment, length: number): SqlFragment;
+  /** One ORDER BY term: absent first in `asc`, last in `desc`. */
+  orderTerm(expression: SqlFragment, direction: 'asc' | 'desc', nullable: boolean): SqlFragment;
+  /** Table options appended to CREATE TABLE. */
+  readonly tableSuffix: string;
+  /** Whether indexes are declared inside CREATE TABLE (MySQL has no CREATE INDEX IF NOT EXISTS). */
+  readonly inlineIndexes: boolean;
+}
+
+/** The parameter kind a dialect casts a storage type's values to. */
+export const paramKindOf: Readonly<Record<ColumnKind, ParamKind>> = {
+  key: 'bin',
+  ref: 'bin',
+  long: 'bin',
+  number: 'num',
+  date: 'int',
+  boolean: 'int',
+};
+
+/**
+ * Replaces each `?` of a fragment by what `placeholder` returns.
+ *
+ * @example
+ * ```ts
+ * numberPlaceholders({ text: 'a = ?', params: [{ value: 1, kind: 'num' }] }, (i) => `$${i + 1}`);
+ * ```
+ */
+export function numberPlaceholders(fragment: SqlFragment, placeholder: (index: number, kind: ParamKind) => string): CompiledSql {
+  const pieces = fragment.text.split('?');
+  if (pieces.length !== fragment.params.length + 1) throw new Error('placeholder count mismatch');
+  let sqlText = pieces[0]!;
+  for (let i = 0; i < fragment.params.length; i++) sqlText += placeholder(i, fragment.params[i]!.kind) + pieces[i + 1]!;
+  return { sql: sqlText, parameters: fragment.params.map((p) => p.value) };
+}

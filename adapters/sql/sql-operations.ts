@@ -1,0 +1,275 @@
+import {
+  AdapterError,
+  type StorageFilter,
+  type StorageOperations,
+  type StorageQuery,
+  type StoredRecord,
+  type VersionedDelete,
+  type VersionedWrite,
+  type WriteOutcome,
+} from '../../src/storage/index.js';
+import { aggregateSql } from './aggregate-sql.js';
+import type { CollectionTable } from './collection-table.js';
+import { compileSqlFilter } from './compile-sql-filter.js';
+import { compileSqlSort } from './compile-sql-sort.js';
+import { decodeKey, encodeKey } from './key-encoding.js';
+import { decodeRecord } from './record-codec.js';
+import { numberPlaceholders, paramKindOf, type SqlDialect } from './sql-dialect.js';
+import type { SqlExecutor } from './sql-executor.js';
+import { sql, sqlJoin, sqlParam, sqlText, type ParamKind, type SqlFragment } from './sql-fragment.js';
+
+/** What the operations run on: the dialect, the opened tables and an executor. */
+export interface OperationsContext {
+  /** The dialect. */
+  readonly dialect: SqlDialect;
+  /** The opened table of a collection (throws for an unknown one). */
+  table(collection: string): CollectionTable;
+  /** Runs statements. */
+  readonly exec: SqlExecutor;
+  /** Runs `fn` atomically: in a new transaction, or directly when already in one. */
+  atomic<T>(fn: (exec: SqlExecutor) => Promise<T>): Promise<T>;
+}
+
+const maxRowsPerStatement = 1000;
+const idChunk = 1000;
+
+/**
+ * The storage operations in SQL: multi-row inserts that skip taken ids, one
+ * conditional UPDATE per compare-and-set, filters and sorts compiled with
+ * bound parameters, and aggregates grouped by the database.
+ *
+ * @example
+ * ```ts
+ * const ops = sqlOperations({ dialect, table, exec, atomic });
+ * await ops.find('customers', { sort: [{ field: 'id', direction: 'asc' }], limit: 10 });
+ * ```
+ */
+export function sqlOperations(context: OperationsContext): StorageOperations {
+  const { dialect } = context;
+  const q = dialect.quote;
+  const insertCache = new Map<string, string>();
+
+  const insertStatement = (table: CollectionTable, rows: number, returning: boolean): string => {
+    const cacheKey = `${table.table}|${rows}|${returning}`;
+    let text = insertCache.get(cacheKey);
+    if (text === undefined) {
+      const kinds = table.rowKinds.map(rowParamKind);
+      const tuple = `(${kinds.map(() => '?').join(', ')})`;
+      const params = Array.from({ length: rows }, () => kinds.map((kind) => ({ value: null, kind }))).flat();
+      const head = `INSERT INTO ${table.table} (${table.rowColumns.map(q).join(', ')}) VALUES `;
+      const tail = returning ? ` ON CONFLICT (${q('id')}) DO NOTHING RETURNING ${q('id')}` : '';
+      text = numberPlaceholders({ text: head + Array(rows).fill(tuple).join(', ') + tail, params }, placeholderOf(dialect)).sql;
+      insertCache.set(cacheKey, text);
+    }
+    return text;
+  };
+
+  const insertValues = async (exec: SqlExecutor, table: CollectionTable, rows: readonly unknown[][]): Promise<void> => {
+    if (rows.length === 0) return;
+    const text = `INSERT INTO ${table.valuesTable} (${q('owner')}, ${q('field')}, ${q('value')}) VALUES `;
+    const perStatement = Math.min(maxRowsPerStatement, Math.floor(dialect.maxParameters / 3));
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const chunk = rows.slice(start, start + perStatement);
+      const fragment = { text: text + chunk.map(() => '(?, ?, ?)').join(', '), params: chunk.flat().map((value) => ({ value, kind: 'bin' as const })) };
+      await exec.runCompiled(dialect.compile(fragment));
+    }
+  };
+
+  const existingIds = async (exec: SqlExecutor, table: CollectionTable, ids: readonly string[]): Promise<Set<string>> => {
+    const found = new Set<string>();
+    for (let start = 0; start < ids.length; start += idChunk) {
+      const chunk = ids.slice(start, start + idChunk);
+      const { rows } = await exec.run(
+        sql`SELECT ${sqlText(q('id'))} AS id FROM ${sqlText(table.table)} WHERE ${sqlText(q('id'))} IN (${idList(chunk)})`,
+      );
+      for (const row of rows) found.add(decodeKey(row.id as Uint8Array));
+    }
+    return found;
+  };
+
+  const selectRecords = async (exec: SqlExecutor, fragment: SqlFragment): Promise<StoredRecord[]> => {
+    const { rows } = await exec.run(fragment);
+    return rows.map((row) => decodeRecord<StoredRecord>(row.doc as string));
+  };
+
+  const whereClause = (table: CollectionTable, filter: StorageFilter | undefined): SqlFragment =>
+    filter === undefined ? sqlText('') : sql` WHERE ${compileSqlFilter(dialect, table, filter)}`;
+
+  return {
+    async insertMany(collection, records) {
+      const table = context.table(collection);
+      if (records.length === 0) return [];
+      const outcomes: WriteOutcome[] = new Array(records.length);
+      const seen = new Set<string>();
+      const candidates: number[] = [];
+      records.forEach((record, i) => {
+        if (seen.has(record.id)) outcomes[i] = { ok: false, code: 'conflict' };
+        else {
+          seen.add(record.id);
+          candidates.push(i);
+        }
+      });
+      await context.atomic(async (exec) => {
+        let pending = candidates;
+        if (!dialect.insertReturning) {
+          const taken = await existingIds(exec, table, candidates.map((i) => records[i]!.id));
+          pending = candidates.filter((i) => !taken.has(records[i]!.id));
+        }
+        const perStatement = Math.min(maxRowsPerStatement, Math.floor(dialect.maxParameters / table.rowColumns.length));
+        const inserted = new Set<string>();
+        const valueRows: unknown[][] = [];
+        for (let start = 0; start < pending.length; start += perStatement) {
+          const chunk = pending.slice(start, start + perStatement);
+          const parameters: unknown[] = [];
+          const owners: Buffer[] = [];
+          for (const i of chunk) {
+            const row = table.row(records[i]!);
+            owners.push(row[0] as Buffer);
+            for (const value of row) parameters.push(value);
+          }
+          const { rows } = await exec.runCompiled({ sql: insertStatement(table, chunk.length, dialect.insertReturning), parameters });
+          const insertedNow = dialect.insertReturning ? new Set(rows.map((row) => decodeKey(row.id as Uint8Array))) : undefined;
+          chunk.forEach((i, j) => {
+            const record = records[i]!;
+            if (insertedNow !== undefined && !insertedNow.has(record.id)) return;
+            inserted.add(record.id);
+            if (table.hasValues) for (const row of table.valueRows(record, owners[j]!)) valueRows.push(row);
+          });
+        }
+        await insertValues(exec, table, valueRows);
+        for (const i of candidates) outcomes[i] = inserted.has(records[i]!.id) ? { ok: true } : { ok: false, code: 'conflict' };
+      });
+      return outcomes;
+    },
+
+    async getMany(collection, ids) {
+      const table = context.table(collection);
+      const byId = new Map<string, StoredRecord>();
+      const unique = [...new Set(ids)];
+      for (let start = 0; start < unique.length; start += idChunk) {
+        const chunk = unique.slice(start, start + idChunk);
+        const records = await selectRecords(
+          context.exec,
+          sql`SELECT ${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} WHERE ${sqlText(q('id'))} IN (${idList(chunk)})`,
+        );
+        for (const record of records) byId.set(record.id, record);
+      }
+      return ids.map((id) => (byId.has(id) ? structuredCloneRecord(byId.get(id)!, ids.length) : undefined));
+    },
+
+    async updateMany(collection, writes: readonly VersionedWrite[]) {
+      const table = context.table(collection);
+      if (writes.length === 0) return [];
+      const setList = table.rowColumns.slice(1).map((column) => `${q(column)} = ?`).join(', ');
+      const kinds = table.rowKinds.slice(1).map(rowParamKind);
+      const text = `UPDATE ${table.table} SET ${setList} WHERE ${q('id')} = ? AND ${q('version')} = ?`;
+      const compiledText = numberPlaceholders(
+        { text, params: [...kinds, 'bin' as const, 'int' as const].map((kind) => ({ value: null, kind })) },
+        placeholderOf(dialect),
+      ).sql;
+      return context.atomic(async (exec) => {
+        const outcomes: WriteOutcome[] = [];
+        for (const { record, expectedVersion } of writes) {
+          const row = table.row(record);
+          const { affected } = await exec.runCompiled({ sql: compiledText, parameters: [...row.slice(1), row[0], expectedVersion] });
+          if (affected === 0) {
+            outcomes.push(await missingOrConflict(exec, table, record.id));
+            continue;
+          }
+          if (table.hasValues) {
+            await exec.run(sql`DELETE FROM ${sqlText(table.valuesTable)} WHERE ${sqlText(q('owner'))} = ${sqlParam(row[0], 'bin')}`);
+            await insertValues(exec, table, table.valueRows(record, row[0] as Buffer));
+          }
+          outcomes.push({ ok: true });
+        }
+        return outcomes;
+      });
+    },
+
+    async deleteMany(collection, deletes: readonly VersionedDelete[]) {
+      const table = context.table(collection);
+      if (deletes.length === 0) return [];
+      return context.atomic(async (exec) => {
+        const outcomes: WriteOutcome[] = [];
+        for (const { id, expectedVersion } of deletes) {
+          const key = sqlParam(encodeKey(id), 'bin');
+          const version = expectedVersion === undefined ? sqlText('') : sql` AND ${sqlText(q('version'))} = ${sqlParam(expectedVersion, 'int')}`;
+          const { affected } = await exec.run(sql`DELETE FROM ${sqlText(table.table)} WHERE ${sqlText(q('id'))} = ${key}${version}`);
+          if (affected === 0) {
+            outcomes.push(await missingOrConflict(exec, table, id));
+            continue;
+          }
+          if (table.hasValues) await exec.run(sql`DELETE FROM ${sqlText(table.valuesTable)} WHERE ${sqlText(q('owner'))} = ${key}`);
+          outcomes.push({ ok: true });
+        }
+        return outcomes;
+      });
+    },
+
+    async find(collection, query: StorageQuery) {
+      const table = context.table(collection);
+      let limit = '';
+      if (query.limit !== undefined) {
+        if (!Number.isSafeInteger(query.limit) || query.limit < 0) throw new AdapterError(`invalid limit ${query.limit}`);
+        limit = ` LIMIT ${query.limit}`;
+      }
+      const order = query.sort.length === 0 ? sqlText('') : sql` ORDER BY ${compileSqlSort(dialect, table, query.sort)}`;
+      return selectRecords(
+        context.exec,
+        sql`SELECT t.${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} AS t${whereClause(table, query.filter)}${order}${sqlText(limit)}`,
+      );
+    },
+
+    async count(collection, filter) {
+      const table = context.table(collection);
+      const { rows } = await context.exec.run(sql`SELECT COUNT(*) AS n FROM ${sqlText(table.table)} AS t${whereClause(table, filter)}`);
+      return Number(rows[0]?.n ?? 0);
+    },
+
+    aggregate(collection, query) {
+      return aggregateSql(dialect, context.table(collection), context.exec, query);
+    },
+  };
+
+  async function missingOrConflict(exec: SqlExecutor, table: CollectionTable, id: string): Promise<WriteOutcome> {
+    const { rows } = await exec.run(
+      sql`SELECT ${sqlText(q('version'))} AS version FROM ${sqlText(table.table)} WHERE ${sqlText(q('id'))} = ${sqlParam(encodeKey(id), 'bin')}`,
+    );
+    return { ok: false, code: rows.length === 0 ? 'not_found' : 'conflict' };
+  }
+}
+
+function idList(ids: readonly string[]): SqlFragment {
+  return sqlJoin(ids.map((id) => sqlParam(encodeKey(id), 'bin')), ', ');
+}
+
+function rowParamKind(kind: CollectionTable['rowKinds'][number]): ParamKind {
+  switch (kind) {
+    case 'id':
+      return 'bin';
+    case 'version':
+      return 'int';
+    case 'doc':
+      return 'text';
+    case 'ext':
+      return 'json';
+    default:
+      return paramKindOf[kind];
+  }
+}
+
+function placeholderOf(dialect: SqlDialect): (index: number, kind: ParamKind) => string {
+  const sample = (kind: ParamKind): string => dialect.compile({ text: '?', params: [{ value: null, kind }] }).sql;
+  const casts = new Map<ParamKind, string>();
+  return (index, kind) => {
+    let placeholder = casts.get(kind);
+    if (placeholder === undefined) casts.set(kind, (placeholder = sample(kind)));
+    return placeholder.replace('$1', `$${index + 1}`);
+  };
+}
+
+/** A record asked for twice must not be the same object twice (callers may freeze or mutate). */
+function structuredCloneRecord(record: StoredRecord, asked: number): StoredRecord {
+  return asked > 1 ? structuredClone(record) : record;
+}
+
