@@ -4,6 +4,7 @@ import { useConformanceHarness, type ConformanceHarness } from './conformance-ha
 import { defineCrudTests } from './crud-tests.js';
 import { defineLogicTests } from './logic-tests.js';
 import { defineOperatorTests } from './operators-tests.js';
+import { definePaginationTests } from './pagination-tests.js';
 import { defineSortTests } from './sort-tests.js';
 
 type GroupDefinition = (harness: () => ConformanceHarness) => void;
@@ -13,6 +14,7 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
   operators: defineOperatorTests,
   logic: defineLogicTests,
   sort: defineSortTests,
+  pagination: definePaginationTests,
 };
 
 /**
