@@ -556,7 +556,7 @@ export class ModelService<R extends RecordBase, I> {
     const sort: SortKey[] = resolveSort(sortInput, this.collectionSchema);
     let resolved = this.resolveWhere(filter);
     if (cursor !== undefined) {
-      const after = keysetFilter(sort, decodeCursor(cursor, sort));
+      const after = keysetFilter(sort, decodeCursor(cursor, sort, this.collectionSchema.fields));
       resolved = resolved === undefined ? after : { and: [resolved, after] };
     }
     return resolved === undefined ? { sort } : { filter: resolved, sort };

@@ -1,4 +1,6 @@
+import type { FieldDefinition } from './collection-schema.js';
 import { InvalidQueryError } from './errors.js';
+import type { FieldType } from './field-type.js';
 import type { ScalarValue, StorageFilter } from './filter.js';
 import { readPath } from './read-path.js';
 import type { SortKey } from './sort.js';
@@ -25,15 +27,21 @@ export function encodeCursor(sort: readonly SortKey[], record: object): string {
 
 /**
  * Decodes a cursor made by {@link encodeCursor} for the same sort into the sort
- * values it holds (`undefined` for absent). Throws {@link InvalidQueryError}
+ * values it holds (`undefined` for absent). Given the collection's `fields`,
+ * each value must also have its field's type, so a tampered cursor cannot slip
+ * a value of another type past the filter checks. Throws {@link InvalidQueryError}
  * with code `invalid_cursor` for anything else.
  *
  * @example
  * ```ts
- * const after = decodeCursor(cursor, sort);
+ * const after = decodeCursor(cursor, sort, schema.collections.customers.fields);
  * ```
  */
-export function decodeCursor(cursor: string, sort: readonly SortKey[]): (ScalarValue | undefined)[] {
+export function decodeCursor(
+  cursor: string,
+  sort: readonly SortKey[],
+  fields?: Readonly<Record<string, FieldDefinition>>,
+): (ScalarValue | undefined)[] {
   const invalid = (why: string) =>
     new InvalidQueryError(`Invalid cursor: ${why}`, [{ code: 'invalid_cursor', path: ['cursor'], message: why }]);
   let parsed: unknown;
@@ -46,16 +54,34 @@ export function decodeCursor(cursor: string, sort: readonly SortKey[]): (ScalarV
   const { s, v } = (parsed ?? {}) as { s?: unknown; v?: unknown };
   if (s !== sortSignature(sort)) throw invalid('it was made for another sort');
   if (!Array.isArray(v) || v.length !== sort.length) throw invalid('it is malformed');
-  return v.map((value: unknown) => {
+  return v.map((value: unknown, i) => {
     if (value === null) return undefined;
+    let decoded: ScalarValue;
     if (typeof value === 'object') {
       const time = (value as { d?: unknown }).d;
-      if (typeof time !== 'number') throw invalid('it is malformed');
-      return new Date(time);
-    }
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-    throw invalid('it is malformed');
+      if (typeof time !== 'number' || Number.isNaN(new Date(time).getTime())) throw invalid('it is malformed');
+      decoded = new Date(time);
+    } else if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
+      decoded = value;
+    } else throw invalid('it is malformed');
+    const type = fields !== undefined && Object.hasOwn(fields, sort[i]!.field) ? fields[sort[i]!.field]!.type : undefined;
+    if (type !== undefined && !hasType(decoded, type)) throw invalid('it is malformed');
+    return decoded;
   });
+}
+
+function hasType(value: ScalarValue, type: FieldType): boolean {
+  switch (type) {
+    case 'string':
+    case 'string[]':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'date':
+      return value instanceof Date;
+  }
 }
 
 /**
