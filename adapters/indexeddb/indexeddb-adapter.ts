@@ -104,7 +104,7 @@ export function indexedDbAdapter(options: IndexedDbAdapterOptions): IndexedDbAda
   /** A store of a raw transaction, wrapped by idb. */
   const wrapStore = (transaction: IDBTransaction, collection: string): EntryStore => {
     try {
-      return wrap(transaction).objectStore(collection) as unknown as EntryStore;
+      return wrap(transaction.objectStore(collection)) as unknown as EntryStore;
     } catch (error) {
       throw toAdapterError(error, `opening store ${collection}`);
     }
