@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import type { ConformanceGroup, ConformanceOptions } from './conformance-options.js';
 import { useConformanceHarness, type ConformanceHarness } from './conformance-harness.js';
+import { defineConcurrencyTests } from './concurrency-tests.js';
 import { defineCrudTests } from './crud-tests.js';
 import { defineLogicTests } from './logic-tests.js';
 import { defineOperatorTests } from './operators-tests.js';
@@ -15,6 +16,7 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
   logic: defineLogicTests,
   sort: defineSortTests,
   pagination: definePaginationTests,
+  concurrency: defineConcurrencyTests,
 };
 
 /**
