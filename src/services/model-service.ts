@@ -120,7 +120,9 @@ export class ModelService<R extends RecordBase, I> {
   /**
    * Validates every input first and stores them together (atomically on adapters
    * with transactions). If any input is invalid, throws `ValidationError` with
-   * issue paths starting at the item's index, and writes nothing.
+   * issue paths starting at the item's index, and writes nothing. If an id is
+   * taken, throws `ConflictError` and writes nothing (without transactions, the
+   * records of the batch already inserted are deleted again).
    *
    * @example
    * ```ts
@@ -151,6 +153,11 @@ export class ModelService<R extends RecordBase, I> {
       const outcomes = await storage.insertMany(this.collection, prepared as unknown as StoredRecord[]);
       const taken = prepared.filter((_, i) => !outcomes[i]!.ok);
       if (taken.length > 0) {
+        if (!this.context.adapter.capabilities.transactions) {
+          // No transaction to roll back: take back what this batch did insert, so a conflict writes nothing.
+          const inserted = prepared.filter((_, i) => outcomes[i]!.ok);
+          if (inserted.length > 0) await storage.deleteMany(this.collection, inserted.map((r) => ({ id: r.id, expectedVersion: r.version })));
+        }
         throw new ConflictError(this.collection, taken[0]!.id, `${this.collection}: id ${taken.map((r) => r.id).join(', ')} already exists`);
       }
       return prepared;
