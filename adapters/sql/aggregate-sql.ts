@@ -69,16 +69,17 @@ function measureExpression(dialect: SqlDialect, table: CollectionTable, measure:
     if (!field.optional) return sqlText('COUNT(*)');
     return sql`SUM(CASE WHEN ${dialect.extPresent(`t.${dialect.quote('ext')}`, field.storage.key)} THEN 1 ELSE 0 END)`;
   }
-  const { expression } = fieldExpression(dialect, field);
+  const { expression, kind } = fieldExpression(dialect, field);
   switch (measure.fn) {
     case 'count':
       return sql`COUNT(${expression})`;
     case 'sum':
       return sql`COALESCE(SUM(${expression}), 0)`;
     case 'min':
-      return sql`MIN(${expression})`;
-    case 'max':
-      return sql`MAX(${expression})`;
+    case 'max': {
+      const fn = measure.fn === 'min' ? 'MIN' : 'MAX';
+      return kind === 'bin' ? dialect.extremeOfBinary(fn, expression) : sql`${sqlText(fn)}(${expression})`;
+    }
   }
 }
 

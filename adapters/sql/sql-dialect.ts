@@ -43,6 +43,8 @@ export interface SqlDialect {
   contains(value: SqlFragment, needle: SqlFragment): SqlFragment;
   /** True when byte string `value` ends with `needle` of `length` bytes (non-empty). */
   endsWith(value: SqlFragment, needle: SqlFragment, length: number): SqlFragment;
+  /** `MIN` or `MAX` of a byte-string expression. */
+  extremeOfBinary(fn: 'MIN' | 'MAX', value: SqlFragment): SqlFragment;
   /** One ORDER BY term: absent first in `asc`, last in `desc`. */
   orderTerm(expression: SqlFragment, direction: 'asc' | 'desc', nullable: boolean): SqlFragment;
   /** Table options appended to CREATE TABLE. */

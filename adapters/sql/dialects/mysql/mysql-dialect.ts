@@ -43,5 +43,6 @@ export const mysqlDialect: SqlDialect = {
   extPresent: (ext, key) => sql`(JSON_EXTRACT(${sqlText(ext)}, ${mysqlDialect.extKey(key)}) IS NOT NULL)`,
   contains: (value, needle) => sql`(LOCATE(${needle}, ${value}) > 0)`,
   endsWith: (value, needle, length) => sql`(RIGHT(${value}, ${sqlParam(length, 'int')}) = ${needle})`,
+  extremeOfBinary: (fn, value) => sql`${sqlText(fn)}(${value})`,
   orderTerm: (expression, direction) => sql`${expression} ${sqlText(direction === 'asc' ? 'ASC' : 'DESC')}`,
 };

@@ -47,6 +47,8 @@ export const postgresDialect: SqlDialect = {
   contains: (value, needle) => sql`(position(${needle} in ${value}) > 0)`,
   endsWith: (value, needle, length) =>
     sql`(length(${value}) >= ${sqlParam(length, 'int')} AND substring(${value} from (length(${value}) - ${sqlParam(length, 'int')} + 1)::int) = ${needle})`,
+  // PostgreSQL has no MIN / MAX over bytea: take them over hex text in byte order.
+  extremeOfBinary: (fn, value) => sql`decode(${sqlText(fn)}(encode(${value}, 'hex') COLLATE "C"), 'hex')`,
   orderTerm: (expression, direction, nullable) => {
     const order = direction === 'asc' ? 'ASC' : 'DESC';
     if (!nullable) return sql`${expression} ${sqlText(order)}`;

@@ -42,5 +42,6 @@ export const sqliteDialect: SqlDialect = {
   extPresent: (ext, key) => sql`(json_type(${sqlText(ext)}, ${sqliteDialect.extKey(key)}) IS NOT NULL)`,
   contains: (value, needle) => sql`(instr(${value}, ${needle}) > 0)`,
   endsWith: (value: SqlFragment, needle: SqlFragment, length: number) => sql`(substr(${value}, ${sqlParam(-length, 'int')}) = ${needle})`,
+  extremeOfBinary: (fn, value) => sql`${sqlText(fn)}(${value})`,
   orderTerm: (expression, direction) => sql`${expression} ${sqlText(direction === 'asc' ? 'ASC' : 'DESC')}`,
 };

@@ -1,0 +1,78 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import mysql from 'mysql2';
+import pg from 'pg';
+import { dropSchemaStatements, sqlAdapter, type SqlAdapter } from 'crmkit/sql';
+import { mysqlDialect } from '../../adapters/sql/dialects/mysql/mysql-dialect.js';
+import { uniqueName } from './server-url.js';
+
+/** A database the SQL tests run against: makes fresh adapters and cleans up after them. */
+export interface DialectTarget {
+  readonly name: string;
+  create(): Promise<SqlAdapter>;
+  destroy(adapter: SqlAdapter): Promise<void>;
+  end(): Promise<void>;
+}
+
+/** SQLite in memory, PGlite, and the servers whose URLs are set. */
+export function dialectTargets(): DialectTarget[] {
+  const targets: DialectTarget[] = [
+    {
+      name: 'sqlite',
+      create: async () => sqlAdapter({ dialect: 'sqlite', filename: ':memory:' }),
+      destroy: async () => {},
+      end: async () => {},
+    },
+  ];
+  let pglite: Promise<{ instance: PGlite; db: Kysely<unknown> }> | undefined;
+  const schemas = new WeakMap<object, string>();
+  targets.push({
+    name: 'pglite',
+    create: async () => {
+      pglite ??= PGlite.create().then((instance) => ({ instance, db: new Kysely<unknown>({ dialect: new PGliteDialect(instance) }) }));
+      const { db } = await pglite;
+      const schema = uniqueName('t_');
+      const adapter = sqlAdapter({ db, schema });
+      schemas.set(adapter, schema);
+      return adapter;
+    },
+    destroy: async (adapter) => void (await (await pglite!).instance.exec(`DROP SCHEMA IF EXISTS "${schemas.get(adapter)}" CASCADE`)),
+    end: async () => void (pglite && (await (await pglite).instance.close())),
+  });
+  const postgresUrl = process.env.CRMKIT_TEST_POSTGRES_URL;
+  if (postgresUrl) {
+    let pool: pg.Pool | undefined;
+    targets.push({
+      name: 'postgres',
+      create: async () => {
+        pool ??= new pg.Pool({ connectionString: postgresUrl, max: 4 });
+        const schema = uniqueName('crmkit_t_');
+        const adapter = sqlAdapter({ dialect: 'postgres', pool, schema });
+        schemas.set(adapter, schema);
+        return adapter;
+      },
+      destroy: async (adapter) => void (await pool!.query(`DROP SCHEMA IF EXISTS "${schemas.get(adapter)}" CASCADE`)),
+      end: async () => void (await pool?.end()),
+    });
+  }
+  const mysqlUrl = process.env.CRMKIT_TEST_MYSQL_URL;
+  if (mysqlUrl) {
+    let pool: mysql.Pool | undefined;
+    targets.push({
+      name: 'mysql',
+      create: async () => {
+        pool ??= mysql.createPool({ uri: mysqlUrl, connectionLimit: 4, charset: 'utf8mb4_bin' });
+        const tablePrefix = `${uniqueName('t')}_`;
+        const adapter = sqlAdapter({ dialect: 'mysql', pool, tablePrefix });
+        schemas.set(adapter, tablePrefix);
+        return adapter;
+      },
+      destroy: async (adapter) => {
+        for (const statement of dropSchemaStatements(mysqlDialect, { prefix: schemas.get(adapter)! })) await pool!.promise().query(statement);
+      },
+      end: async () => void (pool && (await new Promise<void>((resolve) => pool!.end(() => resolve())))),
+    });
+  }
+  return targets;
+}
