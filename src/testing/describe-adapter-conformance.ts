@@ -7,6 +7,7 @@ import { defineLogicTests } from './logic-tests.js';
 import { defineOperatorTests } from './operators-tests.js';
 import { definePaginationTests } from './pagination-tests.js';
 import { defineSortTests } from './sort-tests.js';
+import { defineTransactionTests } from './transactions-tests.js';
 
 type GroupDefinition = (harness: () => ConformanceHarness) => void;
 
@@ -17,6 +18,7 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
   sort: defineSortTests,
   pagination: definePaginationTests,
   concurrency: defineConcurrencyTests,
+  transactions: defineTransactionTests,
 };
 
 /**
