@@ -41,7 +41,7 @@ export function lookupField(table: CollectionTable, path: string): StoredField {
 export function fieldExpression(dialect: SqlDialect, field: StoredField): FieldExpression {
   const { storage } = field;
   if (storage.kind === 'column') {
-    return { field, expression: sqlText(`t.${dialect.quote(storage.column)}`), kind: storage.column === 'version' ? 'int' : paramKindOf[storage.columnKind] };
+    return { field, expression: sqlText(`t.${dialect.quote(storage.column)}`), kind: paramKindOf[storage.columnKind] };
   }
   if (storage.kind === 'values') throw new AdapterError(`${field.path} is a list, not a scalar`);
   const ext = `t.${dialect.quote('ext')}`;
