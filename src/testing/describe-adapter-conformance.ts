@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import type { ConformanceGroup, ConformanceOptions } from './conformance-options.js';
 import { useConformanceHarness, type ConformanceHarness } from './conformance-harness.js';
+import { defineBadInputTests } from './bad-input-tests.js';
 import { defineConcurrencyTests } from './concurrency-tests.js';
 import { defineCrudTests } from './crud-tests.js';
 import { defineLogicTests } from './logic-tests.js';
@@ -19,6 +20,7 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
   pagination: definePaginationTests,
   concurrency: defineConcurrencyTests,
   transactions: defineTransactionTests,
+  'bad-input': defineBadInputTests,
 };
 
 /**
