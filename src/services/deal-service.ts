@@ -26,6 +26,7 @@ export class DealService<C = Record<string, unknown>> extends ModelService<Deal<
     storage: StorageOperations,
     writes: readonly { record: Deal<C>; previous: Deal<C> | undefined }[],
     now: Date,
+    single: boolean,
   ): Promise<Deal<C>[]> {
     const pipelineIds = [...new Set(writes.map(({ record }) => record.pipelineId))];
     const pipelines = (await storage.getMany('pipelines', pipelineIds)) as (Pipeline | undefined)[];
@@ -38,7 +39,7 @@ export class DealService<C = Record<string, unknown>> extends ModelService<Deal<
       if (stage === undefined) {
         issues.push({
           code: 'unknown_stage',
-          path: writes.length === 1 ? ['stageId'] : [index, 'stageId'],
+          path: single ? ['stageId'] : [index, 'stageId'],
           message: `stage ${JSON.stringify(record.stageId)} is not a stage of pipeline ${pipeline.name}`,
         });
         return record;

@@ -113,7 +113,7 @@ export class ModelService<R extends RecordBase, I> {
    * ```
    */
   async create(input: I): Promise<R> {
-    const [record] = await this.createMany([input]);
+    const [record] = await this.#createMany([input], true);
     return record!;
   }
 
@@ -131,12 +131,17 @@ export class ModelService<R extends RecordBase, I> {
    */
   async createMany(inputs: readonly I[]): Promise<R[]> {
     if (!Array.isArray(inputs)) throw invalidInput('createMany takes an array of inputs', [], 'invalid_type');
+    return this.#createMany(inputs, false);
+  }
+
+  /** `single`: one item of `create`, whose issue paths carry no index. */
+  async #createMany(inputs: readonly I[], single: boolean): Promise<R[]> {
     const now = this.context.clock.now();
     const issues: CrmIssue[] = [];
     const records: R[] = [];
     const ids = new Set<string>();
     inputs.forEach((input, index) => {
-      const prefix = inputs.length === 1 ? [] : [index];
+      const prefix = single ? [] : [index];
       const record = this.#validateNew(input, now, prefix, issues);
       if (record === undefined) return;
       if (ids.has(record.id)) {
@@ -148,8 +153,8 @@ export class ModelService<R extends RecordBase, I> {
     throwIfIssues(this.collection, issues);
     if (records.length === 0) return [];
     const stored = await this.context.atomically(async (storage) => {
-      const prepared = await this.prepareWrites(storage, records.map((record) => ({ record, previous: undefined })), now);
-      await this.#checkReferences(storage, prepared, inputs.length === 1);
+      const prepared = await this.prepareWrites(storage, records.map((record) => ({ record, previous: undefined })), now, single);
+      await this.#checkReferences(storage, prepared, single);
       const outcomes = await storage.insertMany(this.collection, prepared as unknown as StoredRecord[]);
       const taken = prepared.filter((_, i) => !outcomes[i]!.ok);
       if (taken.length > 0) {
@@ -210,7 +215,9 @@ export class ModelService<R extends RecordBase, I> {
    * ```
    */
   async update(id: string, recipe: Recipe<R>, options: WriteOptions = {}): Promise<R> {
+    if (typeof id !== 'string') throw invalidInput('update takes a string id', ['id'], 'invalid_type');
     if (typeof recipe !== 'function') throw invalidInput('update takes a recipe function', ['recipe'], 'invalid_type');
+    throwIfIssues(this.collection, versionIssues(options?.expectedVersion, ['expectedVersion']));
     for (let attempt = 1; ; attempt++) {
       const now = this.context.clock.now();
       const current = await this.get(id);
@@ -218,7 +225,7 @@ export class ModelService<R extends RecordBase, I> {
       const prepared = this.#applyRecipe(current, recipe, now, []);
       if (prepared.patches.length === 0) return current;
       const written = await this.context.atomically(async (storage) => {
-        const [next] = await this.prepareWrites(storage, [{ record: prepared.next, previous: current }], now);
+        const [next] = await this.prepareWrites(storage, [{ record: prepared.next, previous: current }], now, true);
         await this.#checkReferences(storage, [next!], true);
         const [outcome] = await storage.updateMany(this.collection, [
           { record: next as unknown as StoredRecord, expectedVersion: current.version },
@@ -248,11 +255,19 @@ export class ModelService<R extends RecordBase, I> {
    */
   async updateMany(items: readonly UpdateItem<R>[]): Promise<BulkItemResult<R>[]> {
     if (!Array.isArray(items)) throw invalidInput('updateMany takes an array of { id, recipe }', [], 'invalid_type');
+    const issues: CrmIssue[] = [];
+    items.forEach((item, index) => {
+      if (typeof item !== 'object' || item === null) {
+        issues.push({ code: 'invalid_type', path: [index], message: 'an item is an object { id, recipe, expectedVersion? }' });
+      } else if (typeof item.id !== 'string') {
+        issues.push({ code: 'invalid_type', path: [index, 'id'], message: 'id must be a string' });
+      } else issues.push(...versionIssues(item.expectedVersion, [index, 'expectedVersion']));
+    });
+    throwIfIssues(this.collection, issues);
     const now = this.context.clock.now();
     const currents = await this.getMany(items.map((item) => item.id));
     const results: (BulkItemResult<R> | undefined)[] = [];
     const pending: { index: number; prepared: PreparedUpdate<R> }[] = [];
-    const issues: CrmIssue[] = [];
     items.forEach((item, index) => {
       const current = currents[index];
       if (current === undefined) {
@@ -275,6 +290,7 @@ export class ModelService<R extends RecordBase, I> {
         storage,
         pending.map(({ prepared }) => ({ record: prepared.next, previous: prepared.current })),
         now,
+        false,
       );
       await this.#checkReferences(storage, nexts, false);
       const outcomes = await storage.updateMany(
@@ -309,7 +325,7 @@ export class ModelService<R extends RecordBase, I> {
    * ```
    */
   async delete(id: string, options: WriteOptions = {}): Promise<void> {
-    const [result] = await this.deleteMany([{ id, expectedVersion: options.expectedVersion }]);
+    const [result] = await this.#deleteMany([{ id, expectedVersion: options?.expectedVersion }], true);
     if (!result!.ok) throw result!.error;
   }
 
@@ -323,10 +339,23 @@ export class ModelService<R extends RecordBase, I> {
    */
   async deleteMany(items: readonly (string | { readonly id: string; readonly expectedVersion?: number })[]): Promise<BulkItemResult<R>[]> {
     if (!Array.isArray(items)) throw invalidInput('deleteMany takes an array of ids', [], 'invalid_type');
+    return this.#deleteMany(items, false);
+  }
+
+  /** `single`: the one item of `delete`, whose issue paths carry no index. */
+  async #deleteMany(
+    items: readonly (string | { readonly id: string; readonly expectedVersion?: number })[],
+    single: boolean,
+  ): Promise<BulkItemResult<R>[]> {
     const targets = items.map((item) => (typeof item === 'string' ? { id: item } : item));
-    if (targets.some((target) => typeof target?.id !== 'string')) {
-      throw invalidInput('deleteMany takes string ids', [], 'invalid_type');
-    }
+    const issues: CrmIssue[] = [];
+    targets.forEach((target, index) => {
+      const prefix = single ? [] : [index];
+      if (typeof target?.id !== 'string') {
+        issues.push({ code: 'invalid_type', path: single ? ['id'] : prefix, message: 'an item is a string id or { id, expectedVersion? }' });
+      } else issues.push(...versionIssues(target.expectedVersion, [...prefix, 'expectedVersion']));
+    });
+    throwIfIssues(this.collection, issues);
     const results = await this.context.atomically(async (storage) => {
       const currents = (await storage.getMany(this.collection, targets.map((t) => t.id))) as (R | undefined)[];
       const blocked = await this.#referrers(storage, currents.filter((c): c is R => c !== undefined).map((c) => c.id));
@@ -469,8 +498,9 @@ export class ModelService<R extends RecordBase, I> {
 
   /**
    * Completes records about to be written: managed fields, cross-record checks.
-   * Throws `ValidationError` or `InvalidTransitionError` to refuse the write.
-   * The base implementation returns the records unchanged.
+   * Throws `ValidationError` or `InvalidTransitionError` to refuse the write,
+   * with issue paths that start with the item's index unless `single` (a call
+   * of `create` or `update`). The base implementation returns the records unchanged.
    *
    * @internal
    */
@@ -478,6 +508,7 @@ export class ModelService<R extends RecordBase, I> {
     _storage: StorageOperations,
     writes: readonly { record: R; previous: R | undefined }[],
     _now: Date,
+    _single: boolean,
   ): Promise<R[]> {
     return writes.map(({ record }) => record);
   }
@@ -685,6 +716,12 @@ function checkVersion(collection: string, current: RecordBase, expected: number 
 function staleVersion(collection: string, id: string, actual?: number, expected?: number): ConflictError {
   const detail = actual === undefined ? 'was changed by another write' : `is at version ${actual}, not ${expected}`;
   return new ConflictError(collection, id, `${collection} ${id} ${detail}`);
+}
+
+/** The issue with an `expectedVersion` that is given but is not a positive integer. */
+function versionIssues(expected: unknown, path: PropertyKey[]): CrmIssue[] {
+  if (expected === undefined || (Number.isSafeInteger(expected) && (expected as number) >= 1)) return [];
+  return [{ code: 'invalid_type', path, message: 'expectedVersion must be a positive integer' }];
 }
 
 function invalidInput(message: string, path: PropertyKey[], code: string): ValidationError {
