@@ -1,12 +1,15 @@
 import { describe } from 'vitest';
 import type { ConformanceGroup, ConformanceOptions } from './conformance-options.js';
 import { useConformanceHarness, type ConformanceHarness } from './conformance-harness.js';
+import { defineAggregateTests } from './aggregate-tests.js';
 import { defineBadInputTests } from './bad-input-tests.js';
 import { defineConcurrencyTests } from './concurrency-tests.js';
 import { defineCrudTests } from './crud-tests.js';
+import { defineCustomFieldTests } from './custom-fields-tests.js';
 import { defineLogicTests } from './logic-tests.js';
 import { defineOperatorTests } from './operators-tests.js';
 import { definePaginationTests } from './pagination-tests.js';
+import { defineScanTests } from './scan-tests.js';
 import { defineSortTests } from './sort-tests.js';
 import { defineTransactionTests } from './transactions-tests.js';
 
@@ -21,6 +24,9 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
   concurrency: defineConcurrencyTests,
   transactions: defineTransactionTests,
   'bad-input': defineBadInputTests,
+  scan: defineScanTests,
+  aggregate: defineAggregateTests,
+  'custom-fields': defineCustomFieldTests,
 };
 
 /**
