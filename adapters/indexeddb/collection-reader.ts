@@ -1,4 +1,4 @@
-import type { IDBPIndex, IDBPObjectStore } from 'idb';
+import { unwrap, type IDBPIndex, type IDBPObjectStore } from 'idb';
 import {
   compareRecords,
   compileFilter,
@@ -18,6 +18,22 @@ type EntrySource = EntryStore | IDBPIndex<unknown, ArrayLike<string>, string, st
 interface ResolvedNarrowing {
   readonly estimate: number;
   fetch(): Promise<StoredEntry[]>;
+}
+
+/** An index or store with `getAllRecords` (Chromium 141+; not yet in the DOM typings). */
+interface RecordsSource {
+  getAllRecords(options: {
+    query: IDBKeyRange | null;
+    count: number;
+    direction: IDBCursorDirection;
+  }): IDBRequest<{ key: IDBValidKey; primaryKey: IDBValidKey; value: StoredEntry }[]>;
+}
+
+function requestResult<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.addEventListener('success', () => resolve(request.result), { once: true });
+    request.addEventListener('error', () => reject(request.error), { once: true });
+  });
 }
 
 /** The largest batch read with one `getAll` while walking an index. */
@@ -51,6 +67,8 @@ export class CollectionReader {
     if (limit !== undefined && limit <= 0) return [];
     const predicate = compileFilter(filter);
     const walk = this.#planner.orderedWalk(filter, sort);
+    // A walk fixed by equalities reads only matching keys, in order: take it without weighing.
+    if (walk !== undefined && walk.prefixLength > 0) return this.#walk(store, walk, predicate, limit);
     const narrowing = filter === undefined ? undefined : this.#planner.narrowing(filter);
     const resolved = narrowing === undefined ? undefined : await this.#resolve(store, narrowing);
     if (walk !== undefined) {
@@ -114,6 +132,9 @@ export class CollectionReader {
   async #walk(store: EntryStore, walk: OrderedWalk, predicate: RecordPredicate, limit: number | undefined): Promise<StoredRecord[]> {
     const source = this.#source(store, walk.index);
     const out: StoredRecord[] = [];
+    if (walk.direction === 'prev' && typeof (unwrap(source as EntryStore) as unknown as RecordsSource).getAllRecords === 'function') {
+      return this.#walkBackInBatches(unwrap(source as EntryStore) as unknown as RecordsSource, walk, predicate, limit);
+    }
     if (walk.direction === 'prev') {
       let cursor = await source.openCursor(walk.range ?? null, 'prev');
       while (cursor !== null) {
@@ -137,6 +158,25 @@ export class CollectionReader {
       const last = entries.at(-1)!;
       const key: IDBValidKey = walk.index === undefined ? last.k.id : [...walk.slots.map((slot) => last.k[slot] as IDBValidKey), last.k.id];
       range = upper === undefined ? R.lowerBound(key, true) : R.bound(key, upper, true, upperOpen);
+    }
+  }
+
+  /** Walks backwards with `getAllRecords` (Chromium 141+), a batch per request instead of a record per request. */
+  async #walkBackInBatches(source: RecordsSource, walk: OrderedWalk, predicate: RecordPredicate, limit: number | undefined): Promise<StoredRecord[]> {
+    const R = this.#keyRange;
+    const lower = walk.range?.lower as IDBValidKey | undefined;
+    const lowerOpen = walk.range?.lowerOpen ?? false;
+    const out: StoredRecord[] = [];
+    let range = walk.range;
+    while (true) {
+      const want = limit === undefined ? maxBatch : Math.min(maxBatch, Math.max(32, (limit - out.length) * 2));
+      const records = await requestResult(source.getAllRecords({ query: range ?? null, count: want, direction: 'prev' }));
+      for (const { value } of records) {
+        if (predicate(value.r) && out.push(value.r) === limit) return out;
+      }
+      if (records.length < want) return out;
+      const key = records.at(-1)!.key;
+      range = lower === undefined ? R.upperBound(key, true) : R.bound(lower, key, lowerOpen, true);
     }
   }
 

@@ -79,6 +79,8 @@ export function indexedDbAdapter(options: IndexedDbAdapterOptions): IndexedDbAda
   if (!(durabilities as readonly string[]).includes(durability)) {
     throw new AdapterError(`durability must be one of ${durabilities.join(', ')}`);
   }
+  const maxPause = options.maxTransactionPause ?? 50;
+  if (!(maxPause >= 0)) throw new AdapterError('maxTransactionPause must be a number of milliseconds, 0 or more');
   const connection = new DatabaseConnection(factory, name);
   const partsByLayout = new WeakMap<DatabaseLayout, Map<string, CollectionParts>>();
   let collectionNames: readonly string[] = [];
@@ -146,7 +148,7 @@ export function indexedDbAdapter(options: IndexedDbAdapterOptions): IndexedDbAda
       raw.addEventListener('abort', () => reject(raw.error ?? new AdapterError('the transaction was aborted')));
     });
     done.catch(() => undefined);
-    const guard = new TransactionGuard(raw, names[0]!);
+    const guard = new TransactionGuard(raw, names[0]!, maxPause);
     const operations = operationsOver((collection) => wrapStore(raw, collection), layout, (doing, run) => guard.run(doing, run));
     let result: T;
     try {

@@ -29,4 +29,12 @@ export interface IndexedDbAdapterOptions {
    * that matters more than write speed.
    */
   readonly durability?: Durability;
+  /**
+   * How long, in milliseconds, a `crm.transaction` function may wait on something
+   * other than crmkit operations (a timer, `fetch`) before the transaction is
+   * rolled back with an `AdapterError`; 50 by default. While it waits, the
+   * adapter keeps the IndexedDB transaction alive with small requests, so a
+   * short pause never splits the transaction.
+   */
+  readonly maxTransactionPause?: number;
 }

@@ -52,6 +52,8 @@ export interface OrderedWalk {
   readonly range: IDBKeyRange | undefined;
   /** True when the range narrows (an equality prefix or a cursor position). */
   readonly narrowed: boolean;
+  /** How many leading index fields equalities of the filter fix. */
+  readonly prefixLength: number;
 }
 
 interface ScalarIndex {
@@ -183,7 +185,7 @@ export class QueryPlanner {
             ? R.bound(start, [...prefix, []], true, false)
             : R.bound([...prefix], start, false, true);
     } else if (prefix.length > 0) range = R.bound([...prefix], [...prefix, []]);
-    return { index, slots, direction, range, narrowed: range !== undefined };
+    return { index, slots, direction, range, narrowed: range !== undefined, prefixLength: prefix.length };
   }
 
   #lookup({ field, op, value }: Condition<StorageValue>): RangeLookup | undefined {

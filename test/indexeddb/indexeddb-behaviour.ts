@@ -96,11 +96,10 @@ export function defineIndexedDbBehaviour(env: IndexedDbEnvironment): void {
         const failed = crm.transaction(async (tx) => {
           await tx.customers.create({ name: 'Before the timer' });
           await tx.customers.createMany([{ name: 'x' }, { name: 'y' }]);
-          await sleep(20);
+          await sleep(300);
           await tx.customers.create({ name: 'After the timer' });
         });
         await expect(failed).rejects.toSatisfy((error) => isCrmError(error, 'adapter') && /awaited something other/.test((error as Error).message));
-        await sleep(30);
         expect(await crm.customers.count()).toBe(0);
       });
 
@@ -108,7 +107,7 @@ export function defineIndexedDbBehaviour(env: IndexedDbEnvironment): void {
         const crm = await freshCrm();
         await expect(
           crm.transaction(async (tx) => {
-            await sleep(10);
+            await sleep(300);
             await tx.customers.create({ name: 'Late' });
           }),
         ).rejects.toSatisfy((error) => isCrmError(error, 'adapter'));
@@ -120,9 +119,31 @@ export function defineIndexedDbBehaviour(env: IndexedDbEnvironment): void {
         await expect(
           crm.transaction(async (tx) => {
             await tx.customers.create({ name: 'Before' });
-            await sleep(10);
+            await sleep(300);
             await tx.customers.create({ name: 'After' }).catch(() => undefined);
             return 'looks fine';
+          }),
+        ).rejects.toSatisfy((error) => isCrmError(error, 'adapter'));
+        expect(await crm.customers.count()).toBe(0);
+      });
+
+      it('a pause after the last operation (setTimeout 0) still commits everything', async () => {
+        const crm = await freshCrm();
+        await crm.transaction(async (tx) => {
+          await tx.customers.create({ name: 'one' });
+          await tx.customers.create({ name: 'two' });
+          await sleep(0);
+        });
+        expect(await crm.customers.count()).toBe(2);
+      });
+
+      it('an operation after even a short pause fails loudly and rolls back the earlier writes', async () => {
+        const crm = await freshCrm();
+        await expect(
+          crm.transaction(async (tx) => {
+            await tx.customers.create({ name: 'before' });
+            await sleep(0);
+            await tx.customers.create({ name: 'after' });
           }),
         ).rejects.toSatisfy((error) => isCrmError(error, 'adapter'));
         expect(await crm.customers.count()).toBe(0);
