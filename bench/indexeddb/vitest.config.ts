@@ -1,0 +1,28 @@
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+import { crmkitAliases } from '../../vitest.config.js';
+
+/**
+ * Runs the IndexedDB benchmark in headless Chromium (Vitest browser mode):
+ * `npx vitest run -c bench/indexeddb/vitest.config.ts`. Set CRMKIT_CHROMIUM_PATH
+ * when Chromium is not at /usr/bin/chromium.
+ */
+export default defineConfig({
+  resolve: { alias: crmkitAliases },
+  test: {
+    include: ['bench/indexeddb/**/*.bench-browser.ts'],
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
+    browser: {
+      enabled: true,
+      headless: true,
+      instances: [{ browser: 'chromium' }],
+      provider: playwright({
+        launchOptions: {
+          executablePath: process.env.CRMKIT_CHROMIUM_PATH ?? '/usr/bin/chromium',
+          args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        },
+      }),
+    },
+  },
+});
