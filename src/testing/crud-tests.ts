@@ -201,5 +201,148 @@ export function defineCrudTests(harness: () => ConformanceHarness): void {
       });
       expect(items.map((i) => i.subject)).toEqual(['m1', 'm3', 'm5', 'm7', 'm9']);
     });
+    it('keeps numbers exactly: negative, fractional, tiny, huge and the largest safe integer', async () => {
+      const { crm } = harness();
+      const scores = [-1.5, 0.1 + 0.2, 1e-300, -1e300, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+      const created = await crm.customers.createMany(scores.map((score, i) => ({ name: `n${i}`, custom: { score } })));
+      const read = await crm.customers.getMany(created.map((c) => c.id));
+      expect(read.map((r) => r!.custom.score)).toEqual(scores);
+      expect(await crm.customers.count({ field: 'custom.score', op: 'eq', value: 0.1 + 0.2 })).toBe(1);
+      expect(await crm.customers.count({ field: 'custom.score', op: 'eq', value: 0.3 })).toBe(0);
+      expect(await crm.customers.count({ field: 'custom.score', op: 'gt', value: 0 })).toBe(3);
+    });
+
+    it('keeps dates far in the past and the future, to the millisecond', async () => {
+      const { crm } = harness();
+      const dates = ['0001-01-01T00:00:00.000Z', '1899-12-31T23:59:59.999Z', '1970-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z'].map((iso) => new Date(iso));
+      const created = await crm.customers.createMany(dates.map((since, i) => ({ name: `d${i}`, custom: { since } })));
+      const read = await crm.customers.getMany(created.map((c) => c.id));
+      expect(read.map((r) => r!.custom.since!.toISOString())).toEqual(dates.map((d) => d.toISOString()));
+      const { items } = await crm.customers.find({ sort: [{ field: 'custom.since', direction: 'desc' }] });
+      expect(items.map((r) => r.name)).toEqual(['d3', 'd2', 'd1', 'd0']);
+      expect(await crm.customers.count({ field: 'custom.since', op: 'lt', value: new Date(0) })).toBe(2);
+    });
+
+    it('keeps a long text intact', async () => {
+      const { crm } = harness();
+      const customer = await crm.customers.create({ name: 'Talkative' });
+      const body = 'Lorem ipsum 😀 dolor. '.repeat(5000);
+      const created = await crm.interactions.create({ customerId: customer.id, channel: 'email', kind: 'message', body });
+      expect((await crm.interactions.get(created.id)).body).toBe(body);
+    });
+
+    it('an update keeps the fields the recipe did not touch, nested dates included', async () => {
+      const { crm } = harness();
+      const at = new Date('2024-03-04T05:06:07.089Z');
+      const created = await crm.customers.create({
+        name: 'Ada',
+        addresses: [{ type: 'work', line1: '1 Main St', city: 'London' }],
+        consent: { email: { status: 'granted', at } },
+        tags: ['a'],
+      });
+      const updated = await crm.customers.update(created.id, (d) => void (d.lifecycleStage = 'customer'));
+      expect({ ...updated, lifecycleStage: created.lifecycleStage, version: 1, updatedAt: created.updatedAt }).toEqual(created);
+      expect((await crm.customers.get(created.id)).consent.email!.at).toEqual(at);
+    });
+
+    it('records of nested paths are filterable: purchase.amount and consent.email.status', async () => {
+      const { crm } = harness();
+      const ada = await crm.customers.create({ name: 'Ada', consent: { email: { status: 'granted', at: new Date(0) } } });
+      await crm.customers.create({ name: 'Bob', consent: { email: { status: 'denied', at: new Date(0) } } });
+      await crm.customers.create({ name: 'Cy' });
+      const purchase = (orderId: string, amount: number) => ({ customerId: ada.id, channel: 'web' as const, kind: 'purchase' as const, purchase: { orderId, amount, currency: 'EUR' } });
+      await crm.interactions.createMany([purchase('o1', 500), purchase('o2', 1500), { customerId: ada.id, channel: 'email', kind: 'message' }]);
+      expect(await crm.interactions.count({ field: 'purchase.amount', op: 'gt', value: 1000 })).toBe(1);
+      expect(await crm.interactions.count({ field: 'purchase.amount', op: 'exists', value: false })).toBe(1);
+      expect(await crm.interactions.count({ field: 'purchase.orderId', op: 'in', value: ['o1', 'o3'] })).toBe(1);
+      expect((await crm.customers.find({ where: { field: 'consent.email.status', op: 'ne', value: 'denied' } })).items.map((c) => c.name)).toEqual(['Ada', 'Cy']);
+    });
+
+    it('an empty string array is present: exists true, and nin matches it', async () => {
+      const { crm } = harness();
+      await crm.customers.createMany([{ name: 'untagged' }, { name: 'tagged', tags: ['x'] }]);
+      expect(await crm.customers.count({ field: 'tags', op: 'exists', value: true })).toBe(2);
+      expect(await crm.customers.count({ field: 'tags', op: 'exists', value: false })).toBe(0);
+      expect((await crm.customers.find({ where: { field: 'tags', op: 'nin', value: ['x'] } })).items.map((c) => c.name)).toEqual(['untagged']);
+      expect(await crm.customers.count({ field: 'tags', op: 'in', value: [] })).toBe(0);
+    });
+
+    it('a deleted id can be used again', async () => {
+      const { crm } = harness();
+      await crm.customers.create({ id: 'reused', name: 'first' });
+      await crm.customers.delete('reused');
+      const again = await crm.customers.create({ id: 'reused', name: 'second' });
+      expect(again.version).toBe(1);
+      expect((await crm.customers.get('reused')).name).toBe('second');
+    });
+
+    it('deleteMany may delete an organization together with the people who belong to it', async () => {
+      const { crm } = harness();
+      const acme = await crm.customers.create({ kind: 'organization', name: 'Acme' });
+      const ada = await crm.customers.create({ name: 'Ada', organizationId: acme.id });
+      await expect(crm.customers.delete(acme.id)).rejects.toSatisfy((e) => isCrmError(e, 'conflict'));
+      const results = await crm.customers.deleteMany([acme.id, ada.id]);
+      expect(results.map((r) => r.ok)).toEqual([true, true]);
+      expect(await crm.customers.count()).toBe(0);
+    });
+
+    it('emits created, updated (with patches) and deleted events with the stored records', async () => {
+      const { crm } = harness();
+      const events: [string, unknown][] = [];
+      crm.events.on('*', (name, payload) => void events.push([name, payload]));
+      const ada = await crm.customers.create({ name: 'Ada' });
+      const updated = await crm.customers.update(ada.id, (d) => void d.tags.push('vip'));
+      await crm.customers.delete(ada.id);
+      expect(events.map(([name]) => name)).toEqual(['customer.created', 'customer.updated', 'customer.deleted']);
+      expect(events[0]![1]).toEqual({ record: ada });
+      expect(events[1]![1]).toMatchObject({ record: updated, previous: ada, patches: [{ op: 'add', path: ['tags', 0], value: 'vip' }] });
+      expect(events[2]![1]).toEqual({ id: ada.id, previous: updated });
+    });
+
+    it('a deal follows its stage: status, closedAt and stageEnteredAt, with a stageChanged event', async () => {
+      const { crm, clock } = harness();
+      const acme = await crm.customers.create({ kind: 'organization', name: 'Acme' });
+      const pipeline = await crm.pipelines.create({
+        name: 'Sales',
+        stages: [
+          { id: 'open', name: 'Open', probability: 0.2 },
+          { id: 'won', name: 'Won', probability: 1, outcome: 'won' },
+          { id: 'lost', name: 'Lost', probability: 0, outcome: 'lost' },
+        ],
+      });
+      const deal = await crm.deals.create({ pipelineId: pipeline.id, stageId: 'open', customerId: acme.id, title: 'Pilot' });
+      const moves: unknown[] = [];
+      crm.events.on('deal.stageChanged', (e) => void moves.push([e.fromStageId, e.toStageId]));
+      clock.advance(60_000);
+      const won = await crm.deals.update(deal.id, (d) => void (d.stageId = 'won'));
+      expect(won.status).toBe('won');
+      expect(won.closedAt).toEqual(clock.now());
+      expect(won.stageEnteredAt).toEqual(clock.now());
+      const reopened = await crm.deals.update(deal.id, (d) => void (d.stageId = 'open'));
+      expect(reopened.status).toBe('open');
+      expect(reopened.closedAt).toBeUndefined();
+      expect(await crm.deals.count({ field: 'closedAt', op: 'exists', value: false })).toBe(1);
+      expect(moves).toEqual([
+        ['open', 'won'],
+        ['won', 'open'],
+      ]);
+    });
+
+    it('count without a filter counts every record, per collection', async () => {
+      const { crm } = harness();
+      const ada = await crm.customers.create({ name: 'Ada' });
+      await crm.interactions.createMany([
+        { customerId: ada.id, channel: 'email', kind: 'message' },
+        { customerId: ada.id, channel: 'email', kind: 'message' },
+      ]);
+      expect(await crm.customers.count()).toBe(1);
+      expect(await crm.interactions.count()).toBe(2);
+      expect(await crm.cases.count()).toBe(0);
+    });
+
+    it('getMany of no ids is an empty list', async () => {
+      const { crm } = harness();
+      expect(await crm.customers.getMany([])).toEqual([]);
+    });
   });
 }
