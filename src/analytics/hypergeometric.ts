@@ -126,7 +126,7 @@ const INTERPOLATION_STEP = 5e-3;
  * The Gaussian hypergeometric function 2F1(a, b; c; z) for real parameters and 0 ≤ z < 1, as a
  * signed logarithm so that values far beyond the double range stay usable.
  *
- * Strategy: for z ≤ 0.75, or whenever it needs fewer than about 2·10^5 terms, the Gauss series is
+ * Strategy: for z ≤ 0.75, or whenever it needs fewer than about 5,000 terms, the Gauss series is
  * summed directly (with rescaling, so parameters of 10^5 and more work; with positive parameters
  * every term is positive, so nothing cancels). Otherwise the connection formula (Abramowitz &
  * Stegun 15.3.6) maps the problem to 1 - z; if its two halves cancel (more than 5 digits lost) the
@@ -152,7 +152,7 @@ export function hyp2f1Log(a: number, b: number, c: number, z: number): SignedLog
   // With positive parameters every term is positive, so the series is perfectly conditioned: use it
   // whenever it is affordable.
   const seriesCost = (Math.max(Math.abs(a), Math.abs(b)) * z + 40) / (1 - z);
-  if (seriesCost < 2e5) return gaussSeries(a, b, c, z, 10_000_000);
+  if (seriesCost < 5e3) return gaussSeries(a, b, c, z, 10_000_000);
   const m = c - a - b;
   const offset = m - Math.round(m);
   if (Math.abs(offset) > NEAR_INTEGER) {

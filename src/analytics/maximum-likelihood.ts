@@ -12,7 +12,7 @@ export interface FitOptions<P> {
   readonly penalty?: number;
   /** Starting values (all 1 by default, or a model-specific guess). */
   readonly initial?: Partial<P>;
-  /** Optimiser iteration budget (default 20,000). */
+  /** Optimiser iteration budget over all restarts (default 5,000; CDNOW needs about 600). */
   readonly maxIterations?: number;
   /** Compute standard errors from the numerical Hessian (default true). */
   readonly standardErrors?: boolean;
@@ -82,6 +82,9 @@ export function fitMaximumLikelihood<K extends string>(
 
   const n = problem.customers;
   const objective = (logParams: readonly number[]): number => {
+    // Parameters beyond e^±30 mean the optimum sits at a boundary (no dropout in the data, say):
+    // stop there rather than wander off.
+    if (logParams.some((v) => Math.abs(v) > 30)) return Number.POSITIVE_INFINITY;
     const params = logParams.map(Math.exp);
     if (!params.every((p) => p > 0 && Number.isFinite(p))) return Number.POSITIVE_INFINITY;
     const ll = problem.logLikelihood(params);
@@ -93,7 +96,7 @@ export function fitMaximumLikelihood<K extends string>(
   const result = nelderMead(
     objective,
     start.map((v) => Math.log(v)),
-    { maxIterations: options.maxIterations ?? 20_000, functionTolerance: 1e-12, pointTolerance: 1e-9, restarts: 3 },
+    { maxIterations: options.maxIterations ?? 5_000, functionTolerance: 1e-12, pointTolerance: 1e-9, restarts: 3 },
   );
   const fitted = result.point.map(Math.exp);
   const asRecord = (values: readonly number[]): Readonly<Record<K, number>> =>
