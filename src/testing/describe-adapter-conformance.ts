@@ -31,10 +31,19 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
 
 /**
  * The adapter conformance suite. Call it from a vitest test file with a factory
- * for your adapter; it registers well over a hundred tests covering CRUD, every
- * filter operator with absent values, nested and / or / not, sort order and ties,
- * cursor pagination under concurrent inserts, version conflicts, transactions
- * (when the adapter declares them), scans, aggregates and bad input.
+ * for your adapter; it registers over five hundred tests, each on a fresh
+ * adapter, in these groups (see {@link conformanceGroups}): CRUD; every filter
+ * operator with absent values; nested and / or / not; sort order, ties and
+ * absent values; cursor pagination while records are inserted and deleted
+ * between pages; version conflicts and per-item bulk results (also straight at
+ * the adapter's compare-and-set); transactions; bad input to every write method
+ * and query (typed errors, nothing written); scans; aggregates; custom fields.
+ *
+ * It reads `adapter.capabilities`: without `transactions` it checks that
+ * `crm.transaction` throws `unsupported` and skips the rest of that group
+ * (visibly); without `scan` or `aggregate` the core's fallbacks must give the
+ * same answers, and the same tests check them. The semantics it enforces are
+ * written down in `docs/semantics.md`.
  *
  * @example
  * ```ts
@@ -42,7 +51,12 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
  * import { describeAdapterConformance } from 'crmkit/testing';
  * import { myAdapter } from '../src/index.js';
  *
- * describeAdapterConformance({ name: 'my adapter', createAdapter: () => myAdapter({ url: process.env.MY_URL! }) });
+ * describeAdapterConformance({
+ *   name: 'my adapter',
+ *   createAdapter: () => myAdapter({ url: process.env.MY_URL! }),
+ *   destroyAdapter: (adapter) => dropTestDatabase(adapter),
+ *   skip: { aggregate: 'not implemented yet' },
+ * });
  * ```
  */
 export function describeAdapterConformance(options: ConformanceOptions): void {
