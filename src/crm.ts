@@ -12,6 +12,7 @@ import type { Pipeline, PipelineInput } from './schema/pipeline.js';
 import type { CrmAdapter, StorageOperations } from './storage/adapter.js';
 import type { CollectionSchema, StorageSchema } from './storage/collection-schema.js';
 import { UnsupportedError, ValidationError } from './storage/errors.js';
+import { AnalyticsService } from './services/analytics-service.js';
 import { systemClock, type Clock } from './services/clock.js';
 import type { CrmEventName, CrmEvents } from './services/crm-events.js';
 import { DealService } from './services/deal-service.js';
@@ -77,6 +78,8 @@ export interface CrmServices<S extends CustomFieldSchemas = CustomFieldSchemas> 
 
 /** A crm: the services, the event emitter, transactions. Made by {@link createCrm}. */
 export interface Crm<S extends CustomFieldSchemas = CustomFieldSchemas> extends CrmServices<S> {
+  /** Churn, lifetime value and transaction summaries over the stored purchases. */
+  readonly analytics: AnalyticsService;
   /** The typed event emitter; events fire after their write committed. */
   readonly events: Emitter<CrmEvents>;
   /** The adapter underneath. */
@@ -204,8 +207,10 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     return result;
   };
 
+  const services = makeServices(rootContext);
   return {
-    ...makeServices(rootContext),
+    ...services,
+    analytics: new AnalyticsService(services.interactions as never, () => clock.now()),
     events,
     adapter,
     schema: storageSchema,

@@ -8,6 +8,7 @@
  *
  * @module crmkit
  */
+export * from './analytics/index.js';
 export * from './crm.js';
 export * from './schema/index.js';
 export * from './services/index.js';

@@ -3,6 +3,7 @@
  *
  * @module
  */
+export * from './analytics-service.js';
 export * from './bulk-result.js';
 export * from './clock.js';
 export * from './crm-events.js';

@@ -1,0 +1,90 @@
+import { createCrm, isCrmError, type BgNbdParameters } from 'crmkit';
+import { memoryAdapter } from 'crmkit/memory';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cdnowEvents, cdnowSummary } from './analytics/cdnow-fixtures.js';
+
+const calibrationEnd = new Date('1997-09-30T00:00:00Z');
+
+/** A crm holding the CDNOW sample as customers and purchase interactions. */
+async function cdnowCrm() {
+  const crm = await createCrm({ adapter: memoryAdapter(), clock: { now: () => new Date('1998-07-01T00:00:00Z') } });
+  const events = cdnowEvents();
+  const ids = [...new Set(events.map((e) => e.customerId))];
+  await crm.customers.createMany(ids.map((id) => ({ id: `cdnow-${id}`, name: `CDNOW customer ${id}` })));
+  await crm.interactions.createMany(
+    events.map((e, i) => ({
+      customerId: `cdnow-${e.customerId}`,
+      channel: 'web' as const,
+      kind: 'purchase' as const,
+      occurredAt: e.occurredAt,
+      purchase: { orderId: `o${i}`, amount: e.amount ?? 0, currency: 'USD' },
+    })),
+  );
+  return crm;
+}
+
+describe('crm.analytics over stored purchases', () => {
+  let crm: Awaited<ReturnType<typeof cdnowCrm>>;
+  beforeAll(async () => {
+    crm = await cdnowCrm();
+  });
+
+  it('summarizes the stored CDNOW purchases into the published summary', async () => {
+    const { currency, summaries } = await crm.analytics.summarize({ observationEnd: calibrationEnd, timeUnit: 'weeks' });
+    expect(currency).toBe('USD');
+    const published = new Map(cdnowSummary().map((row) => [`cdnow-${row.id}`, row]));
+    expect(summaries).toHaveLength(published.size);
+    for (const row of summaries) {
+      const expected = published.get(row.customerId)!;
+      expect(row.frequency).toBe(expected.frequency);
+      expect(row.recency).toBeCloseTo(expected.recency, 2);
+      expect(row.T).toBeCloseTo(expected.T, 2);
+    }
+  });
+
+  it('fits BG/NBD to Fader, Hardie & Lee (2005) and scores every customer, most value at risk first', async () => {
+    const report = await crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks', horizon: 4 });
+    const params = report.purchaseModel.params as BgNbdParameters;
+    expect(params.r).toBeCloseTo(0.243, 3);
+    expect(params.alpha).toBeCloseTo(4.414, 2);
+    expect(params.a).toBeCloseTo(0.793, 3);
+    expect(params.b).toBeCloseTo(2.426, 2);
+    expect(report.purchaseModel.logLikelihood).toBeCloseTo(-9582.4, 1);
+    expect(report.spendModel).not.toBeNull();
+    expect(report.customers).toHaveLength(2357);
+    const risks = report.customers.map((c) => c.churn.valueAtRisk);
+    expect([...risks].sort((a, b) => b - a)).toEqual(risks);
+    const top = report.customers[0]!;
+    expect(top.churn.reasons.length).toBeGreaterThan(0);
+    expect(top.lifetimeValue).toBeGreaterThan(0);
+    expect(['low', 'medium', 'high', 'lost']).toContain(top.churn.riskBand);
+  });
+
+  it('splits calibration and holdout', async () => {
+    const { summaries } = await crm.analytics.summarize({
+      observationEnd: new Date('1998-06-30T00:00:00Z'),
+      calibrationEnd,
+      timeUnit: 'weeks',
+    });
+    const holdoutPurchases = summaries.reduce((sum, row) => sum + row.holdout!.frequency, 0);
+    expect(holdoutPurchases).toBeGreaterThan(0);
+    expect(summaries.every((row) => row.holdout!.duration > 0)).toBe(true);
+  });
+
+  it('refuses to mix currencies unless one is chosen', async () => {
+    const mixed = await createCrm({ adapter: memoryAdapter() });
+    const [a, b] = await mixed.customers.createMany([{ name: 'a' }, { name: 'b' }]);
+    await mixed.interactions.createMany([
+      { customerId: a!.id, channel: 'web', kind: 'purchase', occurredAt: new Date('2024-01-01'), purchase: { orderId: '1', amount: 100, currency: 'EUR' } },
+      { customerId: b!.id, channel: 'web', kind: 'purchase', occurredAt: new Date('2024-01-02'), purchase: { orderId: '2', amount: 100, currency: 'USD' } },
+    ]);
+    await expect(mixed.analytics.summarize()).rejects.toSatisfy((e) => isCrmError(e, 'validation'));
+    const { summaries } = await mixed.analytics.summarize({ currency: 'eur' });
+    expect(summaries.map((s) => s.customerId)).toEqual([a!.id]);
+  });
+
+  it('needs purchases of at least two customers to score churn', async () => {
+    const empty = await createCrm({ adapter: memoryAdapter() });
+    await expect(empty.analytics.churn()).rejects.toSatisfy((e) => isCrmError(e, 'validation'));
+  });
+});
