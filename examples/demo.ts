@@ -1,18 +1,26 @@
 /**
  * crmkit end to end: a small online shop keeps its customers, orders, sales
- * deals, support cases and a campaign in crmkit, then asks questions of them.
+ * deals, support cases and a campaign in crmkit, asks questions of them, then
+ * imports a purchase history and scores which customers are slipping away.
  *
- * Run: `npm run demo` (stores into an in-memory adapter; pass a path to use a file).
+ * Run: `npm run demo`. Data goes to an embedded SQLite file, `crm-demo.db` in
+ * the current folder (made afresh on every run), or to the path given as the
+ * first argument.
  */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { ago, createCrm, isCrmError, where } from 'crmkit';
-import { memoryAdapter } from 'crmkit/memory';
+import { sqlAdapter } from 'crmkit/sql';
 import { z } from 'zod';
+
+const filename = process.argv[2] ?? 'crm-demo.db';
+if (filename === 'crm-demo.db') for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(filename + suffix, { force: true });
 
 const day = 24 * 3600 * 1000;
 const clock = { now: () => new Date('2025-03-31T12:00:00Z') };
 
+console.log(`crmkit demo, stored in SQLite at ${filename}`);
 const crm = await createCrm({
-  adapter: memoryAdapter(),
+  adapter: sqlAdapter({ dialect: 'sqlite', filename }),
   clock,
   customFields: {
     customers: z.object({ loyaltyTier: z.enum(['bronze', 'silver', 'gold']).optional(), shopId: z.string().optional() }),
@@ -146,6 +154,47 @@ do {
   console.log(`  page: ${page.items.map((c) => c.name).join(', ')}`);
   cursor = page.nextCursor;
 } while (cursor);
+
+console.log('9. Import a purchase history (the CDNOW sample: 2,357 customers, 1997-98) and score churn');
+const cdnowFile = new URL('../test/fixtures/cdnow/CDNOW_sample.txt', import.meta.url);
+if (existsSync(cdnowFile)) {
+  const purchases = readFileSync(cdnowFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line, i) => {
+      const [, id = '', date = '', , dollars = '0'] = line.trim().split(/\s+/);
+      const occurredAt = new Date(Date.UTC(+date.slice(0, 4), +date.slice(4, 6) - 1, +date.slice(6, 8)));
+      return { customerId: `cdnow-${id}`, occurredAt, orderId: `cdnow-order-${i}`, amount: Math.round(Number(dollars) * 100) };
+    });
+  const started = performance.now();
+  const ids = [...new Set(purchases.map((p) => p.customerId))];
+  await crm.customers.createMany(ids.map((id) => ({ id, name: `CDNOW ${id.slice(6)}`, source: 'web' as const })));
+  for (let i = 0; i < purchases.length; i += 2000) {
+    await crm.interactions.createMany(
+      purchases.slice(i, i + 2000).map((p) => ({
+        customerId: p.customerId,
+        channel: 'web' as const,
+        kind: 'purchase' as const,
+        occurredAt: p.occurredAt,
+        purchase: { orderId: p.orderId, amount: p.amount, currency: 'USD' },
+      })),
+    );
+  }
+  console.log(`  imported ${ids.length} customers and ${purchases.length} purchases in ${Math.round(performance.now() - started)} ms`);
+  const report = await crm.analytics.churn({ currency: 'USD', observationEnd: new Date('1997-09-30T00:00:00Z'), timeUnit: 'weeks', horizon: 13 });
+  const fit = report.purchaseModel;
+  console.log(`  BG/NBD fit: ${Object.entries(fit.params).map(([k, v]) => `${k} = ${v.toFixed(3)}`).join(', ')}, log-likelihood ${fit.logLikelihood.toFixed(1)}`);
+  const bands = new Map<string, number>();
+  for (const c of report.customers) bands.set(c.churn.riskBand, (bands.get(c.churn.riskBand) ?? 0) + 1);
+  console.log(`  risk bands: ${[...bands].map(([band, n]) => `${band} ${n}`).join(', ')}`);
+  console.log('  most value at risk over the next quarter:');
+  for (const c of report.customers.slice(0, 3)) {
+    console.log(`    ${c.customerId}: P(alive) ${c.churn.probabilityAlive.toFixed(2)}, ${(c.churn.valueAtRisk / 100).toFixed(2)} USD at risk, 12-month value ${((c.lifetimeValue ?? 0) / 100).toFixed(2)} USD`);
+    for (const reason of c.churn.reasons) console.log(`      - ${reason}`);
+  }
+} else {
+  console.log('  (CDNOW sample not found; skipped)');
+}
 
 console.log('Events emitted:', created);
 await crm.close();
