@@ -8,7 +8,7 @@ import type { SqlExecutor } from './sql-executor.js';
 import { sql, sqlJoin, sqlParam, sqlText, type SqlFragment } from './sql-fragment.js';
 
 /** Groups per round trip when streaming a one-key aggregate. */
-export const aggregateChunkSize = 5000;
+export const aggregateChunkSize = 50_000;
 
 /**
  * Runs an aggregate in the database: `GROUP BY` with `COUNT` / `SUM` / `MIN` /
