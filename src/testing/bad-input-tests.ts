@@ -150,6 +150,42 @@ export const badWriteCases: readonly WriteCase[] = [
   ['campaignMembers.update to a customer that does not exist', (crm, w) => crm.campaignMembers.update(w.member.id, (d) => void (d.customerId = 'nobody')), { path: ['customerId'], code: 'unknown_reference' }],
 ];
 
+/** The collections with the record of each that {@link seedWorld} creates. */
+const worldRecords = [
+  ['customers', (w: World) => w.ada.id],
+  ['interactions', (w: World) => w.purchase.id],
+  ['pipelines', (w: World) => w.pipeline.id],
+  ['deals', (w: World) => w.deal.id],
+  ['cases', (w: World) => w.supportCase.id],
+  ['campaigns', (w: World) => w.campaign.id],
+  ['campaignMembers', (w: World) => w.member.id],
+] as const;
+
+/** A service as the generic cases below call it. */
+interface AnyService {
+  create(input: unknown): Promise<unknown>;
+  createMany(inputs: unknown): Promise<unknown>;
+  update(id: unknown, recipe: unknown, options?: unknown): Promise<unknown>;
+  updateMany(items: unknown): Promise<unknown>;
+  delete(id: unknown, options?: unknown): Promise<unknown>;
+  deleteMany(items: unknown): Promise<unknown>;
+}
+
+/** Every write method of every model, with input no model accepts. */
+export const everyWriteMethodCases: readonly WriteCase[] = worldRecords.flatMap(([collection, idOf]) => {
+  const service = (crm: HarnessCrm) => crm[collection] as unknown as AnyService;
+  return [
+    [`${collection}.create with an empty object`, (crm) => service(crm).create({}), {}],
+    [`${collection}.create with an unknown key`, (crm, w) => service(crm).create({ bogus: true, customerId: w.ada.id }), {}],
+    [`${collection}.createMany with one empty object after a valid-looking one`, (crm) => service(crm).createMany([{ name: 'x' }, {}]), {}],
+    [`${collection}.update changing the id`, (crm, w) => service(crm).update(idOf(w), (d: { id: string }) => void (d.id = 'other')), { path: ['id'], code: 'readonly_field' }],
+    [`${collection}.update adding an unknown key`, (crm, w) => service(crm).update(idOf(w), (d: Record<string, unknown>) => void (d.bogus = 1)), { code: 'unrecognized_keys' }],
+    [`${collection}.updateMany changing a version`, (crm, w) => service(crm).updateMany([{ id: idOf(w), recipe: (d: { version: number }) => void (d.version = 9) }]), { path: [0, 'version'], code: 'readonly_field' }],
+    [`${collection}.delete of a number`, (crm) => service(crm).delete(42), {}],
+    [`${collection}.deleteMany with an expectedVersion of 0`, (crm, w) => service(crm).deleteMany([{ id: idOf(w), expectedVersion: 0 }]), { path: [0, 'expectedVersion'] }],
+  ] as const;
+});
+
 /** [title, filter]: every one is rejected with `invalid_query`. */
 export const badFilterCases: readonly (readonly [string, unknown])[] = [
   ['an unknown field', { field: 'nickname', op: 'eq', value: 'x' }],
@@ -266,7 +302,7 @@ function nest(filter: object, depth: number): object {
 export function defineBadInputTests(harness: () => ConformanceHarness): void {
   describe('bad input', () => {
     describe('writes: a validation error with the issues, nothing written, no event', () => {
-      it.each(badWriteCases)('%s', async (_title, action, expectation) => {
+      it.each([...badWriteCases, ...everyWriteMethodCases])('%s', async (_title, action, expectation) => {
         const { crm } = harness();
         const world = await seedWorld(crm);
         const error = await expectNothingWritten(crm, () => action(crm, world));
