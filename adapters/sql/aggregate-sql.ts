@@ -2,6 +2,7 @@ import type { AggregateMeasure, AggregateQuery, AggregateRow, FieldType } from '
 import type { CollectionTable, StoredField } from './collection-table.js';
 import { compileSqlFilter } from './compile-sql-filter.js';
 import { fieldExpression, lookupField } from './field-expression.js';
+import { groupKeyExpression } from './group-key-sql.js';
 import { decodeKey } from './key-encoding.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { SqlExecutor } from './sql-executor.js';
@@ -10,12 +11,22 @@ import { sql, sqlJoin, sqlParam, sqlText, type SqlFragment } from './sql-fragmen
 /** Groups per round trip when streaming a one-key aggregate. */
 export const aggregateChunkSize = 50_000;
 
+/** Values of the first key per round trip when streaming an aggregate with several keys. */
+export const aggregateKeyChunkSize = 10_000;
+
+type KeyBound = { readonly op: '>' | '<='; readonly value: unknown };
+
 /**
  * Runs an aggregate in the database: `GROUP BY` with `COUNT` / `SUM` / `MIN` /
- * `MAX`, ordered by key with absent keys first. A one-key aggregate (per
+ * `MAX`, ordered by key with absent keys first. Date buckets are computed in
+ * the database ({@link groupKeyExpression}). A one-key aggregate (per
  * customer, say) is streamed in chunks of {@link aggregateChunkSize} groups,
  * each chunk a keyset query (`key > last`) that an index on the key serves
- * without rereading earlier groups, so the rows are never all in memory.
+ * without rereading earlier groups. With several keys (per customer and week,
+ * say), the groups whose first key is absent come first, then chunks of
+ * {@link aggregateKeyChunkSize} first-key values: one query finds the chunk's
+ * last value, a second groups the range `(previous, last]`. Either way the
+ * rows are never all in memory.
  *
  * @example
  * ```ts
@@ -28,7 +39,7 @@ export async function* aggregateSql(
   exec: SqlExecutor,
   query: AggregateQuery,
 ): AsyncGenerator<AggregateRow> {
-  const keys = query.groupBy.map((path) => fieldExpression(dialect, lookupField(table, path)));
+  const keys = query.groupBy.map((key) => groupKeyExpression(dialect, table, key));
   const selected: SqlFragment[] = keys.map((key, i) => sql`${key.expression} AS ${sqlText(dialect.quote(`g${i}`))}`);
   query.measures.forEach((measure, i) => selected.push(sql`${measureExpression(dialect, table, measure)} AS ${sqlText(dialect.quote(`m${i}`))}`));
   selected.push(sql`COUNT(*) AS ${sqlText(dialect.quote('n'))}`);
@@ -36,30 +47,54 @@ export async function* aggregateSql(
   const groupBy = keys.length === 0 ? '' : ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`;
   const orderBy =
     keys.length === 0 ? sqlText('') : sql` ORDER BY ${sqlJoin(keys.map((key, i) => dialect.orderTerm(sqlText(String(i + 1)), 'asc', true)), ', ')}`;
-  const statement = (after: unknown, limit: number | undefined): SqlFragment => {
+  const first = keys[0];
+  const where = (bounds: readonly (KeyBound | 'null' | 'not null')[]): SqlFragment => {
     const conditions: SqlFragment[] = [];
     if (filter !== undefined) conditions.push(filter);
-    if (after !== undefined) conditions.push(sql`${keys[0]!.expression} > ${sqlParam(after, keys[0]!.kind)}`);
-    const where = conditions.length === 0 ? sqlText('') : sql` WHERE ${sqlJoin(conditions, ' AND ')}`;
-    return sql`SELECT ${sqlJoin(selected, ', ')} FROM ${sqlText(table.table)} AS t${where}${sqlText(groupBy)}${orderBy}${sqlText(limit === undefined ? '' : ` LIMIT ${limit}`)}`;
+    for (const bound of bounds) {
+      if (bound === 'null') conditions.push(sql`${first!.expression} IS NULL`);
+      else if (bound === 'not null') conditions.push(sql`${first!.expression} IS NOT NULL`);
+      else conditions.push(sql`${first!.expression} ${sqlText(bound.op)} ${sqlParam(bound.value, first!.kind)}`);
+    }
+    return conditions.length === 0 ? sqlText('') : sql` WHERE ${sqlJoin(conditions, ' AND ')}`;
   };
+  const statement = (bounds: readonly (KeyBound | 'null' | 'not null')[], limit: number | undefined): SqlFragment =>
+    sql`SELECT ${sqlJoin(selected, ', ')} FROM ${sqlText(table.table)} AS t${where(bounds)}${sqlText(groupBy)}${orderBy}${sqlText(limit === undefined ? '' : ` LIMIT ${limit}`)}`;
   const decode = (row: Record<string, unknown>): AggregateRow => ({
     key: keys.map((key, i) => decodeScalar(key.field.type, row[`g${i}`])),
     values: Object.fromEntries(query.measures.map((measure, i) => [measure.name, decodeMeasure(table, measure, row[`m${i}`])])),
   });
-  if (keys.length !== 1) {
-    const { rows } = await exec.run(statement(undefined, undefined));
+  if (first === undefined) {
+    const { rows } = await exec.run(statement([], undefined));
     for (const row of rows) if (Number(row.n) > 0) yield decode(row);
     return;
   }
-  let after: unknown;
-  while (true) {
-    const { rows } = await exec.run(statement(after, aggregateChunkSize));
-    for (const row of rows) yield decode(row);
-    if (rows.length < aggregateChunkSize) return;
-    const last = rows.at(-1)!.g0;
-    after = last instanceof Uint8Array ? Buffer.from(last) : Number(last);
+  if (keys.length === 1) {
+    let after: KeyBound[] = [];
+    while (true) {
+      const { rows } = await exec.run(statement(after, aggregateChunkSize));
+      for (const row of rows) yield decode(row);
+      if (rows.length < aggregateChunkSize) return;
+      after = [{ op: '>', value: boundValue(rows.at(-1)!.g0) }];
+    }
   }
+  const { rows: absent } = await exec.run(statement(['null'], undefined));
+  for (const row of absent) yield decode(row);
+  const quotedKey = sqlText(dialect.quote('g0'));
+  let after: KeyBound[] = [];
+  while (true) {
+    const range = sql`SELECT ${first.expression} AS ${quotedKey} FROM ${sqlText(table.table)} AS t${where(['not null', ...after])} GROUP BY 1 ORDER BY 1 LIMIT 1 OFFSET ${sqlText(String(aggregateKeyChunkSize - 1))}`;
+    const { rows: [end] } = await exec.run(range);
+    const upTo: KeyBound[] = end === undefined ? [] : [{ op: '<=', value: boundValue(end.g0) }];
+    const { rows } = await exec.run(statement(['not null', ...after, ...upTo], undefined));
+    for (const row of rows) yield decode(row);
+    if (end === undefined) return;
+    after = [{ op: '>', value: boundValue(end.g0) }];
+  }
+}
+
+function boundValue(raw: unknown): unknown {
+  return raw instanceof Uint8Array ? Buffer.from(raw) : Number(raw);
 }
 
 function measureExpression(dialect: SqlDialect, table: CollectionTable, measure: AggregateMeasure): SqlFragment {

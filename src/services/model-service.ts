@@ -2,8 +2,8 @@ import { Immer, enablePatches, type Draft, type Patch } from 'immer';
 import type { z } from 'zod';
 import type { ModelDefinition } from '../schema/model-definition.js';
 import { recordBaseFields, type RecordBase } from '../schema/record-base.js';
-import type { AggregateMeasure, AggregateRow } from '../storage/aggregate-query.js';
-import { aggregateFunctions } from '../storage/aggregate-query.js';
+import type { AggregateGroupKey, AggregateMeasure, AggregateRow } from '../storage/aggregate-query.js';
+import { aggregateFunctions, dateBuckets } from '../storage/aggregate-query.js';
 import { aggregateRecords } from '../storage/aggregate-records.js';
 import type { CollectionSchema } from '../storage/collection-schema.js';
 import { decodeCursor, encodeCursor, keysetFilter } from '../storage/cursor.js';
@@ -57,8 +57,11 @@ export interface UpdateItem<R> {
 export interface AggregateOptions {
   /** Only records matching this filter. */
   readonly where?: Filter;
-  /** Scalar fields to group by. */
-  readonly groupBy: readonly string[];
+  /**
+   * Scalar fields to group by, or `{ field, bucket }` to group a date field by
+   * UTC day or ISO week (the key value is the bucket's start).
+   */
+  readonly groupBy: readonly AggregateGroupKey[];
   /** What to compute per group. */
   readonly measures: readonly AggregateMeasure[];
 }
@@ -473,13 +476,27 @@ export class ModelService<R extends RecordBase, I> {
     return rows;
   }
 
+  /**
+   * Whether {@link aggregate} runs in the storage (the adapter declares
+   * `capabilities.aggregate`) rather than through the core's streaming fallback.
+   *
+   * @example
+   * ```ts
+   * if (crm.interactions.aggregatesInStorage) console.log('grouped by the database');
+   * ```
+   */
+  get aggregatesInStorage(): boolean {
+    return this.context.adapter.capabilities.aggregate && this.context.storage.aggregate !== undefined;
+  }
+
   /** Like {@link aggregate}, streaming rows as the adapter produces them. */
   async *aggregateStream(options: AggregateOptions): AsyncGenerator<AggregateRow> {
     this.#checkAggregate(options);
     const filter = this.resolveWhere(options.where);
-    const query = { filter, groupBy: options.groupBy, measures: options.measures };
+    const groupBy = options.groupBy.map((key) => (typeof key === 'string' ? key : { field: key.field, bucket: key.bucket }));
+    const query = { filter, groupBy, measures: options.measures };
     const storage = this.context.storage;
-    if (this.context.adapter.capabilities.aggregate && storage.aggregate) {
+    if (this.aggregatesInStorage && storage.aggregate) {
       yield* storage.aggregate(this.collection, query);
       return;
     }
@@ -645,12 +662,23 @@ export class ModelService<R extends RecordBase, I> {
     const issues: CrmIssue[] = [];
     const fields = this.collectionSchema.fields;
     if (!Array.isArray(options?.groupBy) || !Array.isArray(options?.measures)) {
-      throw new InvalidQueryError('aggregate takes { groupBy: string[], measures: [...] }');
+      throw new InvalidQueryError('aggregate takes { groupBy: (string | { field, bucket })[], measures: [...] }');
     }
-    options.groupBy.forEach((field, i) => {
+    options.groupBy.forEach((key: unknown, i) => {
+      const bucketed = typeof key === 'object' && key !== null;
+      const field = bucketed ? (key as { field?: unknown }).field : key;
       const definition = typeof field === 'string' && Object.hasOwn(fields, field) ? fields[field] : undefined;
       if (definition === undefined || !isScalarFieldType(definition.type)) {
-        issues.push({ code: 'unknown_field', path: ['groupBy', i], message: `cannot group by ${JSON.stringify(field)}` });
+        const path = bucketed ? ['groupBy', i, 'field'] : ['groupBy', i];
+        issues.push({ code: 'unknown_field', path, message: `cannot group by ${JSON.stringify(field)}` });
+        return;
+      }
+      if (!bucketed) return;
+      const { bucket } = key as { bucket?: unknown };
+      if (!(dateBuckets as readonly unknown[]).includes(bucket)) {
+        issues.push({ code: 'invalid_bucket', path: ['groupBy', i, 'bucket'], message: `unknown date bucket ${JSON.stringify(bucket)} (${dateBuckets.join(', ')})` });
+      } else if (definition.type !== 'date') {
+        issues.push({ code: 'invalid_bucket', path: ['groupBy', i, 'bucket'], message: `${JSON.stringify(field)} is not a date: only dates have ${bucket} buckets` });
       }
     });
     const names = new Set<string>();

@@ -21,19 +21,44 @@ export interface AggregateMeasure {
 }
 
 /**
+ * Calendar buckets a `date` field can be grouped by (UTC): `day` starts at
+ * 00:00 UTC; `week` is the ISO week, starting Monday 00:00 UTC. The same
+ * periods as the analytics' `periodIndex` for `'day'` and `'week'`.
+ */
+export const dateBuckets = ['day', 'week'] as const;
+
+/** One of {@link dateBuckets}. */
+export type DateBucket = (typeof dateBuckets)[number];
+
+/**
+ * One part of an aggregate's group key: a scalar field's value, or the
+ * {@link DateBucket} a `date` field falls in, whose key value is the `Date` at
+ * which the bucket starts (absent dates give `null`).
+ *
+ * @example
+ * ```ts
+ * const keys: AggregateGroupKey[] = ['customerId', { field: 'occurredAt', bucket: 'week' }];
+ * ```
+ */
+export type AggregateGroupKey = string | { readonly field: string; readonly bucket: DateBucket };
+
+/**
  * Records grouped by one or more fields, with measures per group: for example
  * per customer, the number of purchases, their total and the last purchase date.
  */
 export interface AggregateQuery {
   /** Only records matching this filter are aggregated. */
   readonly filter?: StorageFilter;
-  /** Scalar fields to group by, in order. */
-  readonly groupBy: readonly string[];
+  /** Scalar fields (or date fields' buckets) to group by, in order. */
+  readonly groupBy: readonly AggregateGroupKey[];
   /** The values computed per group. */
   readonly measures: readonly AggregateMeasure[];
 }
 
-/** One group: its key values (in `groupBy` order; `null` when absent) and its measures. */
+/**
+ * One group: its key values (in `groupBy` order; `null` when absent; a bucket's
+ * start for a bucketed key) and its measures.
+ */
 export interface AggregateRow {
   /** The group's values of the `groupBy` fields. */
   readonly key: readonly (string | number | boolean | Date | null)[];

@@ -1,6 +1,7 @@
-import type { AggregateQuery, AggregateRow } from './aggregate-query.js';
+import type { AggregateGroupKey, AggregateQuery, AggregateRow } from './aggregate-query.js';
 import { compareSortValues } from './compare-records.js';
 import { compareValues } from './compare-values.js';
+import { dateBucketStart } from './date-bucket.js';
 import type { ScalarValue } from './filter.js';
 import { readPath } from './read-path.js';
 import type { StoredRecord } from './stored-record.js';
@@ -11,7 +12,9 @@ type Accumulator = number | Date | string | null;
  * Groups and aggregates records streamed in batches, with the semantics every
  * adapter's native `aggregate()` must match. The core falls back to it for
  * adapters without the `aggregate` capability. The filter is applied by the
- * caller; rows come out ordered by key.
+ * caller; rows come out ordered by key. A bucketed key (`{ field, bucket }`)
+ * groups dates by the UTC day or ISO week they fall in; its key value is the
+ * bucket's start.
  *
  * @example
  * ```ts
@@ -26,10 +29,11 @@ export async function aggregateRecords(
   query: Pick<AggregateQuery, 'groupBy' | 'measures'>,
 ): Promise<AggregateRow[]> {
   const groups = new Map<string, { key: (ScalarValue | null)[]; values: Accumulator[] }>();
-  const { groupBy, measures } = query;
+  const { measures } = query;
+  const readers = query.groupBy.map(keyReader);
   for await (const batch of batches) {
     for (const record of batch) {
-      const key = groupBy.map((field) => (readPath(record, field) ?? null) as ScalarValue | null);
+      const key = readers.map((read) => read(record));
       const mapKey = JSON.stringify(key.map((part) => (part instanceof Date ? { d: part.getTime() } : part)));
       let group = groups.get(mapKey);
       if (group === undefined) {
@@ -67,6 +71,15 @@ export async function aggregateRecords(
   }));
   rows.sort((a, b) => compareAggregateKeys(a.key, b.key));
   return rows;
+}
+
+function keyReader(key: AggregateGroupKey): (record: StoredRecord) => ScalarValue | null {
+  if (typeof key === 'string') return (record) => (readPath(record, key) ?? null) as ScalarValue | null;
+  const { field, bucket } = key;
+  return (record) => {
+    const value = readPath(record, field);
+    return value instanceof Date ? new Date(dateBucketStart(value.getTime(), bucket)) : null;
+  };
 }
 
 /**

@@ -12,6 +12,7 @@ export const conformanceGroups = [
   'bad-input',
   'scan',
   'aggregate',
+  'aggregate-buckets',
   'custom-fields',
 ] as const;
 

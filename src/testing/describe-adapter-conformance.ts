@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import type { ConformanceGroup, ConformanceOptions } from './conformance-options.js';
 import { useConformanceHarness, type ConformanceHarness } from './conformance-harness.js';
+import { defineAggregateBucketTests } from './aggregate-bucket-tests.js';
 import { defineAggregateTests } from './aggregate-tests.js';
 import { defineBadInputTests } from './bad-input-tests.js';
 import { defineConcurrencyTests } from './concurrency-tests.js';
@@ -26,6 +27,7 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
   'bad-input': defineBadInputTests,
   scan: defineScanTests,
   aggregate: defineAggregateTests,
+  'aggregate-buckets': defineAggregateBucketTests,
   'custom-fields': defineCustomFieldTests,
 };
 
