@@ -1,13 +1,14 @@
-import { createCrm, isCrmError, type BgNbdParameters } from 'crmkit';
+import { createCrm, isCrmError, type BgNbdParameters, type CrmAdapter } from 'crmkit';
 import { memoryAdapter } from 'crmkit/memory';
+import { sqlAdapter } from 'crmkit/sql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cdnowEvents, cdnowSummary } from './analytics/cdnow-fixtures.js';
 
 const calibrationEnd = new Date('1997-09-30T00:00:00Z');
 
 /** A crm holding the CDNOW sample as customers and purchase interactions. */
-async function cdnowCrm() {
-  const crm = await createCrm({ adapter: memoryAdapter(), clock: { now: () => new Date('1998-07-01T00:00:00Z') } });
+async function cdnowCrm(adapter: CrmAdapter = memoryAdapter()) {
+  const crm = await createCrm({ adapter, clock: { now: () => new Date('1998-07-01T00:00:00Z') } });
   const events = cdnowEvents();
   const ids = [...new Set(events.map((e) => e.customerId))];
   await crm.customers.createMany(ids.map((id) => ({ id: `cdnow-${id}`, name: `CDNOW customer ${id}` })));
@@ -86,5 +87,58 @@ describe('crm.analytics over stored purchases', () => {
   it('needs purchases of at least two customers to score churn', async () => {
     const empty = await createCrm({ adapter: memoryAdapter() });
     await expect(empty.analytics.churn()).rejects.toSatisfy((e) => isCrmError(e, 'validation'));
+  });
+
+  describe('on SQLite, where the database groups purchases per customer and period', () => {
+    let sqlite: Awaited<ReturnType<typeof cdnowCrm>>;
+    beforeAll(async () => {
+      sqlite = await cdnowCrm(sqlAdapter({ dialect: 'sqlite', filename: ':memory:' }));
+    });
+
+    it('groups in the database', () => {
+      expect(sqlite.interactions.aggregatesInStorage).toBe(true);
+      expect(crm.interactions.aggregatesInStorage).toBe(false);
+    });
+
+    const variants = [
+      { timeUnit: 'weeks', period: 'day' },
+      { timeUnit: 'days', period: 'week' },
+      { timeUnit: 'weeks', period: 'day', calibrationEnd, observationEnd: new Date('1998-06-30T00:00:00Z') },
+      { timeUnit: 'weeks', period: 'week', calibrationEnd, observationEnd: new Date('1998-06-30T00:00:00Z') },
+      { timeUnit: 'months', period: 'month', currency: 'usd' },
+      { timeUnit: 'days', period: 'day', where: { field: 'occurredAt', op: 'gte', value: new Date('1997-03-01T00:00:00Z') } },
+    ] as const;
+    for (const options of variants) {
+      it(`gives the same summaries as the memory adapter: ${JSON.stringify(options)}`, async () => {
+        const viaMemory = await crm.analytics.summarize({ observationEnd: calibrationEnd, ...options });
+        const viaSqlite = await sqlite.analytics.summarize({ observationEnd: calibrationEnd, ...options });
+        expect(viaSqlite.currency).toBe('USD');
+        expect(viaSqlite.summaries.length).toBeGreaterThan(1000);
+        const byId = (rows: typeof viaMemory.summaries) => [...rows].sort((a, b) => (a.customerId < b.customerId ? -1 : 1));
+        expect(byId(viaSqlite.summaries)).toEqual(byId(viaMemory.summaries));
+      });
+    }
+
+    it('scores churn identically', async () => {
+      const options = { observationEnd: calibrationEnd, timeUnit: 'weeks', horizon: 4 } as const;
+      const [viaMemory, viaSqlite] = [await crm.analytics.churn(options), await sqlite.analytics.churn(options)];
+      expect(viaSqlite.purchaseModel.params).toEqual(viaMemory.purchaseModel.params);
+      expect(viaSqlite.customers).toEqual(viaMemory.customers);
+    });
+
+    it('refuses mixed currencies unless one is chosen', async () => {
+      const mixed = await createCrm({ adapter: sqlAdapter({ dialect: 'sqlite', filename: ':memory:' }) });
+      const [a, b] = await mixed.customers.createMany([{ name: 'a' }, { name: 'b' }]);
+      await mixed.interactions.createMany([
+        { customerId: a!.id, channel: 'web', kind: 'purchase', occurredAt: new Date('2024-01-01'), purchase: { orderId: '1', amount: 100, currency: 'EUR' } },
+        { customerId: b!.id, channel: 'web', kind: 'purchase', occurredAt: new Date('2024-01-02'), purchase: { orderId: '2', amount: 100, currency: 'USD' } },
+      ]);
+      await expect(mixed.analytics.summarize()).rejects.toSatisfy((e) => isCrmError(e, 'validation'));
+      await expect(mixed.analytics.summarize({ period: 'week' })).rejects.toSatisfy((e) => isCrmError(e, 'validation'));
+      const { currency, summaries } = await mixed.analytics.summarize({ currency: 'eur' });
+      expect(currency).toBe('EUR');
+      expect(summaries.map((s) => s.customerId)).toEqual([a!.id]);
+      await mixed.close();
+    });
   });
 });

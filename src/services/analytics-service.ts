@@ -2,9 +2,10 @@ import { customerLifetimeValue } from '../analytics/customer-lifetime-value.js';
 import { churnScore, type ChurnScore, type RiskBandThresholds } from '../analytics/churn-score.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from '../analytics/gamma-gamma.js';
 import { fitPurchaseModel, type PurchaseModelFit, type PurchaseModelKind } from '../analytics/purchase-model.js';
-import { createTransactionSummarizer } from '../analytics/transaction-summarizer.js';
+import { createTransactionSummarizer, type TransactionSummarizer } from '../analytics/transaction-summarizer.js';
 import type { CustomerSummary, PurchaseEvent, SummaryOptions } from '../analytics/transaction-summary.js';
 import type { Interaction } from '../schema/interaction.js';
+import type { AggregateGroupKey, DateBucket } from '../storage/aggregate-query.js';
 import { ValidationError } from '../storage/errors.js';
 import type { Filter } from '../storage/filter.js';
 import type { ModelService } from './model-service.js';
@@ -63,8 +64,10 @@ const minimumSpendCustomers = 10;
 
 /**
  * `crm.analytics`: customer-base analysis over the stored purchase interactions.
- * Purchases are streamed through the summarizer (never loaded at once), then the
- * purchase and spend models are fitted and every customer scored.
+ * Purchases are streamed through the summarizer (never loaded at once): on an
+ * adapter that aggregates in storage (SQL) with day or week periods, the
+ * database groups them per customer and period and only those rows stream
+ * out. Then the purchase and spend models are fitted and every customer scored.
  *
  * @example
  * ```ts
@@ -85,7 +88,7 @@ export class AnalyticsService {
   /**
    * The transaction summary of every customer with a purchase: frequency (repeat
    * purchase periods), recency and age in `timeUnit`, mean repeat spend, and the
-   * holdout figures when `calibrationEnd` is given.
+   * holdout figures when `calibrationEnd` is given. Rows are ordered by customer id.
    *
    * @example
    * ```ts
@@ -101,22 +104,75 @@ export class AnalyticsService {
     ];
     if (options.currency !== undefined) conditions.push({ field: 'purchase.currency', op: 'eq', value: options.currency.toUpperCase() });
     if (options.where !== undefined) conditions.push(options.where);
+    const where: Filter = { and: conditions };
     const currencies = new Set<string>();
-    for await (const batch of this.#interactions.scan({ where: { and: conditions }, batchSize: 5000 })) {
-      const events: PurchaseEvent[] = [];
-      for (const interaction of batch) {
-        if (interaction.purchase === undefined) continue;
-        currencies.add(interaction.purchase.currency);
-        events.push({ customerId: interaction.customerId, occurredAt: interaction.occurredAt, amount: interaction.purchase.amount });
-      }
+    const addCurrency = (currency: string): void => {
+      currencies.add(currency);
       if (currencies.size > 1) {
         throw new ValidationError('purchases come in several currencies: pass `currency` to choose one', [
           { code: 'mixed_currencies', path: ['currency'], message: `found ${[...currencies].join(', ')}` },
         ]);
       }
-      summarizer.add(events);
+    };
+    const period = options.period ?? 'day';
+    if (period !== 'month' && this.#interactions.aggregatesInStorage) {
+      await this.#summarizeGrouped(where, period, options.currency, addCurrency, summarizer);
+    } else {
+      for await (const batch of this.#interactions.scan({ where, batchSize: 5000 })) {
+        const events: PurchaseEvent[] = [];
+        for (const interaction of batch) {
+          if (interaction.purchase === undefined) continue;
+          addCurrency(interaction.purchase.currency);
+          events.push({ customerId: interaction.customerId, occurredAt: interaction.occurredAt, amount: interaction.purchase.amount });
+        }
+        summarizer.add(events);
+      }
     }
-    return { currency: [...currencies][0], summaries: summarizer.summaries() };
+    // One order whichever way the rows came: fits then add in the same order on every adapter.
+    const summaries = summarizer.summaries().sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+    return { currency: [...currencies][0], summaries };
+  }
+
+  /**
+   * Feeds the summarizer from the storage's own GROUP BY: one row per customer,
+   * purchase period (a day or week bucket) and currency, with the period's
+   * spend and its first and last purchase. Each row becomes two events in the
+   * same period, (first, spend) and (last, 0), which the summarizer merges back
+   * into one purchase occasion with exact first and last instants: the result
+   * equals summarizing every purchase, without reading them.
+   */
+  async #summarizeGrouped(
+    where: Filter,
+    period: DateBucket,
+    currency: string | undefined,
+    addCurrency: (currency: string) => void,
+    summarizer: TransactionSummarizer,
+  ): Promise<void> {
+    const groupBy: AggregateGroupKey[] = ['customerId', { field: 'occurredAt', bucket: period }];
+    if (currency === undefined) groupBy.push('purchase.currency');
+    const rows = this.#interactions.aggregateStream({
+      where,
+      groupBy,
+      measures: [
+        { name: 'spend', fn: 'sum', field: 'purchase.amount' },
+        { name: 'first', fn: 'min', field: 'occurredAt' },
+        { name: 'last', fn: 'max', field: 'occurredAt' },
+      ],
+    });
+    let events: PurchaseEvent[] = [];
+    for await (const row of rows) {
+      addCurrency(currency === undefined ? (row.key[2] as string) : currency.toUpperCase());
+      const customerId = row.key[0] as string;
+      events.push(
+        { customerId, occurredAt: row.values.first as Date, amount: row.values.spend as number },
+        { customerId, occurredAt: row.values.last as Date, amount: 0 },
+      );
+      if (events.length >= 10_000) {
+        summarizer.add(events);
+        events = [];
+      }
+    }
+    summarizer.add(events);
   }
 
   /**
