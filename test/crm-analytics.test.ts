@@ -84,6 +84,22 @@ describe('crm.analytics over stored purchases', () => {
     expect(summaries.map((s) => s.customerId)).toEqual([a!.id]);
   });
 
+  it('counts the whole period of observationEnd, like the summarizer, on memory and SQLite', async () => {
+    for (const adapter of [memoryAdapter(), sqlAdapter({ dialect: 'sqlite', filename: ':memory:' })]) {
+      const local = await createCrm({ adapter });
+      const [a] = await local.customers.createMany([{ name: 'a' }]);
+      const buy = (iso: string, orderId: string) => ({
+        customerId: a!.id, channel: 'web' as const, kind: 'purchase' as const, occurredAt: new Date(iso), purchase: { orderId, amount: 100, currency: 'EUR' },
+      });
+      await local.interactions.createMany([buy('2024-01-01T10:00:00Z', '1'), buy('2024-01-03T23:00:00Z', '2'), buy('2024-01-04T00:00:00Z', '3')]);
+      const { summaries } = await local.analytics.summarize({ observationEnd: new Date('2024-01-03T00:00:00Z') });
+      expect(summaries.map((s) => [s.frequency, s.recency, s.lastPurchaseAt.toISOString()])).toEqual([[1, 2, '2024-01-03T23:00:00.000Z']]);
+      const weekly = await local.analytics.summarize({ observationEnd: new Date('2024-01-03T00:00:00Z'), period: 'week' });
+      expect(weekly.summaries.map((s) => [s.frequency, s.lastPurchaseAt.toISOString()])).toEqual([[0, '2024-01-04T00:00:00.000Z']]);
+      await local.close();
+    }
+  });
+
   it('needs purchases of at least two customers to score churn', async () => {
     const empty = await createCrm({ adapter: memoryAdapter() });
     await expect(empty.analytics.churn()).rejects.toSatisfy((e) => isCrmError(e, 'validation'));

@@ -2,6 +2,7 @@ import { customerLifetimeValue } from '../analytics/customer-lifetime-value.js';
 import { churnScore, type ChurnScore, type RiskBandThresholds } from '../analytics/churn-score.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from '../analytics/gamma-gamma.js';
 import { fitPurchaseModel, type PurchaseModelFit, type PurchaseModelKind } from '../analytics/purchase-model.js';
+import { periodIndex, periodStart } from '../analytics/time-unit.js';
 import { createTransactionSummarizer, type TransactionSummarizer } from '../analytics/transaction-summarizer.js';
 import type { CustomerSummary, PurchaseEvent, SummaryOptions } from '../analytics/transaction-summary.js';
 import type { Interaction } from '../schema/interaction.js';
@@ -98,9 +99,12 @@ export class AnalyticsService {
   async summarize(options: SummarizeOptions = {}): Promise<{ readonly currency: string | undefined; readonly summaries: CustomerSummary[] }> {
     const observationEnd = options.observationEnd ?? this.#now();
     const summarizer = createTransactionSummarizer({ ...options, observationEnd });
+    const period = options.period ?? 'day';
+    // The whole period of `observationEnd` counts, as in the summarizer.
+    const end = new Date(periodStart(periodIndex(observationEnd, period) + 1, period));
     const conditions: Filter[] = [
       { field: 'kind', op: 'eq', value: 'purchase' },
-      { field: 'occurredAt', op: 'lte', value: observationEnd },
+      { field: 'occurredAt', op: 'lt', value: end },
     ];
     if (options.currency !== undefined) conditions.push({ field: 'purchase.currency', op: 'eq', value: options.currency.toUpperCase() });
     if (options.where !== undefined) conditions.push(options.where);
@@ -114,7 +118,6 @@ export class AnalyticsService {
         ]);
       }
     };
-    const period = options.period ?? 'day';
     if (period !== 'month' && this.#interactions.aggregatesInStorage) {
       await this.#summarizeGrouped(where, period, options.currency, addCurrency, summarizer);
     } else {
