@@ -1,0 +1,136 @@
+/**
+ * `crm.analytics` end to end: synthetic BG/NBD customers and their purchases stored through a crm
+ * (memory adapter, or SQLite in a file in a temp dir), then `crm.analytics.summarize` — on SQLite the
+ * database groups purchases per customer and day and streams the groups — against the summarizer fed
+ * by `crm.interactions.scan` of every purchase, then fitting on a sample and scoring every customer.
+ *
+ * Run with `ADAPTER=memory|sqlite CUSTOMERS=200000 npx tsx bench/analytics/crm-analytics.ts`.
+ * Not a timed test; figures in bench/analytics/README.md.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCrm, type CrmAdapter } from '../../src/index.js';
+import {
+  createTransactionSummarizer,
+  fitBgNbd,
+  fitGammaGamma,
+  gammaGammaExpectedSpend,
+  scoreCustomers,
+  type CustomerSummary,
+  type PurchaseEvent,
+} from '../../src/analytics/index.js';
+import { memoryAdapter } from '../../adapters/memory/index.js';
+import { sqlAdapter } from '../../adapters/sql/index.js';
+
+const adapterName = process.env.ADAPTER ?? 'memory';
+const customers = Number(process.env.CUSTOMERS ?? 1_000_000);
+const churnLimit = Number(process.env.CHURN_CUSTOMERS ?? 50_000);
+
+let seed = 12345;
+const uniform = () => {
+  seed = (seed * 16807) % 2147483647;
+  return seed / 2147483647;
+};
+const gamma = (shape: number): number => {
+  if (shape < 1) return gamma(shape + 1) * uniform() ** (1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const n = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+    const v = (1 + c * n) ** 3;
+    if (v > 0 && Math.log(uniform()) < 0.5 * n * n + d - d * v + d * Math.log(v)) return d * v;
+  }
+};
+const start = Date.UTC(2023, 0, 1);
+const day = 86_400_000;
+const observationEnd = new Date(start + 730 * day);
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+const heapMb = () => `${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`;
+
+/** The purchases of customers [from, to): r = 0.5, alpha = 20 days, a = 1.5, b = 4, over two years (as run.ts). */
+function purchasesOf(from: number, to: number): PurchaseEvent[] {
+  const batch: PurchaseEvent[] = [];
+  for (let k = from; k < to; k += 1) {
+    const lambda = gamma(0.5) / 20;
+    const ga = gamma(1.5);
+    const dropout = ga / (ga + gamma(4));
+    const id = `c${String(k).padStart(7, '0')}`;
+    let when = Math.floor(uniform() * 700);
+    for (let purchases = 1; ; purchases += 1) {
+      batch.push({ customerId: id, occurredAt: new Date(start + when * day + Math.floor(uniform() * day)), amount: 500 + Math.floor(gamma(2) * 5000) });
+      if (purchases > 1 && uniform() < dropout) break;
+      when += -Math.log(uniform()) / lambda;
+      if (when >= 730) break;
+    }
+  }
+  return batch;
+}
+
+let folder: string | undefined;
+let adapter: CrmAdapter;
+if (adapterName === 'sqlite') {
+  folder = mkdtempSync(join(tmpdir(), 'crmkit-analytics-bench-'));
+  adapter = sqlAdapter({ dialect: 'sqlite', filename: join(folder, 'crm.db') });
+} else {
+  adapter = memoryAdapter();
+}
+const crm = await createCrm({ adapter, clock: { now: () => observationEnd } });
+console.log(`${adapterName}: ${customers.toLocaleString('en')} customers, node ${process.version}`);
+
+let loadStart = performance.now();
+let purchases = 0;
+for (let c = 0; c < customers; c += 10_000) {
+  const to = Math.min(c + 10_000, customers);
+  const events = purchasesOf(c, to);
+  const ids = [...new Set(events.map((e) => e.customerId))];
+  await crm.customers.createMany(ids.map((id) => ({ id, name: id })));
+  for (let i = 0; i < events.length; i += 10_000) {
+    await crm.interactions.createMany(
+      events.slice(i, i + 10_000).map((e, j) => ({
+        customerId: e.customerId,
+        channel: 'web' as const,
+        kind: 'purchase' as const,
+        occurredAt: e.occurredAt,
+        purchase: { orderId: `o${purchases + i + j}`, amount: e.amount!, currency: 'EUR' },
+      })),
+    );
+  }
+  purchases += events.length;
+}
+console.log(`load ${customers.toLocaleString('en')} customers + ${purchases.toLocaleString('en')} purchases through createMany: ${seconds(loadStart)}, heap ${heapMb()}${folder ? `, file ${(statSync(join(folder, 'crm.db')).size / 2 ** 20).toFixed(0)} MB` : ''}`);
+
+// The summarizer fed by a scan of every purchase: what summarize did before the pushdown.
+let t = performance.now();
+const scanned = createTransactionSummarizer({ observationEnd, timeUnit: 'days' });
+for await (const batch of crm.interactions.scan({ where: { field: 'kind', op: 'eq', value: 'purchase' }, batchSize: 5000 })) {
+  scanned.add(batch.map((i) => ({ customerId: i.customerId, occurredAt: i.occurredAt, amount: i.purchase!.amount })));
+}
+const baseline = scanned.summaries();
+console.log(`scan every purchase into the summarizer: ${seconds(t)} (${baseline.length.toLocaleString('en')} rows), heap ${heapMb()}`);
+
+t = performance.now();
+const { summaries } = await crm.analytics.summarize({ timeUnit: 'days' });
+console.log(`crm.analytics.summarize (${crm.interactions.aggregatesInStorage ? 'grouped by the database' : 'scan'}): ${seconds(t)} (${summaries.length.toLocaleString('en')} rows), heap ${heapMb()}`);
+const byId = new Map<string, CustomerSummary>(baseline.map((s) => [s.customerId, s]));
+const differing = summaries.find((s) => JSON.stringify(s) !== JSON.stringify(byId.get(s.customerId)));
+console.log(`same summaries as the scan: ${summaries.length === baseline.length && differing === undefined}`);
+if (differing !== undefined) console.log(JSON.stringify(differing), JSON.stringify(byId.get(differing.customerId)));
+
+t = performance.now();
+const sample = summaries.filter((_, i) => i % 50 === 0);
+const model = fitBgNbd(sample, { standardErrors: false });
+const spendModel = fitGammaGamma(sample.filter((s) => s.frequency > 0 && s.monetaryValue > 0));
+console.log(`fit BG/NBD + Gamma-Gamma on a 1-in-50 sample (${sample.length.toLocaleString('en')}): ${seconds(t)}`);
+t = performance.now();
+const scores = scoreCustomers(model, summaries, { horizon: 30, timeUnit: 'days' }, (row) => gammaGammaExpectedSpend(spendModel.params, row));
+console.log(`score ${scores.length.toLocaleString('en')} customers: ${seconds(t)}, heap ${heapMb()}`);
+
+if (customers <= churnLimit) {
+  t = performance.now();
+  const report = await crm.analytics.churn({ timeUnit: 'days', horizon: 30 });
+  console.log(`crm.analytics.churn end to end (summary, fits on all ${report.customers.length.toLocaleString('en')}, scores, CLV): ${seconds(t)}`);
+}
+
+await crm.close();
+if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
