@@ -1,4 +1,4 @@
-import { openDB, type IDBPDatabase } from 'idb';
+import { openDB, unwrap, type IDBPDatabase } from 'idb';
 import type { StoredRecord } from '../../src/storage/index.js';
 
 /**
@@ -33,16 +33,19 @@ export async function openRawDatabase(name: string): Promise<IDBPDatabase> {
 }
 
 /**
- * Puts every record in one read-write transaction.
+ * Puts every record in one read-write transaction: plain `put` requests on the
+ * unwrapped store (no promise per request, as the adapter does), then waits for
+ * the transaction to complete.
  *
  * @example
  * ```ts
  * await rawInsert(db, 'customers', customers);
  * ```
  */
-export async function rawInsert(db: IDBPDatabase, store: string, records: readonly StoredRecord[]): Promise<void> {
-  const tx = db.transaction(store, 'readwrite', { durability: 'relaxed' });
-  for (const record of records) void tx.store.put(record);
+export async function rawInsert(db: IDBPDatabase, storeName: string, records: readonly StoredRecord[]): Promise<void> {
+  const tx = db.transaction(storeName, 'readwrite', { durability: 'relaxed' });
+  const store = unwrap(tx.store) as IDBObjectStore;
+  for (const record of records) store.put(record);
   await tx.done;
 }
 

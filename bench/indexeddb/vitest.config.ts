@@ -4,15 +4,17 @@ import { crmkitAliases } from '../../vitest.config.js';
 
 /**
  * Runs the IndexedDB benchmark in headless Chromium (Vitest browser mode):
- * `npx vitest run -c bench/indexeddb/vitest.config.ts`. Set CRMKIT_CHROMIUM_PATH
+ * `npx vitest run -c bench/indexeddb/vitest.config.ts indexeddb.bench`
+ * (`CRMKIT_BENCH_ROUNDS=n` for other than 5 rounds). Set CRMKIT_CHROMIUM_PATH
  * when Chromium is not at /usr/bin/chromium.
  */
 export default defineConfig({
   resolve: { alias: crmkitAliases },
   test: {
     include: ['bench/indexeddb/**/*.bench-browser.ts'],
-    testTimeout: 600_000,
+    testTimeout: 3_600_000,
     hookTimeout: 600_000,
+    provide: { benchRounds: Number(process.env.CRMKIT_BENCH_ROUNDS ?? 5) },
     browser: {
       enabled: true,
       headless: true,
