@@ -9,6 +9,7 @@ import {
   metaStoreName,
   sameIndex,
   sameLayout,
+  sameSlot,
   type DatabaseLayout,
 } from './store-layout.js';
 import { entryMaker, type StoredEntry } from './stored-entry.js';
@@ -155,8 +156,10 @@ async function readLayout(db: IDBPDatabase): Promise<DatabaseLayout | undefined>
 
 /**
  * Brings a database from the `stored` layout to `next` inside the upgrade
- * transaction: new stores, new or changed indexes, and, where a store gained
- * slots, every entry rewritten so the new indexes cover the existing records.
+ * transaction: new stores, new indexes and indexes whose definition or slots
+ * changed (a format 1 slot that becomes sparse), and, where a store gained or
+ * changed slots, every entry rewritten so the indexes cover the existing
+ * records as the new layout says.
  */
 function upgrade(
   database: IDBPDatabase,
@@ -171,14 +174,15 @@ function upgrade(
     const existed = db.objectStoreNames.contains(name);
     const store = existed ? transaction.objectStore(name) : db.createObjectStore(name, { keyPath: 'k.id' });
     const before = stored?.stores[name];
+    const changed = (slot: string) => !sameSlot(before?.slots[slot], layout.slots[slot]);
     for (const [indexName, index] of Object.entries(layout.indexes)) {
       if (store.indexNames.contains(indexName)) {
-        if (sameIndex(before?.indexes[indexName], index)) continue;
+        if (sameIndex(before?.indexes[indexName], index) && !index.slots.some(changed)) continue;
         store.deleteIndex(indexName);
       }
       store.createIndex(indexName, indexKeyPath(index), { multiEntry: index.multi });
     }
-    if (existed && Object.keys(layout.slots).some((slot) => before?.slots[slot] === undefined)) {
+    if (existed && Object.keys(layout.slots).some(changed)) {
       rewriteEntries(store, entryMaker(layout));
     }
   }

@@ -60,6 +60,8 @@ interface ScalarIndex {
   readonly name: string;
   readonly slots: readonly string[];
   readonly paths: readonly string[];
+  /** Per field: true when records without a value there are not in the index. */
+  readonly sparse: readonly boolean[];
 }
 
 /**
@@ -79,8 +81,9 @@ export class QueryPlanner {
     const multi = new Map<string, string>();
     for (const [name, index] of Object.entries(layout.indexes)) {
       const paths = index.slots.map((slot) => layout.slots[slot]!.path);
+      const sparse = index.slots.map((slot) => layout.slots[slot]!.sparse === true);
       if (index.multi) multi.set(paths[0]!, name);
-      else scalar.push({ name, slots: index.slots, paths });
+      else scalar.push({ name, slots: index.slots, paths, sparse });
     }
     scalar.sort((a, b) => a.paths.length - b.paths.length);
     this.#scalar = scalar;
@@ -121,7 +124,9 @@ export class QueryPlanner {
    * gives that order. The sort must use one direction throughout; an index
    * qualifies when its leading fields are fixed by equalities of the filter
    * and its remaining fields are the sort's (the id comes last in every index
-   * key). A cursor position in the filter makes the walk start after it.
+   * key), and it holds every record the filter can match: a sparse field must
+   * be fixed to a value, not absent, and cannot be a sort field. A cursor
+   * position in the filter makes the walk start after it.
    *
    * @example
    * ```ts
@@ -153,8 +158,9 @@ export class QueryPlanner {
       const prefixLength = index.paths.length - fields.length;
       if (prefixLength < 0 || prefixLength <= bestPrefix) continue;
       if (!fields.every((field, i) => index.paths[prefixLength + i] === field)) continue;
+      if (index.sparse.some((sparse, i) => sparse && i >= prefixLength)) continue;
       const prefix = index.paths.slice(0, prefixLength).map((path) => fixed.get(path));
-      if (prefix.some((key) => key === undefined)) continue;
+      if (prefix.some((key, i) => key === undefined || (key === absentKey && index.sparse[i]))) continue;
       const start =
         after === undefined ? undefined : [...prefix, ...after.slice(0, -1).map((value) => encodeScalarKey(value)!), idStart!];
       best = this.#walk(index.name, index.slots, prefix as (number | string)[], cursorDirection, start as IDBValidKey | undefined);
@@ -220,12 +226,23 @@ export class QueryPlanner {
       }
       return undefined;
     }
-    const index = this.#scalar.find((candidate) => candidate.paths[0] === field);
+    // Every record with a value in `field` must be in the index: its other fields may not be sparse.
+    const index = this.#scalar.find((candidate) => candidate.paths[0] === field && !candidate.sparse.some((sparse, i) => sparse && i > 0));
     if (index === undefined) return undefined;
     const top: IDBValidKey[] = [];
     const equal = (key: number | string) => R.bound([key], [key, top]);
     const presentFrom = [absentKey, top];
     const key = op === 'in' || op === 'exists' ? undefined : encodeScalarKey(value);
+    // A sparse index has no entries for absent values: it cannot answer conditions that absent values meet.
+    if (index.sparse[0] === true) {
+      const matchesAbsent =
+        op === 'exists'
+          ? value === false
+          : op === 'in'
+            ? (value as ScalarValue[]).some((v) => encodeScalarKey(v) === absentKey)
+            : (op === 'eq' || op === 'gte') && key === absentKey;
+      if (matchesAbsent) return undefined;
+    }
     switch (op) {
       case 'eq':
         return key === undefined ? undefined : lookup(index.name, [equal(key)]);

@@ -3,8 +3,10 @@ import type { CollectionSchema, StorageSchema } from '../../src/storage/index.js
 /**
  * The version of the layout rules below. It goes into the stored layout, so a
  * future crmkit that lays stores out differently can tell old databases apart.
+ * Format 1 kept a key for absent values in every slot; format 2 leaves absent
+ * values of optional fields out of their indexes ({@link SlotLayout.sparse}).
  */
-export const layoutFormat = 1;
+export const layoutFormat = 2;
 
 /** The object store that holds crmkit's own bookkeeping (the layout). */
 export const metaStoreName = 'crmkit_meta';
@@ -13,7 +15,7 @@ export const metaStoreName = 'crmkit_meta';
 export const layoutKey = 'layout';
 
 /**
- * One encoded index key kept in every entry of a store: the value at `path`,
+ * One encoded index key kept in the entries of a store: the value at `path`,
  * encoded for IndexedDB (see `index-key.ts`); `multi` for a `string[]` field
  * kept as the array of its distinct elements.
  */
@@ -22,6 +24,13 @@ export interface SlotLayout {
   readonly path: string;
   /** True for a `string[]` field indexed per element. */
   readonly multi: boolean;
+  /**
+   * True when an absent value gets no key, so the record is left out of every
+   * index over this slot (an optional field: most records lack `dealId`, and
+   * an index row costs as much to write as the record). False (or missing, in
+   * format 1) when absent values are indexed under the absent key.
+   */
+  readonly sparse?: boolean;
 }
 
 /** One IndexedDB index of a store: over the entries' slots, then the id. */
@@ -72,13 +81,15 @@ export function slotName(path: string, multi: boolean): string {
  * The layout that serves `schema`: a store per collection; per index the core
  * asks for, a compound IndexedDB index over the fields' slots and the id (so
  * index order is the full sort order and index keys are unique), or a
- * multi-entry index for a single `string[]` field. Compound indexes over a
+ * multi-entry index for a single `string[]` field. Slots of optional fields
+ * are sparse: records without a value are not in their indexes. Compound indexes over a
  * `string[]` field cannot be kept by IndexedDB and are left out.
  *
  * @example
  * ```ts
  * const layout = deriveLayout(storageSchema);
  * layout.stores.interactions.indexes.interactions_customer_time.slots; // ['s_customerId', 's_occurredAt']
+ * layout.stores.interactions.slots.s_dealId.sparse; // true: optional, absent values not indexed
  * ```
  */
 export function deriveLayout(schema: StorageSchema): DatabaseLayout {
@@ -99,7 +110,7 @@ function deriveStoreLayout(collection: CollectionSchema): StoreLayout {
     const multi = isArray[0] === true;
     const names = index.fields.map((path) => {
       const name = slotName(path, multi);
-      slots[name] = { path, multi };
+      slots[name] = { path, multi, sparse: !multi && collection.fields[path]?.optional === true };
       return name;
     });
     indexes[index.name] = { slots: names, multi };
@@ -109,7 +120,8 @@ function deriveStoreLayout(collection: CollectionSchema): StoreLayout {
 
 /**
  * The union of the stored layout and the wanted one: every store and slot of
- * either, every index of either (the wanted definition where both name one).
+ * either (dense where they disagree on sparseness), every index of either (the
+ * wanted definition where both name one).
  * Nothing is dropped, so an older tab and a newer one can share a database.
  *
  * @example
@@ -129,9 +141,30 @@ export function mergeLayouts(stored: DatabaseLayout | undefined, wanted: Databas
         ? b!
         : b === undefined
           ? a
-          : { slots: sortKeys({ ...a.slots, ...b.slots }), indexes: sortKeys({ ...a.indexes, ...b.indexes }) };
+          : { slots: mergeSlots(a.slots, b.slots, stored.format < wanted.format), indexes: sortKeys({ ...a.indexes, ...b.indexes }) };
   }
   return { format: Math.max(stored.format, wanted.format), stores };
+}
+
+/**
+ * Every slot of either. Where both have a slot and disagree on sparseness (a
+ * field optional in one app version, required in another), it stays dense:
+ * dense serves both, and two tabs do not upgrade the database back and forth.
+ * Slots stored by an older format take the wanted definition.
+ */
+function mergeSlots(
+  stored: Readonly<Record<string, SlotLayout>>,
+  wanted: Readonly<Record<string, SlotLayout>>,
+  olderFormat: boolean,
+): Record<string, SlotLayout> {
+  const slots: Record<string, SlotLayout> = { ...stored, ...wanted };
+  if (!olderFormat) {
+    for (const [name, slot] of Object.entries(wanted)) {
+      const before = stored[name];
+      if (before !== undefined && (before.sparse ?? false) !== (slot.sparse ?? false)) slots[name] = { ...slot, sparse: false };
+    }
+  }
+  return sortKeys(slots);
 }
 
 /**
@@ -156,6 +189,18 @@ export function sameLayout(a: DatabaseLayout, b: DatabaseLayout): boolean {
  */
 export function sameIndex(a: IndexLayout | undefined, b: IndexLayout | undefined): boolean {
   return a !== undefined && b !== undefined && a.multi === b.multi && a.slots.join('\u0000') === b.slots.join('\u0000');
+}
+
+/**
+ * True when two slot layouts key records the same way.
+ *
+ * @example
+ * ```ts
+ * sameSlot({ path: 'dealId', multi: false }, { path: 'dealId', multi: false, sparse: true }); // false
+ * ```
+ */
+export function sameSlot(a: SlotLayout | undefined, b: SlotLayout | undefined): boolean {
+  return a !== undefined && b !== undefined && a.path === b.path && a.multi === b.multi && (a.sparse ?? false) === (b.sparse ?? false);
 }
 
 /**

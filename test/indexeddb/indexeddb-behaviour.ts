@@ -3,6 +3,8 @@ import { createCrm, isCrmError, type Crm, type StorageSchema, type StoredRecord 
 import { memoryAdapter } from '../../adapters/memory/index.js';
 import { indexedDbAdapter, type IndexedDbAdapter } from '../../adapters/indexeddb/index.js';
 import { testClock } from '../../src/testing/index.js';
+import { deriveLayout, indexKeyPath, layoutKey, metaStoreName, type DatabaseLayout } from '../../adapters/indexeddb/store-layout.js';
+import { entryMaker } from '../../adapters/indexeddb/stored-entry.js';
 
 /** How a test file (Node with fake-indexeddb, or Chromium) provides IndexedDB. */
 export interface IndexedDbEnvironment {
@@ -252,6 +254,110 @@ export function defineIndexedDbBehaviour(env: IndexedDbEnvironment): void {
         expect(await crm.customers.get(records[3]!.id)).toEqual(records[3]);
 
         // Opening again with the same schema changes nothing.
+        await crm.close();
+        await createCrm({ adapter: adapterFor(name) });
+        expect((await version(name)).version).toBe(after.version);
+      });
+
+      /** Resolves an IndexedDB request. */
+      const settled = <T>(request: IDBRequest<T>) =>
+        new Promise<T>((resolve, reject) => {
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+
+      /**
+       * Writes a database as crmkit's layout format 1 left it: every slot dense, so
+       * entries carry the absent key (-Infinity) for every missing value and every
+       * index holds every record.
+       */
+      const writeFormat1 = async (name: string, schema: StorageSchema, records: Record<string, StoredRecord[]>) => {
+        const current = deriveLayout(schema);
+        const format1: DatabaseLayout = {
+          format: 1,
+          stores: Object.fromEntries(
+            Object.entries(current.stores).map(([store, layout]) => [
+              store,
+              { indexes: layout.indexes, slots: Object.fromEntries(Object.entries(layout.slots).map(([slot, { path, multi }]) => [slot, { path, multi }])) },
+            ]),
+          ),
+        };
+        const request = env.indexedDB.open(name, 2);
+        request.onupgradeneeded = () => {
+          const db = request.result;
+          db.createObjectStore(metaStoreName);
+          for (const [store, layout] of Object.entries(format1.stores)) {
+            const created = db.createObjectStore(store, { keyPath: 'k.id' });
+            for (const [index, definition] of Object.entries(layout.indexes)) {
+              created.createIndex(index, indexKeyPath(definition), { multiEntry: definition.multi });
+            }
+          }
+        };
+        const db = await settled(request);
+        const tx = db.transaction([...db.objectStoreNames], 'readwrite');
+        tx.objectStore(metaStoreName).put(format1, layoutKey);
+        for (const [store, list] of Object.entries(records)) {
+          const makeEntry = entryMaker(format1.stores[store]!);
+          for (const record of list) tx.objectStore(store).put(makeEntry(record));
+        }
+        await new Promise<void>((resolve, reject) => {
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+        });
+        db.close();
+        return format1;
+      };
+
+      /** How many entries an index of a store holds. */
+      const indexSize = async (name: string, store: string, index: string) => {
+        const db = await settled(env.indexedDB.open(name));
+        try {
+          return await settled(db.transaction(store).objectStore(store).index(index).count());
+        } finally {
+          db.close();
+        }
+      };
+
+      it('upgrades a database of layout format 1 (absent values indexed): optional fields become sparse, answers stay the same', async () => {
+        const { current } = await schemas();
+        const name = freshName();
+        const records = (await people(60)).map((record, i) => (i % 4 === 0 ? { ...record, ownerId: `owner ${i % 8}` } : record));
+        await writeFormat1(name, current, { customers: records });
+        const before = await version(name);
+        expect(await indexSize(name, 'customers', 'customers_owner')).toBe(60);
+        expect(await indexSize(name, 'customers', 'customers_organization')).toBe(60);
+
+        const crm = await createCrm({ adapter: adapterFor(name) });
+        const after = await version(name);
+        expect(after.version).toBeGreaterThan(before.version);
+        // Optional fields' indexes now hold only the records with a value; required ones every record.
+        expect(await indexSize(name, 'customers', 'customers_owner')).toBe(15);
+        expect(await indexSize(name, 'customers', 'customers_organization')).toBe(0);
+        expect(await indexSize(name, 'customers', 'customers_name')).toBe(60);
+        expect(await indexSize(name, 'customers', 'customers_lifecycle')).toBe(60);
+        const db = await settled(env.indexedDB.open(name));
+        const layout = await settled(db.transaction(metaStoreName).objectStore(metaStoreName).get(layoutKey));
+        db.close();
+        expect(layout.format).toBe(2);
+        expect(layout.stores.customers.slots.s_ownerId.sparse).toBe(true);
+
+        // Same answers as before, absent values included.
+        expect(await crm.customers.count()).toBe(60);
+        expect(await crm.customers.count({ field: 'ownerId', op: 'exists', value: false })).toBe(45);
+        expect(await crm.customers.count({ field: 'ownerId', op: 'exists', value: true })).toBe(15);
+        expect(await crm.customers.count({ field: 'ownerId', op: 'eq', value: 'owner 0' })).toBe(8);
+        expect(await crm.customers.count({ field: 'organizationId', op: 'exists', value: false })).toBe(60);
+        expect(await crm.customers.count({ field: 'lifecycleStage', op: 'eq', value: 'customer' })).toBe(20);
+        const byOwner = await crm.customers.find({ sort: [{ field: 'ownerId', direction: 'desc' }], limit: 16 });
+        expect(byOwner.items.map((c) => c.ownerId ?? null)).toEqual([...Array(7).fill('owner 4'), ...Array(8).fill('owner 0'), null]);
+        expect(await crm.customers.get(records[4]!.id)).toEqual(records[4]);
+
+        // New writes follow the new layout; opening again changes nothing.
+        const added = await crm.customers.create({ name: 'New', ownerId: 'owner 0' });
+        await crm.customers.create({ name: 'Newer' });
+        expect(await indexSize(name, 'customers', 'customers_owner')).toBe(16);
+        expect(await crm.customers.count({ field: 'ownerId', op: 'eq', value: 'owner 0' })).toBe(9);
+        expect((await crm.customers.get(added.id)).ownerId).toBe('owner 0');
         await crm.close();
         await createCrm({ adapter: adapterFor(name) });
         expect((await version(name)).version).toBe(after.version);
