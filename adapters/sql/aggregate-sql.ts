@@ -11,8 +11,14 @@ import { sql, sqlJoin, sqlParam, sqlText, type SqlFragment } from './sql-fragmen
 /** Groups per round trip when streaming a one-key aggregate. */
 export const aggregateChunkSize = 50_000;
 
-/** Values of the first key per round trip when streaming an aggregate with several keys. */
-export const aggregateKeyChunkSize = 10_000;
+/**
+ * Chunk sizes of {@link aggregateSql}: `groups` per round trip for one key,
+ * `keyRows` stored rows per first-key range for several keys. Mutable for
+ * tests only.
+ *
+ * @internal
+ */
+export const aggregateChunking = { groups: aggregateChunkSize, keyRows: 100_000 };
 
 type KeyBound = { readonly op: '>' | '<='; readonly value: unknown };
 
@@ -23,10 +29,14 @@ type KeyBound = { readonly op: '>' | '<='; readonly value: unknown };
  * customer, say) is streamed in chunks of {@link aggregateChunkSize} groups,
  * each chunk a keyset query (`key > last`) that an index on the key serves
  * without rereading earlier groups. With several keys (per customer and week,
- * say), the groups whose first key is absent come first, then chunks of
- * {@link aggregateKeyChunkSize} first-key values: one query finds the chunk's
- * last value, a second groups the range `(previous, last]`. Either way the
- * rows are never all in memory.
+ * say), the groups whose first key is absent come first, then ranges of the
+ * first key holding about `aggregateChunking.keyRows` stored rows: one query
+ * finds the range's end by reading that many keys in key order, without the
+ * filter (an index-only walk when the key is an indexed column, as
+ * `customerId` is), and a second groups the range `(previous end, end]`. So
+ * a round trip brings at most that many groups, whatever the planner picks
+ * for the filter: SQLite without statistics answers the second query from
+ * the `(kind, occurredAt)` index, one pass over the purchases per range.
  *
  * @example
  * ```ts
@@ -72,9 +82,9 @@ export async function* aggregateSql(
   if (keys.length === 1) {
     let after: KeyBound[] = [];
     while (true) {
-      const { rows } = await exec.run(statement(after, aggregateChunkSize));
+      const { rows } = await exec.run(statement(after, aggregateChunking.groups));
       for (const row of rows) yield decode(row);
-      if (rows.length < aggregateChunkSize) return;
+      if (rows.length < aggregateChunking.groups) return;
       after = [{ op: '>', value: boundValue(rows.at(-1)!.g0) }];
     }
   }
@@ -83,7 +93,8 @@ export async function* aggregateSql(
   const quotedKey = sqlText(dialect.quote('g0'));
   let after: KeyBound[] = [];
   while (true) {
-    const range = sql`SELECT ${first.expression} AS ${quotedKey} FROM ${sqlText(table.table)} AS t${where(['not null', ...after])} GROUP BY 1 ORDER BY 1 LIMIT 1 OFFSET ${sqlText(String(aggregateKeyChunkSize - 1))}`;
+    const bounds = [sql`${first.expression} IS NOT NULL`, ...after.map((b) => sql`${first.expression} > ${sqlParam(b.value, first.kind)}`)];
+    const range = sql`SELECT ${first.expression} AS ${quotedKey} FROM ${sqlText(table.table)} AS t WHERE ${sqlJoin(bounds, ' AND ')} ORDER BY 1 LIMIT 1 OFFSET ${sqlText(String(aggregateChunking.keyRows - 1))}`;
     const { rows: [end] } = await exec.run(range);
     const upTo: KeyBound[] = end === undefined ? [] : [{ op: '<=', value: boundValue(end.g0) }];
     const { rows } = await exec.run(statement(['not null', ...after, ...upTo], undefined));

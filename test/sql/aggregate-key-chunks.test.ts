@@ -1,10 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrm, type AggregateOptions, type Crm } from 'crmkit';
 import { memoryAdapter } from 'crmkit/memory';
-import { aggregateKeyChunkSize } from '../../adapters/sql/aggregate-sql.js';
+import { aggregateChunking } from '../../adapters/sql/aggregate-sql.js';
 import { dialectTargets } from './dialect-targets.js';
 
-const customers = aggregateKeyChunkSize + 517;
+const customers = 2_517;
+const keyRows = 1_000;
 const day = 86_400_000;
 
 /** Customers with purchases on both sides of a Monday and before 1970, more than one first-key chunk of them. */
@@ -42,9 +43,15 @@ const queries: AggregateOptions[] = [
   { groupBy: [{ field: 'occurredAt', bucket: 'day' }], measures: [{ name: 'n', fn: 'count' }] },
 ];
 
-describe(`aggregates with several keys stream in chunks of first-key values (${customers} customers)`, { timeout: 300_000 }, () => {
+describe(`aggregates with several keys stream in chunks of first-key values (${customers} customers, ranges of ${keyRows} rows)`, { timeout: 300_000 }, () => {
   const targets = dialectTargets();
+  const saved = { ...aggregateChunking };
+  beforeAll(() => {
+    aggregateChunking.keyRows = keyRows;
+    aggregateChunking.groups = 7;
+  });
   afterAll(async () => {
+    Object.assign(aggregateChunking, saved);
     for (const target of targets) await target.end();
   });
   let expected: Awaited<ReturnType<Crm['interactions']['aggregate']>>[] | undefined;
@@ -65,7 +72,8 @@ describe(`aggregates with several keys stream in chunks of first-key values (${c
         expect(crm.interactions.aggregatesInStorage).toBe(true);
         await seed(crm);
         for (let i = 0; i < queries.length; i++) expect(await crm.interactions.aggregate(queries[i]!)).toEqual(rows[i]);
-        expect(rows[0]!.length).toBeGreaterThan(aggregateKeyChunkSize * 2);
+        expect(rows[0]!.length).toBeGreaterThan(keyRows * 5);
+        expect(rows[3]!.length).toBeGreaterThan(aggregateChunking.groups); // a one-key aggregate over several chunks too
       } finally {
         await adapter.close();
         await target.destroy(adapter);
