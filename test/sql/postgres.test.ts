@@ -1,24 +1,25 @@
 import pg from 'pg';
 import { afterAll } from 'vitest';
-import { sqlAdapter, type SqlAdapter } from 'crmkit/sql';
+import { sqlAdapter } from 'crmkit/sql';
 import { describeAdapterConformance } from 'crmkit/testing';
+import { crmkitTableNames } from './clear-tables.js';
 import { serverUrl, uniqueName } from './server-url.js';
 
 const url = serverUrl('CRMKIT_TEST_POSTGRES_URL', 'PostgreSQL');
 if (url !== undefined) {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  afterAll(() => pool.end());
-  const schemas = new WeakMap<object, string>();
+  // One schema for this file: migrated by the first test, emptied after each.
+  const schema = uniqueName('crmkit_t_');
+  const tables = crmkitTableNames((name) => `"${name}"`, 'crm_', schema);
+  afterAll(async () => {
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+  });
   describeAdapterConformance({
     name: 'sql postgres',
-    createAdapter: () => {
-      const schema = uniqueName('crmkit_t_');
-      const adapter = sqlAdapter({ dialect: 'postgres', pool, schema });
-      schemas.set(adapter, schema);
-      return adapter;
-    },
-    destroyAdapter: async (adapter) => {
-      await pool.query(`DROP SCHEMA IF EXISTS "${schemas.get(adapter as SqlAdapter)}" CASCADE`);
+    createAdapter: () => sqlAdapter({ dialect: 'postgres', pool, schema, tablePrefix: 'crm_' }),
+    destroyAdapter: async () => {
+      await pool.query(`TRUNCATE ${tables.join(', ')}`);
     },
   });
 }
