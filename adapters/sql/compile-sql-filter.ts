@@ -1,7 +1,9 @@
 import { AdapterError, isCondition, type Condition, type ScalarValue, type StorageFilter, type StorageValue } from '../../src/storage/index.js';
 import type { CollectionTable, StoredField } from './collection-table.js';
+import { compileSqlKeyset } from './compile-sql-keyset.js';
 import { fieldExpression, lookupField, valueParam, type FieldExpression } from './field-expression.js';
 import { encodeKey, prefixUpperBound } from './key-encoding.js';
+import { matchKeysetFilter } from './match-keyset-filter.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { sql, sqlJoin, sqlParam, sqlText, type SqlFragment } from './sql-fragment.js';
 
@@ -14,7 +16,9 @@ const never = sqlText('(1=0)');
  * negations are pushed down to the conditions (De Morgan), and each condition
  * has an exact complement that counts absent (NULL) values in, so `not` of a
  * comparison includes absent values exactly as `compileFilter` does, and
- * conditions outside any `not` stay plain, index-friendly comparisons.
+ * conditions outside any `not` stay plain, index-friendly comparisons. The
+ * core's keyset filter (a page after a cursor) is recognised and compiled as
+ * an index range by {@link compileSqlKeyset}.
  *
  * @example
  * ```ts
@@ -24,6 +28,8 @@ const never = sqlText('(1=0)');
 export function compileSqlFilter(dialect: SqlDialect, table: CollectionTable, filter: StorageFilter, negated = false): SqlFragment {
   if (!isCondition(filter)) {
     if ('not' in filter) return compileSqlFilter(dialect, table, filter.not, !negated);
+    const keyset = negated ? undefined : matchKeysetFilter(filter);
+    if (keyset !== undefined) return compileSqlKeyset(dialect, table, keyset, (condition) => compileSqlFilter(dialect, table, condition));
     const isAnd = 'and' in filter;
     const parts = (isAnd ? filter.and : filter.or).map((part) => compileSqlFilter(dialect, table, part, negated));
     const conjunction = isAnd !== negated; // not(and) is or(not), not(or) is and(not)
