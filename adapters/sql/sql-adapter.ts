@@ -21,6 +21,7 @@ import { CollectionTable } from './collection-table.js';
 import { mysqlDialect } from './dialects/mysql/mysql-dialect.js';
 import { postgresDialect } from './dialects/postgres/postgres-dialect.js';
 import { sqliteDialect } from './dialects/sqlite/sqlite-dialect.js';
+import { cachingInserts } from './dialects/sqlite/statement-cache.js';
 import { driverPackages, loadDriver } from './load-driver.js';
 import { initialSchemaStatements, type SchemaOptions } from './migration-statements.js';
 import type { SqlAdapterOptions } from './sql-adapter-options.js';
@@ -270,7 +271,7 @@ async function createKysely(options: SqlAdapterOptions, dialect: SqlDialectName)
       } catch (cause) {
         throw new AdapterError(`cannot open the SQLite database ${JSON.stringify(options.filename)}`, { cause });
       }
-      return new Kysely({ dialect: new SqliteDialect({ database }) });
+      return new Kysely({ dialect: new SqliteDialect({ database: cachingInserts(database) }) });
     }
     case 'postgres': {
       const pool = options.pool ?? (await postgresPool(options.connectionString, options.poolSize, dialect));
