@@ -1,16 +1,5 @@
 import type { StoredRecord } from '../../src/storage/index.js';
-
-/** A deterministic generator (mulberry32), so every run stores the same data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../synthetic-data.js';
 
 const stages = ['lead', 'qualified', 'customer', 'churned', 'other'] as const;
 const kinds = ['message', 'call', 'meeting', 'note', 'web_visit', 'purchase'] as const;
