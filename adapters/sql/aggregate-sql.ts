@@ -70,6 +70,14 @@ export async function* aggregateSql(
   };
   const statement = (bounds: readonly (KeyBound | 'null' | 'not null')[], limit: number | undefined): SqlFragment =>
     sql`SELECT ${sqlJoin(selected, ', ')} FROM ${sqlText(table.table)} AS t${where(bounds)}${sqlText(groupBy)}${orderBy}${sqlText(limit === undefined ? '' : ` LIMIT ${limit}`)}`;
+  // SQLite without statistics would answer a range with the filter's index, one pass over all
+  // matching rows per range; a derived table with LIMIT -1 (not flattened into an aggregate) makes
+  // it read just the range, through the index on the first key.
+  const rangeStatement = (bounds: readonly KeyBound[]): SqlFragment => {
+    const range = sqlJoin(bounds.map((b) => sql`${first!.expression} ${sqlText(b.op)} ${sqlParam(b.value, first!.kind)}`), ' AND ');
+    const filtered = filter === undefined ? sqlText('') : sql` WHERE ${filter}`;
+    return sql`SELECT ${sqlJoin(selected, ', ')} FROM (SELECT * FROM ${sqlText(table.table)} AS t WHERE ${range} LIMIT -1) AS t${filtered}${sqlText(groupBy)}${orderBy}`;
+  };
   const decode = (row: Record<string, unknown>): AggregateRow => ({
     key: keys.map((key, i) => decodeScalar(key.field.type, row[`g${i}`])),
     values: Object.fromEntries(query.measures.map((measure, i) => [measure.name, decodeMeasure(table, measure, row[`m${i}`])])),
@@ -97,7 +105,7 @@ export async function* aggregateSql(
     const range = sql`SELECT ${first.expression} AS ${quotedKey} FROM ${sqlText(table.table)} AS t WHERE ${sqlJoin(bounds, ' AND ')} ORDER BY 1 LIMIT 1 OFFSET ${sqlText(String(aggregateChunking.keyRows - 1))}`;
     const { rows: [end] } = await exec.run(range);
     const upTo: KeyBound[] = end === undefined ? [] : [{ op: '<=', value: boundValue(end.g0) }];
-    const { rows } = await exec.run(statement(['not null', ...after, ...upTo], undefined));
+    const { rows } = await exec.run(upTo.length > 0 && dialect.name === 'sqlite' ? rangeStatement([...after, ...upTo]) : statement(['not null', ...after, ...upTo], undefined));
     for (const row of rows) yield decode(row);
     if (end === undefined) return;
     after = [{ op: '>', value: boundValue(end.g0) }];
