@@ -14,5 +14,12 @@ export type {
   SqliteAdapterOptions,
 } from './sql-adapter-options.js';
 export { sqlDialectNames, type SqlDialectName } from './sql-dialect-name.js';
-export { tableLayouts, columnKinds, type ColumnKind, type ColumnLayout, type TableLayout } from './table-layout.js';
-export { dropSchemaStatements } from './migration-statements.js';
+export {
+  tableLayouts,
+  columnKinds,
+  type ColumnKind,
+  type ColumnLayout,
+  type ForeignKeyLayout,
+  type IndexLayout,
+  type TableLayout,
+} from './table-layout.js';

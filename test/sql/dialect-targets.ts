@@ -3,7 +3,8 @@ import { Kysely } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import mysql from 'mysql2';
 import pg from 'pg';
-import { dropSchemaStatements, sqlAdapter, type SqlAdapter } from 'crmkit/sql';
+import { sqlAdapter, type SqlAdapter } from 'crmkit/sql';
+import { dropSchemaStatements } from '../../adapters/sql/migration-statements.js';
 import { mysqlDialect } from '../../adapters/sql/dialects/mysql/mysql-dialect.js';
 import { uniqueName } from './server-url.js';
 

@@ -1,6 +1,7 @@
 import mysql from 'mysql2';
 import { afterAll } from 'vitest';
-import { dropSchemaStatements, sqlAdapter } from 'crmkit/sql';
+import { sqlAdapter } from 'crmkit/sql';
+import { dropSchemaStatements } from '../../adapters/sql/migration-statements.js';
 import { mysqlDialect } from '../../adapters/sql/dialects/mysql/mysql-dialect.js';
 import { describeAdapterConformance } from 'crmkit/testing';
 import { crmkitTableNames } from './clear-tables.js';
