@@ -103,7 +103,7 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
   const schemaOptions: SchemaOptions = { prefix, schema: schemaName, foreignKeys: options.foreignKeys ?? true };
   const owned = !('db' in options) && !('pool' in options && options.pool !== undefined);
   const persistent = !(options.dialect === 'sqlite' && 'filename' in options && options.filename === ':memory:');
-  const capabilities: AdapterCapabilities = { transactions: true, aggregate: true, scan: false, persistent };
+  const capabilities: AdapterCapabilities = { transactions: true, aggregate: true, scan: true, persistent };
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let dbPromise: Promise<Kysely<any>> | undefined;
@@ -206,6 +206,7 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
     deleteMany: (collection, deletes) => ops().deleteMany(collection, deletes),
     find: (collection, query) => ops().find(collection, query),
     count: (collection, filter) => ops().count(collection, filter),
+    scan: (collection, query, batchSize) => ops().scan!(collection, query, batchSize),
     aggregate: (collection, query) => ops().aggregate!(collection, query),
     transaction<T>(fn: (tx: StorageOperations) => Promise<T>): Promise<T> {
       const db = opened();

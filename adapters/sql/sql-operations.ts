@@ -1,5 +1,8 @@
 import {
   AdapterError,
+  readPath,
+  type ScalarValue,
+  type SortKey,
   type StorageFilter,
   type StorageOperations,
   type StorageQuery,
@@ -11,6 +14,7 @@ import {
 import { aggregateSql } from './aggregate-sql.js';
 import type { CollectionTable } from './collection-table.js';
 import { compileSqlFilter } from './compile-sql-filter.js';
+import { compileSqlKeyset } from './compile-sql-keyset.js';
 import { compileSqlSort } from './compile-sql-sort.js';
 import { decodeKey, encodeKey } from './key-encoding.js';
 import { decodeRecord } from './record-codec.js';
@@ -36,7 +40,8 @@ const idChunk = 1000;
 /**
  * The storage operations in SQL: multi-row inserts that skip taken ids, one
  * conditional UPDATE per compare-and-set, filters and sorts compiled with
- * bound parameters, and aggregates grouped by the database.
+ * bound parameters, scans in keyset-continued batches, and aggregates grouped
+ * by the database.
  *
  * @example
  * ```ts
@@ -218,6 +223,30 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
         context.exec,
         sql`SELECT t.${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} AS t${whereClause(table, query.filter)}${order}${sqlText(limit)}`,
       );
+    },
+
+    async *scan(collection, query: StorageQuery, batchSize: number) {
+      const table = context.table(collection);
+      if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new AdapterError(`invalid batch size ${batchSize}`);
+      const end = query.sort.findIndex((key) => key.field === 'id');
+      // The order ends with id (the core sees to it); id is unique, so later keys never decide.
+      const sort: readonly SortKey[] = end === -1 ? [...query.sort, { field: 'id', direction: query.sort.at(-1)?.direction ?? 'asc' }] : query.sort.slice(0, end + 1);
+      const filter = query.filter === undefined ? undefined : compileSqlFilter(dialect, table, query.filter);
+      const order = sql` ORDER BY ${compileSqlSort(dialect, table, sort)}`;
+      let after: SqlFragment | undefined;
+      while (true) {
+        const conditions = [filter, after].filter((part): part is SqlFragment => part !== undefined);
+        const where = conditions.length === 0 ? sqlText('') : sql` WHERE ${sqlJoin(conditions, ' AND ')}`;
+        const batch = await selectRecords(
+          context.exec,
+          sql`SELECT t.${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} AS t${where}${order}${sqlText(` LIMIT ${batchSize}`)}`,
+        );
+        if (batch.length > 0) yield batch;
+        if (batch.length < batchSize) return;
+        const last = batch.at(-1)!;
+        const position = { sort, after: sort.map(({ field }) => readPath(last, field) as ScalarValue | undefined) };
+        after = compileSqlKeyset(dialect, table, position, (condition) => compileSqlFilter(dialect, table, condition));
+      }
     },
 
     async count(collection, filter) {
