@@ -167,6 +167,7 @@ async function runDialect(dialect: string) {
     cleanup = async () => {
       for (const p of ['crm_', 'raw_']) await pool.query(`DROP SCHEMA IF EXISTS "${tag}${p}" CASCADE`);
       await pool.end();
+      rmSync(folder, { recursive: true, force: true });
     };
   } else {
     const pool = mysql.createPool({ uri: mysqlUrl, connectionLimit: 4, charset: 'utf8mb4_bin' });
@@ -199,6 +200,7 @@ async function runDialect(dialect: string) {
     cleanup = async () => {
       for (const p of ['crm_', 'raw_']) for (const s of dropSchemaStatements(mysqlDialect, { prefix: `${tag}${p}` })) await pool.promise().query(s);
       await new Promise<void>((resolve) => pool.end(() => resolve()));
+      rmSync(folder, { recursive: true, force: true });
     };
   }
 
