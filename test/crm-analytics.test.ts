@@ -158,3 +158,24 @@ describe('crm.analytics over stored purchases', () => {
     });
   });
 });
+
+describe('crm.analytics.churn on a large base', () => {
+  it('fits on an even sample of fitSampleSize customers and still scores every customer', async () => {
+    const crm = await cdnowCrm();
+    const full = await crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks' });
+    const sampled = await crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks', fitSampleSize: 800 });
+    expect(sampled.purchaseModel.customers).toBe(800);
+    expect(sampled.customers).toHaveLength(2357);
+    const fullParams = full.purchaseModel.params as BgNbdParameters;
+    const sampledParams = sampled.purchaseModel.params as BgNbdParameters;
+    expect(sampledParams.r).toBeGreaterThan(fullParams.r / 2);
+    expect(sampledParams.r).toBeLessThan(fullParams.r * 2);
+  });
+
+  it('rejects a sample size below 2', async () => {
+    const crm = await cdnowCrm();
+    await expect(crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks', fitSampleSize: 1 })).rejects.toSatisfy((e) =>
+      isCrmError(e, 'validation'),
+    );
+  });
+});

@@ -33,6 +33,13 @@ export interface ChurnOptions extends SummarizeOptions {
   readonly monthlyDiscountRate?: number;
   /** Risk band thresholds on P(alive). */
   readonly thresholds?: RiskBandThresholds;
+  /**
+   * The models are fitted on at most this many customers (an evenly spread,
+   * deterministic sample in customer order), then every customer is scored.
+   * A fit costs a likelihood evaluation per customer per optimizer step, so
+   * fitting on all of a large base is slow and hardly more precise. Default 20,000.
+   */
+  readonly fitSampleSize?: number;
 }
 
 /** One customer's churn assessment, with the summary it rests on. */
@@ -62,6 +69,19 @@ export interface ChurnReport {
 }
 
 const minimumSpendCustomers = 10;
+const defaultFitSampleSize = 20_000;
+
+/** Every k-th row so that at most `size` remain, spread evenly over the list (all rows when there are fewer). */
+function evenSample<T>(rows: readonly T[], size: number): readonly T[] {
+  if (!Number.isInteger(size) || size < 2) {
+    throw new ValidationError('fitSampleSize must be an integer of at least 2', [
+      { code: 'invalid_option', path: ['fitSampleSize'], message: `got ${String(size)}` },
+    ]);
+  }
+  if (rows.length <= size) return rows;
+  const step = rows.length / size;
+  return Array.from({ length: size }, (_, i) => rows[Math.floor(i * step)]!);
+}
 
 /**
  * `crm.analytics`: customer-base analysis over the stored purchase interactions.
@@ -199,8 +219,9 @@ export class AnalyticsService {
       ]);
     }
     const horizon = options.horizon ?? (timeUnit === 'days' ? 30 : timeUnit === 'weeks' ? 4 : 1);
-    const purchaseModel = fitPurchaseModel(options.model ?? 'bg-nbd', summaries);
-    const repeaters = summaries.filter((s) => s.frequency > 0 && s.monetaryValue > 0);
+    const sample = evenSample(summaries, options.fitSampleSize ?? defaultFitSampleSize);
+    const purchaseModel = fitPurchaseModel(options.model ?? 'bg-nbd', sample);
+    const repeaters = sample.filter((s) => s.frequency > 0 && s.monetaryValue > 0);
     const spendModel = repeaters.length >= minimumSpendCustomers ? fitGammaGamma(repeaters) : null;
     const customers = summaries.map((summary): CustomerChurn => {
       const expectedSpend = spendModel === null ? undefined : gammaGammaExpectedSpend(spendModel.params, summary);
