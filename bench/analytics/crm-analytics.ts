@@ -23,6 +23,7 @@ import {
 } from '../../src/analytics/index.js';
 import { memoryAdapter } from '../../adapters/memory/index.js';
 import { sqlAdapter } from '../../adapters/sql/index.js';
+import { syntheticObservationEnd as observationEnd, syntheticPurchases } from './synthetic-purchases.js';
 
 const adapterName = process.env.ADAPTER ?? 'memory';
 const customers = Number(process.env.CUSTOMERS ?? 1_000_000);
@@ -30,45 +31,10 @@ const churnLimit = Number(process.env.CHURN_CUSTOMERS ?? 50_000);
 /** SCAN=0 leaves out the scan baseline (on SQLite the keyset scan of every purchase grows faster than linearly). */
 const withScan = process.env.SCAN !== '0';
 
-let seed = 12345;
-const uniform = () => {
-  seed = (seed * 16807) % 2147483647;
-  return seed / 2147483647;
-};
-const gamma = (shape: number): number => {
-  if (shape < 1) return gamma(shape + 1) * uniform() ** (1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    const n = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-    const v = (1 + c * n) ** 3;
-    if (v > 0 && Math.log(uniform()) < 0.5 * n * n + d - d * v + d * Math.log(v)) return d * v;
-  }
-};
-const start = Date.UTC(2023, 0, 1);
 const day = 86_400_000;
-const observationEnd = new Date(start + 730 * day);
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 const heapMb = () => `${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`;
 
-/** The purchases of customers [from, to): r = 0.5, alpha = 20 days, a = 1.5, b = 4, over two years (as run.ts). */
-function purchasesOf(from: number, to: number): PurchaseEvent[] {
-  const batch: PurchaseEvent[] = [];
-  for (let k = from; k < to; k += 1) {
-    const lambda = gamma(0.5) / 20;
-    const ga = gamma(1.5);
-    const dropout = ga / (ga + gamma(4));
-    const id = `c${String(k).padStart(7, '0')}`;
-    let when = Math.floor(uniform() * 700);
-    for (let purchases = 1; ; purchases += 1) {
-      batch.push({ customerId: id, occurredAt: new Date(start + when * day + Math.floor(uniform() * day)), amount: 500 + Math.floor(gamma(2) * 5000) });
-      if (purchases > 1 && uniform() < dropout) break;
-      when += -Math.log(uniform()) / lambda;
-      if (when >= 730) break;
-    }
-  }
-  return batch;
-}
 
 let folder: string | undefined;
 let adapter: CrmAdapter;
@@ -85,7 +51,7 @@ let loadStart = performance.now();
 let purchases = 0;
 for (let c = 0; c < customers; c += 10_000) {
   const to = Math.min(c + 10_000, customers);
-  const events = purchasesOf(c, to);
+  const events = syntheticPurchases(c, to);
   const ids = [...new Set(events.map((e) => e.customerId))];
   await crm.customers.createMany(ids.map((id) => ({ id, name: id })));
   for (let i = 0; i < events.length; i += 10_000) {

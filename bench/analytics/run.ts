@@ -12,8 +12,8 @@ import {
   fitParetoNbd,
   gammaGammaExpectedSpend,
   scoreCustomers,
-  type PurchaseEvent,
 } from '../../src/analytics/index.js';
+import { syntheticObservationEnd as observationEnd, syntheticPurchases } from './synthetic-purchases.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/cdnow/${name}`, import.meta.url));
 const rows = readFileSync(fixture('cdnow_customers_summary_with_transactions.csv'), 'utf8')
@@ -49,42 +49,11 @@ time('fit Gamma-Gamma (CDNOW, 946 repeat buyers)', () => fitGammaGamma(rows));
 // 1,000,000 synthetic BG/NBD customers (r = 0.5, alpha = 20 days, a = 1.5, b = 4) over two years,
 // fed to the streaming summariser in batches of 10,000 customers.
 const customers = Number(process.env.CUSTOMERS ?? 1_000_000);
-let seed = 12345;
-const uniform = () => {
-  seed = (seed * 16807) % 2147483647;
-  return seed / 2147483647;
-};
-const gamma = (shape: number): number => {
-  if (shape < 1) return gamma(shape + 1) * uniform() ** (1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    const n = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-    const v = (1 + c * n) ** 3;
-    if (v > 0 && Math.log(uniform()) < 0.5 * n * n + d - d * v + d * Math.log(v)) return d * v;
-  }
-};
-const start = Date.UTC(2023, 0, 1);
-const day = 86_400_000;
-const observationEnd = new Date(start + 730 * day);
 const summarizer = createTransactionSummarizer({ observationEnd, timeUnit: 'days' });
 const before = performance.now();
 let events = 0;
 for (let c = 0; c < customers; c += 10_000) {
-  const batch: PurchaseEvent[] = [];
-  for (let k = c; k < Math.min(c + 10_000, customers); k += 1) {
-    const lambda = gamma(0.5) / 20;
-    const ga = gamma(1.5);
-    const dropout = ga / (ga + gamma(4));
-    const id = `c${k}`;
-    let when = Math.floor(uniform() * 700);
-    for (let purchases = 1; ; purchases += 1) {
-      batch.push({ customerId: id, occurredAt: new Date(start + when * day + Math.floor(uniform() * day)), amount: 500 + Math.floor(gamma(2) * 5000) });
-      if (purchases > 1 && uniform() < dropout) break; // dropout after each repeat purchase
-      when += -Math.log(uniform()) / lambda;
-      if (when >= 730) break;
-    }
-  }
+  const batch = syntheticPurchases(c, Math.min(c + 10_000, customers));
   events += batch.length;
   summarizer.add(batch);
 }
