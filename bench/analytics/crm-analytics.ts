@@ -19,7 +19,6 @@ import {
   gammaGammaExpectedSpend,
   scoreCustomers,
   type CustomerSummary,
-  type PurchaseEvent,
 } from '../../src/analytics/index.js';
 import { memoryAdapter } from '../../adapters/memory/index.js';
 import { sqlAdapter } from '../../adapters/sql/index.js';
