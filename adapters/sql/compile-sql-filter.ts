@@ -29,7 +29,10 @@ export function compileSqlFilter(dialect: SqlDialect, table: CollectionTable, fi
   if (!isCondition(filter)) {
     if ('not' in filter) return compileSqlFilter(dialect, table, filter.not, !negated);
     const keyset = negated ? undefined : matchKeysetFilter(filter);
-    if (keyset !== undefined) return compileSqlKeyset(dialect, table, keyset, (condition) => compileSqlFilter(dialect, table, condition));
+    // Only sorts are keysets, and only scalar fields sort: a list field (`{ or: [emails exists] }`) is an ordinary filter.
+    if (keyset !== undefined && keyset.sort.every(({ field }) => lookupField(table, field).type !== 'string[]')) {
+      return compileSqlKeyset(dialect, table, keyset, (condition) => compileSqlFilter(dialect, table, condition));
+    }
     const isAnd = 'and' in filter;
     const parts = (isAnd ? filter.and : filter.or).map((part) => compileSqlFilter(dialect, table, part, negated));
     const conjunction = isAnd !== negated; // not(and) is or(not), not(or) is and(not)
