@@ -41,7 +41,9 @@ export const sqliteDialect: SqlDialect = {
   extBinary: (ext, key) => sql`unhex(json_extract(${sqlText(ext)}, ${sqliteDialect.extKey(key)}))`,
   extPresent: (ext, key) => sql`(json_type(${sqlText(ext)}, ${sqliteDialect.extKey(key)}) IS NOT NULL)`,
   contains: (value, needle) => sql`(instr(${value}, ${needle}) > 0)`,
-  endsWith: (value: SqlFragment, needle: SqlFragment, length: number) => sql`(substr(${value}, ${sqlParam(-length, 'int')}) = ${needle})`,
+  // substr() of an empty blob is NULL, not an empty blob: test the length first so the result is never NULL.
+  endsWith: (value: SqlFragment, needle: SqlFragment, length: number) =>
+    sql`(length(${value}) >= ${sqlParam(length, 'int')} AND substr(${value}, ${sqlParam(-length, 'int')}) = ${needle})`,
   extremeOfBinary: (fn, value) => sql`${sqlText(fn)}(${value})`,
   orderTerm: (expression, direction) => sql`${expression} ${sqlText(direction === 'asc' ? 'ASC' : 'DESC')}`,
 };
