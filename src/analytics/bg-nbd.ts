@@ -2,7 +2,7 @@ import { assertCount, assertNonNegative, assertPositiveParameters, assertRfm, ch
 import { hyp2f1Log } from './hypergeometric.js';
 import { logBeta, logGamma } from './log-gamma.js';
 import { logAddExp, logistic } from './log-space.js';
-import { fitMaximumLikelihood, groupObservations, type FitOptions, type FitStatistics } from './maximum-likelihood.js';
+import { fitRfmLikelihood, type FitOptions, type FitStatistics } from './maximum-likelihood.js';
 import { logNbdProbability, nbdTailProbability } from './negative-binomial.js';
 
 /** The BG/NBD parameters in the order the literature prints them. */
@@ -118,21 +118,7 @@ export function assertRfmRows(customers: readonly RfmObservation[]): void {
  */
 export function fitBgNbd(customers: readonly RfmObservation[], options: FitOptions<BgNbdParameters> = {}): BgNbdFit {
   assertRfmRows(customers);
-  const groups = groupObservations(customers, (c) => `${c.frequency}|${c.recency}|${c.T}`);
-  const fit = fitMaximumLikelihood(
-    {
-      names: bgNbdParameterNames,
-      customers: customers.length,
-      start: { r: 1, alpha: meanT(customers), a: 1, b: 1 },
-      logLikelihood: ([r = 1, alpha = 1, a = 1, b = 1]) => {
-        const params = { r, alpha, a, b };
-        let sum = 0;
-        for (const { row, weight } of groups) sum += weight * bgNbdLogLikelihoodUnchecked(params, row);
-        return sum;
-      },
-    },
-    options,
-  );
+  const fit = fitRfmLikelihood(bgNbdParameterNames, customers, { r: 1, alpha: meanT(customers), a: 1, b: 1 }, bgNbdLogLikelihoodUnchecked, options);
   return { kind: 'bg-nbd', ...fit };
 }
 

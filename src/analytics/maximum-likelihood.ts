@@ -1,4 +1,4 @@
-import { IssueList } from './analytics-validation.js';
+import { IssueList, type RfmObservation } from './analytics-validation.js';
 import { nelderMead } from './nelder-mead.js';
 import { invertPositiveDefinite, numericalHessian } from './numerical-hessian.js';
 
@@ -125,6 +125,40 @@ export function fitMaximumLikelihood<K extends string>(
     iterations: result.iterations,
     converged: result.converged,
   };
+}
+
+/**
+ * Fits a purchase model whose log-likelihood is a sum over customers: identical
+ * (x, t_x, T) rows are grouped and evaluated once, weighted by their count.
+ * Internal; the BG/NBD, modified BG/NBD and Pareto/NBD fits use it.
+ *
+ * @example
+ * ```ts
+ * fitRfmLikelihood(bgNbdParameterNames, rows, { r: 1, alpha: meanT(rows), a: 1, b: 1 }, bgNbdLogLikelihoodUnchecked, {});
+ * ```
+ */
+export function fitRfmLikelihood<K extends string>(
+  names: readonly K[],
+  customers: readonly RfmObservation[],
+  start: Readonly<Record<K, number>>,
+  rowLogLikelihood: (params: Readonly<Record<K, number>>, row: RfmObservation) => number,
+  options: FitOptions<Readonly<Record<K, number>>>,
+): FitStatistics<Readonly<Record<K, number>>> {
+  const groups = groupObservations(customers, (c) => `${c.frequency}|${c.recency}|${c.T}`);
+  return fitMaximumLikelihood(
+    {
+      names,
+      customers: customers.length,
+      start,
+      logLikelihood: (values) => {
+        const params = Object.fromEntries(names.map((name, i) => [name, values[i] ?? 1])) as Record<K, number>;
+        let sum = 0;
+        for (const { row, weight } of groups) sum += weight * rowLogLikelihood(params, row);
+        return sum;
+      },
+    },
+    options,
+  );
 }
 
 /** Groups identical (frequency, recency, T) rows so a likelihood is evaluated once per pattern. */

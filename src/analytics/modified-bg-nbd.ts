@@ -2,7 +2,7 @@ import { assertCount, assertNonNegative, assertPositiveParameters, assertRfm, ty
 import { acrossPoles, oneMinusScaledHyp2f1, assertRfmRows, bgNbdParameterNames, meanT, type BgNbdParameters } from './bg-nbd.js';
 import { logBeta, logGamma } from './log-gamma.js';
 import { logAddExp, logistic } from './log-space.js';
-import { fitMaximumLikelihood, groupObservations, type FitOptions, type FitStatistics } from './maximum-likelihood.js';
+import { fitRfmLikelihood, type FitOptions, type FitStatistics } from './maximum-likelihood.js';
 import { logNbdProbability, nbdTailProbability } from './negative-binomial.js';
 
 /**
@@ -62,21 +62,7 @@ export function fitModifiedBgNbd(
   options: FitOptions<ModifiedBgNbdParameters> = {},
 ): ModifiedBgNbdFit {
   assertRfmRows(customers);
-  const groups = groupObservations(customers, (c) => `${c.frequency}|${c.recency}|${c.T}`);
-  const fit = fitMaximumLikelihood(
-    {
-      names: bgNbdParameterNames,
-      customers: customers.length,
-      start: { r: 1, alpha: meanT(customers), a: 1, b: 1 },
-      logLikelihood: ([r = 1, alpha = 1, a = 1, b = 1]) => {
-        const params = { r, alpha, a, b };
-        let sum = 0;
-        for (const { row, weight } of groups) sum += weight * logLikelihoodUnchecked(params, row);
-        return sum;
-      },
-    },
-    options,
-  );
+  const fit = fitRfmLikelihood(bgNbdParameterNames, customers, { r: 1, alpha: meanT(customers), a: 1, b: 1 }, logLikelihoodUnchecked, options);
   return { kind: 'modified-bg-nbd', ...fit };
 }
 

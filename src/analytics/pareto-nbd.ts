@@ -3,7 +3,7 @@ import { assertRfmRows, meanT } from './bg-nbd.js';
 import { logHyp2f1 } from './hypergeometric.js';
 import { logGamma } from './log-gamma.js';
 import { logAddExp, logistic, logSubExp } from './log-space.js';
-import { fitMaximumLikelihood, groupObservations, type FitOptions, type FitStatistics } from './maximum-likelihood.js';
+import { fitRfmLikelihood, type FitOptions, type FitStatistics } from './maximum-likelihood.js';
 
 /** The Pareto/NBD parameters in the order the literature prints them. */
 export const paretoNbdParameterNames = ['r', 'alpha', 's', 'beta'] as const;
@@ -78,22 +78,8 @@ export function paretoNbdLogLikelihood(params: ParetoNbdParameters, customer: Rf
  */
 export function fitParetoNbd(customers: readonly RfmObservation[], options: FitOptions<ParetoNbdParameters> = {}): ParetoNbdFit {
   assertRfmRows(customers);
-  const groups = groupObservations(customers, (c) => `${c.frequency}|${c.recency}|${c.T}`);
   const scale = meanT(customers);
-  const fit = fitMaximumLikelihood(
-    {
-      names: paretoNbdParameterNames,
-      customers: customers.length,
-      start: { r: 1, alpha: scale, s: 1, beta: scale },
-      logLikelihood: ([r = 1, alpha = 1, s = 1, beta = 1]) => {
-        const params = { r, alpha, s, beta };
-        let sum = 0;
-        for (const { row, weight } of groups) sum += weight * paretoLogLikelihoodUnchecked(params, row);
-        return sum;
-      },
-    },
-    options,
-  );
+  const fit = fitRfmLikelihood(paretoNbdParameterNames, customers, { r: 1, alpha: scale, s: 1, beta: scale }, paretoLogLikelihoodUnchecked, options);
   return { kind: 'pareto-nbd', ...fit };
 }
 
