@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCrmError } from '../storage/errors.js';
 import type { ConformanceHarness } from './conformance-harness.js';
+import { worldStages } from './seed-world.js';
 
 /** Create, read, update, delete, through the crm and straight at the adapter. @internal */
 export function defineCrudTests(harness: () => ConformanceHarness): void {
@@ -160,15 +161,8 @@ export function defineCrudTests(harness: () => ConformanceHarness): void {
     it('stores every model', async () => {
       const { crm } = harness();
       const customer = await crm.customers.create({ name: 'Acme', kind: 'organization' });
-      const pipeline = await crm.pipelines.create({
-        name: 'Sales',
-        stages: [
-          { id: 'lead', name: 'Lead', probability: 0.1 },
-          { id: 'won', name: 'Won', probability: 1, outcome: 'won' },
-          { id: 'lost', name: 'Lost', probability: 0, outcome: 'lost' },
-        ],
-      });
-      const deal = await crm.deals.create({ pipelineId: pipeline.id, stageId: 'lead', customerId: customer.id, title: 'Pilot', amount: 1_000_00, currency: 'usd' });
+      const pipeline = await crm.pipelines.create({ name: 'Sales', stages: [...worldStages] });
+      const deal = await crm.deals.create({ pipelineId: pipeline.id, stageId: 'qualify', customerId: customer.id, title: 'Pilot', amount: 1_000_00, currency: 'usd' });
       const supportCase = await crm.cases.create({ customerId: customer.id, subject: 'Broken', priority: 'high' });
       const campaign = await crm.campaigns.create({ name: 'Spring', channel: 'email', budget: { amount: 500_00, currency: 'EUR' } });
       const member = await crm.campaignMembers.create({ campaignId: campaign.id, customerId: customer.id });
@@ -302,15 +296,8 @@ export function defineCrudTests(harness: () => ConformanceHarness): void {
     it('a deal follows its stage: status, closedAt and stageEnteredAt, with a stageChanged event', async () => {
       const { crm, clock } = harness();
       const acme = await crm.customers.create({ kind: 'organization', name: 'Acme' });
-      const pipeline = await crm.pipelines.create({
-        name: 'Sales',
-        stages: [
-          { id: 'open', name: 'Open', probability: 0.2 },
-          { id: 'won', name: 'Won', probability: 1, outcome: 'won' },
-          { id: 'lost', name: 'Lost', probability: 0, outcome: 'lost' },
-        ],
-      });
-      const deal = await crm.deals.create({ pipelineId: pipeline.id, stageId: 'open', customerId: acme.id, title: 'Pilot' });
+      const pipeline = await crm.pipelines.create({ name: 'Sales', stages: [...worldStages] });
+      const deal = await crm.deals.create({ pipelineId: pipeline.id, stageId: 'qualify', customerId: acme.id, title: 'Pilot' });
       const moves: unknown[] = [];
       crm.events.on('deal.stageChanged', (e) => void moves.push([e.fromStageId, e.toStageId]));
       clock.advance(60_000);
@@ -318,13 +305,13 @@ export function defineCrudTests(harness: () => ConformanceHarness): void {
       expect(won.status).toBe('won');
       expect(won.closedAt).toEqual(clock.now());
       expect(won.stageEnteredAt).toEqual(clock.now());
-      const reopened = await crm.deals.update(deal.id, (d) => void (d.stageId = 'open'));
+      const reopened = await crm.deals.update(deal.id, (d) => void (d.stageId = 'qualify'));
       expect(reopened.status).toBe('open');
       expect(reopened.closedAt).toBeUndefined();
       expect(await crm.deals.count({ field: 'closedAt', op: 'exists', value: false })).toBe(1);
       expect(moves).toEqual([
-        ['open', 'won'],
-        ['won', 'open'],
+        ['qualify', 'won'],
+        ['won', 'qualify'],
       ]);
     });
 

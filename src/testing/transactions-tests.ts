@@ -5,7 +5,7 @@ import type { ConformanceHarness } from './conformance-harness.js';
 import type { conformanceCustomFields } from './conformance-fixtures.js';
 import { expectCrmError } from './expect-crm-error.js';
 import { recordEvents } from './record-events.js';
-import { seedWorld } from './seed-world.js';
+import { seedWorld, worldStages } from './seed-world.js';
 import { snapshotCollections } from './snapshot-collections.js';
 
 type Tx = CrmServices<typeof conformanceCustomFields>;
@@ -43,15 +43,8 @@ export function defineTransactionTests(harness: () => ConformanceHarness): void 
       const { crm } = transactional(context);
       const result = await crm.transaction(async (tx) => {
         const acme = await tx.customers.create({ kind: 'organization', name: 'Acme' });
-        const pipeline = await tx.pipelines.create({
-          name: 'Sales',
-          stages: [
-            { id: 'open', name: 'Open', probability: 0.2 },
-            { id: 'won', name: 'Won', probability: 1, outcome: 'won' },
-            { id: 'lost', name: 'Lost', probability: 0, outcome: 'lost' },
-          ],
-        });
-        const deal = await tx.deals.create({ pipelineId: pipeline.id, stageId: 'open', customerId: acme.id, title: 'Pilot' });
+        const pipeline = await tx.pipelines.create({ name: 'Sales', stages: [...worldStages] });
+        const deal = await tx.deals.create({ pipelineId: pipeline.id, stageId: 'qualify', customerId: acme.id, title: 'Pilot' });
         await tx.customers.update(acme.id, (d) => void d.tags.push('pilot'));
         return { acme, deal };
       });
