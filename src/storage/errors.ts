@@ -10,6 +10,7 @@ export const crmErrorCodes = [
   'invalid_transition',
   'unsupported',
   'adapter',
+  'out_of_range',
 ] as const;
 
 /** One of {@link crmErrorCodes}. */
@@ -149,5 +150,27 @@ export class AdapterError extends CrmError {
   constructor(message: string, options: CrmErrorOptions = {}) {
     super('adapter', message, options);
     this.name = 'AdapterError';
+  }
+}
+
+/**
+ * A computed value left the range crmkit guarantees exact: a `sum` whose summed
+ * values or exact total lie beyond ±(2^53 − 1) (`Number.MAX_SAFE_INTEGER`).
+ * Every adapter raises it for the same data, instead of returning a rounded,
+ * infinite or wrapped total. Nothing was written.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await crm.interactions.aggregate({ groupBy: [], measures: [{ name: 'total', fn: 'sum', field: 'purchase.amount' }] });
+ * } catch (error) {
+ *   if (isCrmError(error, 'out_of_range')) console.warn(error.message);
+ * }
+ * ```
+ */
+export class OutOfRangeError extends CrmError {
+  constructor(message: string, options: CrmErrorOptions = {}) {
+    super('out_of_range', message, options);
+    this.name = 'OutOfRangeError';
   }
 }
