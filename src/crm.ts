@@ -18,6 +18,7 @@ import type { CrmEventName, CrmEvents } from './services/crm-events.js';
 import { DealService } from './services/deal-service.js';
 import { uuidV7Ids, type IdGenerator } from './services/id-generator.js';
 import { ModelService } from './services/model-service.js';
+import { asyncScope } from './services/async-scope.js';
 import type { ServiceContext } from './services/service-context.js';
 
 /**
@@ -92,6 +93,11 @@ export interface Crm<S extends CustomFieldSchemas = CustomFieldSchemas> extends 
    * Runs `fn` with services whose writes commit together when it resolves and
    * roll back together when it throws; events fire after the commit. Throws
    * `UnsupportedError` on adapters without the `transactions` capability.
+   *
+   * Calls of the crm's own services inside `fn` (`crm.customers.create(...)`
+   * rather than `tx.customers.create(...)`), and a nested `crm.transaction`,
+   * join the open transaction, wherever the runtime tracks async context
+   * (Node, Bun, Deno); they never wait for it to end. See `docs/semantics.md`.
    *
    * @example
    * ```ts
@@ -179,15 +185,32 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     ids,
     referencesTo: (collection: string) => referencesTo.get(collection) ?? [],
   };
-  const rootContext: ServiceContext = {
+  const adapterContext: ServiceContext = {
     ...baseContext,
     storage: adapter,
     inTransaction: false,
     emit: deliver,
     atomically: (fn) => (adapter.capabilities.transactions ? adapter.transaction(fn) : fn(adapter)),
   };
+  // The open transaction of the current async call chain, if any: a root service
+  // called inside `crm.transaction` joins it rather than waiting for it to end.
+  const openTransaction = asyncScope<ServiceContext>();
+  const active = (): ServiceContext => openTransaction.current() ?? adapterContext;
+  const rootContext: ServiceContext = {
+    ...baseContext,
+    get storage() {
+      return active().storage;
+    },
+    get inTransaction() {
+      return active().inTransaction;
+    },
+    emit: (name, payload) => active().emit(name, payload),
+    atomically: (fn) => active().atomically(fn),
+  };
 
   const transaction = async <T>(fn: (tx: CrmServices<S>) => Promise<T>): Promise<T> => {
+    const joined = openTransaction.current();
+    if (joined !== undefined) return fn(makeServices(joined)); // nested: part of the enclosing transaction
     if (!adapter.capabilities.transactions) {
       throw new UnsupportedError(`the ${adapter.name} adapter does not support transactions`);
     }
@@ -201,7 +224,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
         emit: (name, payload) => void queued.push([name, payload]),
         atomically: (inner) => inner(storage),
       };
-      return fn(makeServices(context));
+      return openTransaction.run(context, () => fn(makeServices(context)));
     });
     for (const [name, payload] of queued) deliver(name, payload as CrmEvents[typeof name]);
     return result;
