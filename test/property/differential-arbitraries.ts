@@ -36,8 +36,12 @@ export const differentialSchema: StorageSchema = {
         emails: { type: 'string[]', optional: false },
         tags: { type: 'string[]', optional: false },
         'custom.score': { type: 'number', optional: true },
+        'custom.ratio': { type: 'number', optional: true },
         'custom.vip': { type: 'boolean', optional: true },
         'custom.since': { type: 'date', optional: true },
+        // Declared required, but stored records may lack it (written before the host's schema made it
+        // required): adapters must not trust the catalogue for absent-value handling.
+        'custom.label': { type: 'string', optional: false },
       },
       indexes: [
         { name: 'customers_stage_name', fields: ['lifecycleStage', 'name'] },
@@ -46,6 +50,8 @@ export const differentialSchema: StorageSchema = {
         { name: 'customers_score', fields: ['custom.score'] },
         { name: 'customers_vip', fields: ['custom.vip'] },
         { name: 'customers_since', fields: ['custom.since'] },
+        { name: 'customers_ratio', fields: ['custom.ratio'] },
+        { name: 'customers_label', fields: ['custom.label'] },
         { name: 'customers_name', fields: ['name'] },
       ],
     },
@@ -63,11 +69,29 @@ const pieces = ['', 'a', 'b', 'B', 'ab', 'é', '\u0000', '\uFFFD', '\uE000', '�
 const text = fc.array(fc.constantFrom(...pieces), { maxLength: 3 }).map((parts) => parts.join(''));
 const stages = ['lead', 'customer', 'churned', '😀', ''];
 const emails = ['a@x', 'b@x', '😀@x', 'c@x'];
-const instant = fc.integer({ min: 0, max: 5 }).map((n) => new Date(Date.UTC(2024, 0, 1 + n)));
+/**
+ * A few days of 2024 (ties and neighbours), and the ends of the range crmkit stores (years 0001 and
+ * 9999, UTC), and the instants either side of 1970, where flooring to a day or week bucket goes wrong first.
+ */
+const instant = fc.oneof(
+  fc.integer({ min: 0, max: 5 }).map((n) => new Date(Date.UTC(2024, 0, 1 + n))),
+  fc.constantFrom(
+    '0001-01-01T00:00:00.000Z',
+    '0001-01-07T23:59:59.999Z',
+    '9999-12-31T23:59:59.999Z',
+    '9999-12-27T00:00:00.000Z',
+    '1969-12-31T23:59:59.999Z',
+    '1970-01-01T00:00:00.000Z',
+  ).map((iso) => new Date(iso)),
+);
+/** Integers whose sums leave the range doubles add exactly (2^53), so only an exact sum gets them right. */
+export const integerValue = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(2 ** 53 - 1, -(2 ** 53 - 1), 1e9));
+/** Doubles that differ in their last bits (`99.99999999999999` is not `100`), and fractions. */
+export const fractionalValue = fc.constantFrom(99.99999999999999, 100, 0.5, -0.5, 0.1, 0.30000000000000004, 1e-300);
 
 const valueOf: Record<FieldType, fc.Arbitrary<ScalarValue>> = {
   string: text,
-  number: fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(0.5, -0.5, 1e9)),
+  number: fc.oneof(integerValue, fractionalValue, fc.constant(-0)),
   boolean: fc.boolean(),
   date: instant,
   'string[]': text,
@@ -82,9 +106,11 @@ const record = fc.record(
     tags: fc.array(text, { maxLength: 3 }),
     custom: fc.record(
       {
-        score: fc.option(valueOf.number, { nil: undefined }),
+        score: fc.option(integerValue, { nil: undefined }),
+        ratio: fc.option(fractionalValue, { nil: undefined }),
         vip: fc.option(fc.boolean(), { nil: null }),
         since: fc.option(instant, { nil: undefined }),
+        label: fc.option(text, { nil: undefined }),
       },
       { requiredKeys: [] },
     ),
@@ -144,6 +170,9 @@ const sort: fc.Arbitrary<SortKey[]> = fc
     out.push({ field: 'id', direction });
     return out;
   });
+
+/** A random filter over the collection's fields (nested and / or / not). */
+export const differentialFilter = filter;
 
 /** A random storage query: an optional nested filter, a total sort and a page size. */
 export const differentialQuery = fc.record({ filter: fc.option(filter, { nil: undefined }), sort, limit: fc.integer({ min: 1, max: 7 }) });
