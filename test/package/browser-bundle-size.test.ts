@@ -1,0 +1,15 @@
+import { expect, it } from 'vitest';
+import { measureBrowserBundle } from './browser-bundle.js';
+
+/**
+ * The budget for `crmkit` + `crmkit/indexeddb` in a browser bundle, minified and
+ * gzipped, set from the measured size with a little room. Raise it only on
+ * purpose, and say why in the commit.
+ */
+const gzipBudget = 160 * 1024;
+
+it(`a browser bundle of crmkit with the IndexedDB adapter stays within ${gzipBudget / 1024} KB gzipped`, { timeout: 60_000 }, async () => {
+  const size = await measureBrowserBundle();
+  console.info(`crmkit + crmkit/indexeddb: ${(size.minified / 1024).toFixed(1)} KB minified, ${(size.gzipped / 1024).toFixed(1)} KB gzipped`);
+  expect(size.gzipped).toBeLessThanOrEqual(gzipBudget);
+});
