@@ -11,7 +11,9 @@ import { models, type CollectionName } from './schema/models.js';
 import type { Pipeline, PipelineInput } from './schema/pipeline.js';
 import type { CrmAdapter, StorageOperations } from './storage/adapter.js';
 import type { CollectionSchema, StorageSchema } from './storage/collection-schema.js';
-import { UnsupportedError, ValidationError } from './storage/errors.js';
+import { UnsupportedError, ValidationError, type CrmIssue } from './storage/errors.js';
+import { canonicalTimeZone, defaultTimeZone } from './storage/time-zone.js';
+import { customFieldsSchemaIssues } from './schema/custom-fields-schema.js';
 import { AnalyticsService } from './services/analytics-service.js';
 import { systemClock, type Clock } from './services/clock.js';
 import type { CrmEventName, CrmEvents } from './services/crm-events.js';
@@ -48,6 +50,13 @@ export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas> {
   readonly ids?: IdGenerator;
   /** The host's custom fields per collection. */
   readonly customFields?: S;
+  /**
+   * The crm's IANA time zone (`'Europe/Berlin'`), `'UTC'` by default, never the
+   * host process's zone. Relative dates (`ago`, `fromNow`) are calendar
+   * arithmetic in it, and aggregates' `day` and `week` buckets are its local
+   * days and ISO weeks. An unknown zone is a `ValidationError`.
+   */
+  readonly timeZone?: string;
   /**
    * Called when an event listener throws. The write has committed by then; by
    * default the error is rethrown asynchronously so it surfaces as uncaught.
@@ -88,6 +97,8 @@ export interface Crm<S extends CustomFieldSchemas = CustomFieldSchemas> extends 
   readonly schema: StorageSchema;
   /** The crm's clock. */
   readonly clock: Clock;
+  /** The crm's time zone: the canonical IANA name of `options.timeZone`, `'UTC'` by default. */
+  readonly timeZone: string;
   /**
    * Runs `fn` with services whose writes commit together when it resolves and
    * roll back together when it throws; events fire after the commit. Throws
@@ -116,7 +127,7 @@ export interface Crm<S extends CustomFieldSchemas = CustomFieldSchemas> extends 
  * import { createCrm, where } from 'crmkit';
  * import { memoryAdapter } from 'crmkit/memory';
  *
- * const crm = await createCrm({ adapter: memoryAdapter() });
+ * const crm = await createCrm({ adapter: memoryAdapter(), timeZone: 'Europe/Berlin' });
  * const ada = await crm.customers.create({ name: 'Ada Lovelace', emails: ['ada@example.com'] });
  * await crm.customers.update(ada.id, (draft) => { draft.tags.push('vip') });
  * const vips = await crm.customers.find({ where: where('tags', 'contains', 'vip') });
@@ -129,6 +140,21 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   }
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? uuidV7Ids;
+  const timeZone = canonicalTimeZone(options.timeZone ?? defaultTimeZone);
+  const optionIssues: CrmIssue[] = [];
+  if (timeZone === undefined) {
+    optionIssues.push({
+      code: 'invalid_time_zone',
+      path: ['timeZone'],
+      message: `unknown time zone ${JSON.stringify(options.timeZone)}: give an IANA name such as 'Europe/Berlin' or 'UTC'`,
+    });
+  }
+  for (const [name, custom] of Object.entries(options.customFields ?? {})) {
+    if (custom !== undefined) optionIssues.push(...customFieldsSchemaIssues(name, custom));
+  }
+  if (optionIssues.length > 0) {
+    throw new ValidationError(`Invalid createCrm options: ${optionIssues.map((issue) => issue.message).join('; ')}`, optionIssues);
+  }
   const recordSchemas = new Map<string, z.ZodType>();
   const collections: Record<string, CollectionSchema> = {};
   for (const [name, model] of Object.entries(models) as [CollectionName, ModelDefinition][]) {
@@ -176,6 +202,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     adapter,
     schema: storageSchema,
     clock,
+    timeZone: timeZone!,
     ids,
     referencesTo: (collection: string) => referencesTo.get(collection) ?? [],
   };
@@ -215,6 +242,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     adapter,
     schema: storageSchema,
     clock,
+    timeZone: timeZone!,
     transaction,
     close: () => adapter.close(),
   };
