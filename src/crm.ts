@@ -40,6 +40,21 @@ export type CustomOf<S extends CustomFieldSchemas, K extends CollectionName> = S
   ? z.output<S[K]>
   : Record<string, unknown>;
 
+/**
+ * What create methods accept as collection `K`'s custom fields under the host's
+ * schemas `S`: the schema's input type, so fields with a default may be left out
+ * (free JSON when undeclared).
+ *
+ * @example
+ * ```ts
+ * const customFields = { customers: z.object({ tier: z.string(), visits: z.number().default(0) }) };
+ * const custom: CustomInputOf<typeof customFields, 'customers'> = { tier: 'gold' }; // visits defaults to 0
+ * ```
+ */
+export type CustomInputOf<S extends CustomFieldSchemas, K extends CollectionName> = S[K] extends z.ZodType
+  ? z.input<S[K]>
+  : Record<string, unknown>;
+
 /** Options of {@link createCrm}. */
 export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas> {
   /** Where the data lives: `memoryAdapter()`, `sqlAdapter(…)`, `indexedDbAdapter(…)` or a plugin's. */
@@ -67,21 +82,21 @@ export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas> {
 /** The model services, the same inside and outside a transaction. */
 export interface CrmServices<S extends CustomFieldSchemas = CustomFieldSchemas> {
   /** People and organizations. */
-  readonly customers: ModelService<Customer<CustomOf<S, 'customers'>>, CustomerInput<CustomOf<S, 'customers'>>>;
+  readonly customers: ModelService<Customer<CustomOf<S, 'customers'>>, CustomerInput<CustomInputOf<S, 'customers'>>>;
   /** The timeline: messages, calls, visits, purchases, survey answers. */
-  readonly interactions: ModelService<Interaction<CustomOf<S, 'interactions'>>, InteractionInput<CustomOf<S, 'interactions'>>>;
+  readonly interactions: ModelService<Interaction<CustomOf<S, 'interactions'>>, InteractionInput<CustomInputOf<S, 'interactions'>>>;
   /** Sales pipelines and their stages. */
-  readonly pipelines: ModelService<Pipeline<CustomOf<S, 'pipelines'>>, PipelineInput<CustomOf<S, 'pipelines'>>>;
+  readonly pipelines: ModelService<Pipeline<CustomOf<S, 'pipelines'>>, PipelineInput<CustomInputOf<S, 'pipelines'>>>;
   /** Deals moving through pipelines. */
   readonly deals: DealService<CustomOf<S, 'deals'>>;
   /** Support cases. */
-  readonly cases: ModelService<Case<CustomOf<S, 'cases'>>, CaseInput<CustomOf<S, 'cases'>>>;
+  readonly cases: ModelService<Case<CustomOf<S, 'cases'>>, CaseInput<CustomInputOf<S, 'cases'>>>;
   /** Marketing campaigns. */
-  readonly campaigns: ModelService<Campaign<CustomOf<S, 'campaigns'>>, CampaignInput<CustomOf<S, 'campaigns'>>>;
+  readonly campaigns: ModelService<Campaign<CustomOf<S, 'campaigns'>>, CampaignInput<CustomInputOf<S, 'campaigns'>>>;
   /** Customers' memberships of campaigns. */
   readonly campaignMembers: ModelService<
     CampaignMember<CustomOf<S, 'campaignMembers'>>,
-    CampaignMemberInput<CustomOf<S, 'campaignMembers'>>
+    CampaignMemberInput<CustomInputOf<S, 'campaignMembers'>>
   >;
 }
 

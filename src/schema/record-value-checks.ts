@@ -12,8 +12,25 @@ import {
 
 const reserved = new Set<string>(reservedKeys);
 
-function report(ctx: z.RefinementCtx, code: StoredValueIssueCode, path: PropertyKey[], message: string): void {
-  ctx.addIssue({ code: 'custom', path: path as (string | number)[], message, params: { code } });
+/** Where a value sits, as a linked list from the leaf up, so that walking allocates no arrays. */
+interface PathNode {
+  readonly parent: PathNode | undefined;
+  readonly key: string | number;
+  readonly depth: number;
+}
+
+function step(parent: PathNode | undefined, key: string | number): PathNode {
+  return { parent, key, depth: parent === undefined ? 1 : parent.depth + 1 };
+}
+
+function toArray(path: PathNode | undefined): (string | number)[] {
+  const keys: (string | number)[] = [];
+  for (let node = path; node !== undefined; node = node.parent) keys.push(node.key);
+  return keys.reverse();
+}
+
+function report(ctx: z.RefinementCtx, code: StoredValueIssueCode, path: PathNode | (string | number)[] | undefined, message: string): void {
+  ctx.addIssue({ code: 'custom', path: Array.isArray(path) ? path : toArray(path), message, params: { code } });
 }
 
 function isPlainObject(value: object): value is Record<string, unknown> {
@@ -35,10 +52,10 @@ function isPlainObject(value: object): value is Record<string, unknown> {
  * ```
  */
 export function prepareRecordInput(input: unknown, ctx: z.RefinementCtx): unknown {
-  return prepare(input, [], ctx);
+  return prepare(input, undefined, ctx);
 }
 
-function prepare(value: unknown, path: PropertyKey[], ctx: z.RefinementCtx): unknown {
+function prepare(value: unknown, path: PathNode | undefined, ctx: z.RefinementCtx): unknown {
   if (typeof value === 'number') return value === 0 ? 0 : value;
   if (typeof value === 'string') {
     if (!isWellFormedString(value)) report(ctx, 'malformed_string', path, 'a string must be well-formed UTF-16 (it holds a lone surrogate)');
@@ -47,22 +64,22 @@ function prepare(value: unknown, path: PropertyKey[], ctx: z.RefinementCtx): unk
   if (typeof value !== 'object' || value === null) return value;
   const isArray = Array.isArray(value);
   if (!isArray && !isPlainObject(value)) return value; // a Date, or something the schema refuses
-  if (path.length >= maxRecordDepth) {
+  if ((path?.depth ?? 0) >= maxRecordDepth) {
     report(ctx, 'too_deep', path, `objects and arrays nest at most ${maxRecordDepth} levels in a record`);
     return value;
   }
-  if (isArray) return value.map((item, i) => prepare(item, [...path, i], ctx));
+  if (isArray) return value.map((item, i) => prepare(item, step(path, i), ctx));
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     if (reserved.has(key)) {
-      report(ctx, 'reserved_key', [...path, key], `${JSON.stringify(key)} cannot be a field name (${reservedKeys.join(', ')} are reserved)`);
+      report(ctx, 'reserved_key', step(path, key), `${JSON.stringify(key)} cannot be a field name (${reservedKeys.join(', ')} are reserved)`);
       continue;
     }
     if (!isWellFormedString(key)) {
-      report(ctx, 'malformed_string', [...path, key], 'a field name must be well-formed UTF-16 (it holds a lone surrogate)');
+      report(ctx, 'malformed_string', step(path, key), 'a field name must be well-formed UTF-16 (it holds a lone surrogate)');
       continue;
     }
-    copy[key] = prepare((value as Record<string, unknown>)[key], [...path, key], ctx);
+    copy[key] = prepare((value as Record<string, unknown>)[key], step(path, key), ctx);
   }
   return copy;
 }
@@ -82,7 +99,7 @@ function prepare(value: unknown, path: PropertyKey[], ctx: z.RefinementCtx): unk
  * ```
  */
 export function checkStoredRecord<T>(record: T, listFields: readonly string[], ctx: z.RefinementCtx): T {
-  const normalized = check(record, [], ctx) as T;
+  const normalized = check(record, undefined, ctx) as T;
   if (typeof normalized !== 'object' || normalized === null) return normalized;
   for (const field of listFields) {
     const list = readPath(normalized, field);
@@ -100,7 +117,7 @@ export function checkStoredRecord<T>(record: T, listFields: readonly string[], c
   return normalized;
 }
 
-function check(value: unknown, path: PropertyKey[], ctx: z.RefinementCtx): unknown {
+function check(value: unknown, path: PathNode | undefined, ctx: z.RefinementCtx): unknown {
   if (typeof value === 'number') return value === 0 ? 0 : value;
   if (typeof value === 'string') {
     if (!isWellFormedString(value)) report(ctx, 'malformed_string', path, 'a string must be well-formed UTF-16 (it holds a lone surrogate)');
@@ -113,17 +130,17 @@ function check(value: unknown, path: PropertyKey[], ctx: z.RefinementCtx): unkno
     }
     return value;
   }
-  if (typeof value !== 'object' || value === null || path.length > maxRecordDepth) return value;
+  if (typeof value !== 'object' || value === null || (path?.depth ?? 0) > maxRecordDepth) return value;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const next = check(value[i], [...path, i], ctx);
+      const next = check(value[i], step(path, i), ctx);
       if (!Object.is(next, value[i])) value[i] = next;
     }
     return value;
   }
   if (!isPlainObject(value)) return value;
   for (const key of Object.keys(value)) {
-    const next = check(value[key], [...path, key], ctx);
+    const next = check(value[key], step(path, key), ctx);
     if (!Object.is(next, value[key])) value[key] = next;
   }
   return value;

@@ -17,17 +17,18 @@ describe.each(coreAdapters)('custom fields under a host schema ($name)', ({ crea
   let crm: Crm<typeof customFields>;
   afterEach(() => crm?.close());
   const open = async () => (crm = await createCrm({ adapter: create(), customFields }));
+  const nothing = (action: () => unknown) => expectNothingWritten(crm as unknown as Crm, action);
 
   it('refuses a create without custom when the host schema requires a field, and writes nothing', async () => {
     await open();
-    const error = await expectNothingWritten(crm, () => crm.customers.create({ name: 'Ada' }));
+    const error = await nothing(() => crm.customers.create({ name: 'Ada' }));
     expect(error.issues).toContainEqual(expect.objectContaining({ code: 'invalid_type', path: ['custom', 'tier'] }));
     expect(await crm.adapter.count('customers')).toBe(0);
   });
 
   it('refuses the same in createMany, with the item index', async () => {
     await open();
-    const error = await expectNothingWritten(crm, () =>
+    const error = await nothing(() =>
       crm.customers.createMany([{ name: 'Ada', custom: { tier: 'gold' } }, { name: 'Bob' }]),
     );
     expect(error.issues.map((i) => i.path)).toContainEqual([1, 'custom', 'tier']);
@@ -44,7 +45,7 @@ describe.each(coreAdapters)('custom fields under a host schema ($name)', ({ crea
   it('runs the host schema on update and updateMany: a recipe that deletes a required field is refused', async () => {
     await open();
     const ada = await crm.customers.create({ name: 'Ada', custom: { tier: 'gold' } });
-    const error = await expectNothingWritten(crm, () =>
+    const error = await nothing(() =>
       crm.customers.update(ada.id, (draft) => {
         delete (draft.custom as { tier?: string }).tier;
       }),
@@ -60,15 +61,15 @@ describe.each(coreAdapters)('custom fields under a host schema ($name)', ({ crea
 
   it('refuses an undeclared custom key instead of dropping it, at the top and in nested objects', async () => {
     await open();
-    const top = await expectNothingWritten(crm, () =>
+    const top = await nothing(() =>
       crm.customers.create({ name: 'Ada', custom: { tier: 'gold', tierr: 'typo' } as never }),
     );
     expect(top.issues).toContainEqual(expect.objectContaining({ code: 'unrecognized_keys', path: ['custom'] }));
-    const nested = await expectNothingWritten(crm, () =>
+    const nested = await nothing(() =>
       crm.customers.create({ name: 'Ada', custom: { tier: 'gold', address: { city: 'Paris', zip: '75001' } } as never }),
     );
     expect(nested.issues).toContainEqual(expect.objectContaining({ code: 'unrecognized_keys', path: ['custom', 'address'] }));
-    const inArray = await expectNothingWritten(crm, () =>
+    const inArray = await nothing(() =>
       crm.customers.create({ name: 'Ada', custom: { tier: 'gold', labels: [{ name: 'a', colour: 'red' }] } as never }),
     );
     expect(inArray.issues).toContainEqual(expect.objectContaining({ code: 'unrecognized_keys', path: ['custom', 'labels', 0] }));
