@@ -17,7 +17,7 @@ const DAY_MS = 86_400_000;
  * daylight saving changes, and a day whose midnight is skipped starts at the
  * skip. For every stored date (years 0001 to 9999 UTC, see `storedDateRange`)
  * the result is a valid `Date`: 0001-01-01 is a Monday, so a UTC bucket never
- * starts before the range, and a zone's bucket at most a day before it.
+ * starts before the range, and a zone's bucket at most eight days before it.
  *
  * @example
  * ```ts
