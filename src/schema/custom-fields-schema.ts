@@ -11,6 +11,7 @@ interface ZodNodeDef {
   readonly type: string;
   readonly innerType?: ZodNode;
   readonly element?: ZodNode;
+  readonly valueType?: ZodNode;
   readonly shape?: Record<string, ZodNode>;
   readonly catchall?: ZodNode;
   readonly options?: readonly ZodNode[];
@@ -23,7 +24,7 @@ const reserved = new Set<string>(reservedKeys);
 
 /**
  * The host's custom field schema as crmkit runs it: every `z.object` in it
- * (nested ones, in arrays, unions and optional fields included) made strict, so
+ * (nested ones, in arrays, records, unions and optional fields included) made strict, so
  * an undeclared key is an `unrecognized_keys` validation issue instead of being
  * silently dropped. Objects the host made loose on purpose (`z.looseObject`,
  * `.catchall(…)`) keep their catch-all. Refinements and transforms are kept.
@@ -46,6 +47,7 @@ function strictNode(node: ZodNode): ZodNode {
   }
   if (wrappers.has(def.type) && def.innerType !== undefined) return node.clone({ ...def, innerType: strictNode(def.innerType) });
   if (def.type === 'array' && def.element !== undefined) return node.clone({ ...def, element: strictNode(def.element) });
+  if (def.type === 'record' && def.valueType !== undefined) return node.clone({ ...def, valueType: strictNode(def.valueType) });
   if (def.type === 'union' && def.options !== undefined) return node.clone({ ...def, options: def.options.map(strictNode) });
   if (def.type === 'pipe' && def.in !== undefined && def.out !== undefined) {
     return node.clone({ ...def, in: strictNode(def.in), out: strictNode(def.out) });
@@ -90,6 +92,7 @@ function collectReserved(node: ZodNode, path: PropertyKey[], issues: CrmIssue[],
   }
   if (wrappers.has(def.type) && def.innerType !== undefined) return collectReserved(def.innerType, path, issues, seen);
   if (def.type === 'array' && def.element !== undefined) return collectReserved(def.element, path, issues, seen);
+  if (def.type === 'record' && def.valueType !== undefined) return collectReserved(def.valueType, path, issues, seen);
   if (def.type === 'union') return def.options?.forEach((option) => collectReserved(option, path, issues, seen));
   if (def.type === 'pipe') {
     if (def.in !== undefined) collectReserved(def.in, path, issues, seen);

@@ -10,6 +10,7 @@ const customFields = {
     visits: z.number().int().default(0),
     address: z.object({ city: z.string() }).optional(),
     labels: z.array(z.object({ name: z.string() })).optional(),
+    byShop: z.record(z.string(), z.object({ id: z.string() })).optional(),
   }),
 } satisfies CustomFieldSchemas;
 
@@ -73,6 +74,10 @@ describe.each(coreAdapters)('custom fields under a host schema ($name)', ({ crea
       crm.customers.create({ name: 'Ada', custom: { tier: 'gold', labels: [{ name: 'a', colour: 'red' }] } as never }),
     );
     expect(inArray.issues).toContainEqual(expect.objectContaining({ code: 'unrecognized_keys', path: ['custom', 'labels', 0] }));
+    const inRecord = await nothing(() =>
+      crm.customers.create({ name: 'Ada', custom: { tier: 'gold', byShop: { eu: { id: '1', extra: true } } } as never }),
+    );
+    expect(inRecord.issues).toContainEqual(expect.objectContaining({ code: 'unrecognized_keys', path: ['custom', 'byShop', 'eu'] }));
   });
 
   it('keeps a catch-all the host chose on purpose (z.looseObject)', async () => {
