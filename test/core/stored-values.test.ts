@@ -54,6 +54,18 @@ describe.each(coreAdapters)('values every adapter stores alike ($name)', ({ crea
       expect(items.map((c) => c.id)).toEqual(['c', 'a', 'b']);
     });
 
+    it('refuses a tampered cursor holding a lone surrogate', async () => {
+      await open();
+      await crm.customers.createMany([{ name: 'a' }, { name: 'b' }]);
+      const sort = [{ field: 'name', direction: 'asc' as const }];
+      const { nextCursor } = await crm.customers.find({ sort, limit: 1 });
+      const decoded = JSON.parse(Buffer.from(nextCursor!, 'base64url').toString('utf8')) as { v: unknown[] };
+      decoded.v[0] = '\uDC41';
+      const tampered = Buffer.from(JSON.stringify(decoded), 'utf8').toString('base64url');
+      const error = await expectCrmError(crm.customers.find({ sort, limit: 1, cursor: tampered }), 'invalid_query');
+      expect(error.issues.map((i) => i.code)).toContain('invalid_cursor');
+    });
+
     it.each(lone)('refuses %j in filter values as invalid_query (malformed_string)', async (bad) => {
       await open();
       const error = await expectCrmError(crm.customers.find({ where: { field: 'name', op: 'contains', value: bad } }), 'invalid_query');
