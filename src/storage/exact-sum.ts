@@ -21,7 +21,7 @@ export class ExactSum {
   readonly #label: string;
   /** The integers added since the last spill, while the running total stays safe. */
   #small = 0;
-  /** Integers beyond what {@link #small} can hold exactly. */
+  /** Integers beyond what the small total can hold exactly. */
   #big = 0n;
   /** The non-integers, added as doubles. */
   #fraction = 0;
