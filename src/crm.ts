@@ -11,7 +11,9 @@ import { models, type CollectionName } from './schema/models.js';
 import type { Pipeline, PipelineInput } from './schema/pipeline.js';
 import type { CrmAdapter, StorageOperations } from './storage/adapter.js';
 import type { CollectionSchema, StorageSchema } from './storage/collection-schema.js';
-import { UnsupportedError, ValidationError } from './storage/errors.js';
+import { UnsupportedError, ValidationError, type CrmIssue } from './storage/errors.js';
+import { canonicalTimeZone, defaultTimeZone } from './storage/time-zone.js';
+import { customFieldsSchemaIssues } from './schema/custom-fields-schema.js';
 import { AnalyticsService } from './services/analytics-service.js';
 import { systemClock, type Clock } from './services/clock.js';
 import type { CrmEventName, CrmEvents } from './services/crm-events.js';
@@ -39,6 +41,21 @@ export type CustomOf<S extends CustomFieldSchemas, K extends CollectionName> = S
   ? z.output<S[K]>
   : Record<string, unknown>;
 
+/**
+ * What create methods accept as collection `K`'s custom fields under the host's
+ * schemas `S`: the schema's input type, so fields with a default may be left out
+ * (free JSON when undeclared).
+ *
+ * @example
+ * ```ts
+ * const customFields = { customers: z.object({ tier: z.string(), visits: z.number().default(0) }) };
+ * const custom: CustomInputOf<typeof customFields, 'customers'> = { tier: 'gold' }; // visits defaults to 0
+ * ```
+ */
+export type CustomInputOf<S extends CustomFieldSchemas, K extends CollectionName> = S[K] extends z.ZodType
+  ? z.input<S[K]>
+  : Record<string, unknown>;
+
 /** Options of {@link createCrm}. */
 export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas> {
   /** Where the data lives: `memoryAdapter()`, `sqlAdapter(…)`, `indexedDbAdapter(…)` or a plugin's. */
@@ -50,6 +67,13 @@ export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas> {
   /** The host's custom fields per collection. */
   readonly customFields?: S;
   /**
+   * The crm's IANA time zone (`'Europe/Berlin'`), `'UTC'` by default, never the
+   * host process's zone. Relative dates (`ago`, `fromNow`) are calendar
+   * arithmetic in it, and aggregates' `day` and `week` buckets are its local
+   * days and ISO weeks. An unknown zone is a `ValidationError`.
+   */
+  readonly timeZone?: string;
+  /**
    * Called when an event listener throws. The write has committed by then; by
    * default the error is rethrown asynchronously so it surfaces as uncaught.
    */
@@ -59,21 +83,21 @@ export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas> {
 /** The model services, the same inside and outside a transaction. */
 export interface CrmServices<S extends CustomFieldSchemas = CustomFieldSchemas> {
   /** People and organizations. */
-  readonly customers: ModelService<Customer<CustomOf<S, 'customers'>>, CustomerInput<CustomOf<S, 'customers'>>>;
+  readonly customers: ModelService<Customer<CustomOf<S, 'customers'>>, CustomerInput<CustomInputOf<S, 'customers'>>>;
   /** The timeline: messages, calls, visits, purchases, survey answers. */
-  readonly interactions: ModelService<Interaction<CustomOf<S, 'interactions'>>, InteractionInput<CustomOf<S, 'interactions'>>>;
+  readonly interactions: ModelService<Interaction<CustomOf<S, 'interactions'>>, InteractionInput<CustomInputOf<S, 'interactions'>>>;
   /** Sales pipelines and their stages. */
-  readonly pipelines: ModelService<Pipeline<CustomOf<S, 'pipelines'>>, PipelineInput<CustomOf<S, 'pipelines'>>>;
+  readonly pipelines: ModelService<Pipeline<CustomOf<S, 'pipelines'>>, PipelineInput<CustomInputOf<S, 'pipelines'>>>;
   /** Deals moving through pipelines. */
   readonly deals: DealService<CustomOf<S, 'deals'>>;
   /** Support cases. */
-  readonly cases: ModelService<Case<CustomOf<S, 'cases'>>, CaseInput<CustomOf<S, 'cases'>>>;
+  readonly cases: ModelService<Case<CustomOf<S, 'cases'>>, CaseInput<CustomInputOf<S, 'cases'>>>;
   /** Marketing campaigns. */
-  readonly campaigns: ModelService<Campaign<CustomOf<S, 'campaigns'>>, CampaignInput<CustomOf<S, 'campaigns'>>>;
+  readonly campaigns: ModelService<Campaign<CustomOf<S, 'campaigns'>>, CampaignInput<CustomInputOf<S, 'campaigns'>>>;
   /** Customers' memberships of campaigns. */
   readonly campaignMembers: ModelService<
     CampaignMember<CustomOf<S, 'campaignMembers'>>,
-    CampaignMemberInput<CustomOf<S, 'campaignMembers'>>
+    CampaignMemberInput<CustomInputOf<S, 'campaignMembers'>>
   >;
 }
 
@@ -89,6 +113,8 @@ export interface Crm<S extends CustomFieldSchemas = CustomFieldSchemas> extends 
   readonly schema: StorageSchema;
   /** The crm's clock. */
   readonly clock: Clock;
+  /** The crm's time zone: the canonical IANA name of `options.timeZone`, `'UTC'` by default. */
+  readonly timeZone: string;
   /**
    * Runs `fn` with services whose writes commit together when it resolves and
    * roll back together when it throws; events fire after the commit. Throws
@@ -122,7 +148,7 @@ export interface Crm<S extends CustomFieldSchemas = CustomFieldSchemas> extends 
  * import { createCrm, where } from 'crmkit';
  * import { memoryAdapter } from 'crmkit/memory';
  *
- * const crm = await createCrm({ adapter: memoryAdapter() });
+ * const crm = await createCrm({ adapter: memoryAdapter(), timeZone: 'Europe/Berlin' });
  * const ada = await crm.customers.create({ name: 'Ada Lovelace', emails: ['ada@example.com'] });
  * await crm.customers.update(ada.id, (draft) => { draft.tags.push('vip') });
  * const vips = await crm.customers.find({ where: where('tags', 'contains', 'vip') });
@@ -135,6 +161,21 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   }
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? uuidV7Ids;
+  const timeZone = canonicalTimeZone(options.timeZone ?? defaultTimeZone);
+  const optionIssues: CrmIssue[] = [];
+  if (timeZone === undefined) {
+    optionIssues.push({
+      code: 'invalid_time_zone',
+      path: ['timeZone'],
+      message: `unknown time zone ${JSON.stringify(options.timeZone)}: give an IANA name such as 'Europe/Berlin' or 'UTC'`,
+    });
+  }
+  for (const [name, custom] of Object.entries(options.customFields ?? {})) {
+    if (custom !== undefined) optionIssues.push(...customFieldsSchemaIssues(name, custom));
+  }
+  if (optionIssues.length > 0) {
+    throw new ValidationError(`Invalid createCrm options: ${optionIssues.map((issue) => issue.message).join('; ')}`, optionIssues);
+  }
   const recordSchemas = new Map<string, z.ZodType>();
   const collections: Record<string, CollectionSchema> = {};
   for (const [name, model] of Object.entries(models) as [CollectionName, ModelDefinition][]) {
@@ -182,6 +223,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     adapter,
     schema: storageSchema,
     clock,
+    timeZone: timeZone!,
     ids,
     referencesTo: (collection: string) => referencesTo.get(collection) ?? [],
   };
@@ -238,6 +280,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     adapter,
     schema: storageSchema,
     clock,
+    timeZone: timeZone!,
     transaction,
     close: () => adapter.close(),
   };

@@ -27,10 +27,25 @@ export const minorUnitsSchema = z.number().int('money is an integer number of mi
   message: 'amount is beyond the safe integer range',
 });
 
+/**
+ * An amount of money that is never negative, in integer minor units: prices,
+ * order totals, deal values, budgets. A refund is recorded as its own
+ * interaction kind (`refund`) with a positive amount, never as a negative one.
+ *
+ * @example
+ * ```ts
+ * nonNegativeMinorUnitsSchema.safeParse(-1).success; // false (issue code `negative_amount` in a crm)
+ * ```
+ */
+export const nonNegativeMinorUnitsSchema = minorUnitsSchema.refine((amount) => amount >= 0, {
+  message: 'an amount is never negative (record a refund as an interaction of kind "refund" with a positive amount)',
+  params: { code: 'negative_amount' },
+});
+
 /** An amount of money with its currency. */
 export const moneySchema = z.strictObject({
-  /** Integer minor units. */
-  amount: minorUnitsSchema,
+  /** Integer minor units, never negative. */
+  amount: nonNegativeMinorUnitsSchema,
   /** ISO 4217 code. */
   currency: currencyCodeSchema,
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCodeSchema, minorUnitsSchema } from './currency-code.js';
+import { currencyCodeSchema, nonNegativeMinorUnitsSchema } from './currency-code.js';
 import type { CreateInput, WithCustom } from './custom-fields.js';
 import { stageOutcomes } from './pipeline.js';
 import type { ModelDefinition } from './model-definition.js';
@@ -12,7 +12,7 @@ export const dealShape = {
   customerId: z.string().min(1).max(128),
   title: z.string().trim().min(1).max(300),
   /** Expected value in integer minor units of `currency`. */
-  amount: minorUnitsSchema.optional(),
+  amount: nonNegativeMinorUnitsSchema.optional(),
   currency: currencyCodeSchema.optional(),
   expectedCloseDate: z.date().optional(),
   ownerId: z.string().min(1).max(128).optional(),

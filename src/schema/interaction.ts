@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channelSchema } from './channel.js';
-import { currencyCodeSchema, minorUnitsSchema } from './currency-code.js';
+import { currencyCodeSchema, nonNegativeMinorUnitsSchema } from './currency-code.js';
 import type { CreateInput, WithCustom } from './custom-fields.js';
 import type { ModelDefinition } from './model-definition.js';
 import { recordBaseShape } from './record-base.js';
@@ -39,7 +39,7 @@ export const lineItemSchema = z.strictObject({
   sku: z.string().trim().min(1).max(100),
   name: z.string().trim().max(300).optional(),
   quantity: z.number().int().positive(),
-  unitPrice: minorUnitsSchema,
+  unitPrice: nonNegativeMinorUnitsSchema,
 });
 
 /** One line of an order. */
@@ -48,7 +48,7 @@ export type LineItem = z.infer<typeof lineItemSchema>;
 /** An order (or a refund of one): its id, total in minor units, currency and lines. */
 export const purchaseSchema = z.strictObject({
   orderId: z.string().trim().min(1).max(128),
-  amount: minorUnitsSchema,
+  amount: nonNegativeMinorUnitsSchema,
   currency: currencyCodeSchema,
   lineItems: z.array(lineItemSchema).max(1000).default([]),
 });

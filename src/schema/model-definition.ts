@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { IndexDefinition } from '../storage/collection-schema.js';
+import { strictCustomFields } from './custom-fields-schema.js';
+import { fieldCatalogue } from './field-catalogue.js';
 import { recordBaseShape } from './record-base.js';
+import { checkStoredRecord, prepareRecordInput } from './record-value-checks.js';
 
 /**
  * Everything the core knows about one model: its collection, the fields users
@@ -43,7 +46,13 @@ export type CustomFieldsSchema = z.ZodObject<z.ZodRawShape>;
 
 /**
  * The zod schema of a model's stored record: the base fields, the model's own,
- * the managed ones and `custom`, with the model's cross-field rules.
+ * the managed ones and `custom`, with the model's cross-field rules and the
+ * rules every stored value follows (see `stored-value-limits.ts`).
+ *
+ * `custom` is the host's schema made strict (undeclared keys are refused, see
+ * {@link strictCustomFields}) or free JSON when the host declared none. It is
+ * parsed on every write, also when the input has no `custom` (as `{}`), so the
+ * host's required fields and inner defaults always apply.
  *
  * @example
  * ```ts
@@ -51,13 +60,19 @@ export type CustomFieldsSchema = z.ZodObject<z.ZodRawShape>;
  * ```
  */
 export function buildRecordSchema(model: ModelDefinition, custom?: CustomFieldsSchema) {
-  const customSchema = custom ?? z.record(z.string(), z.json());
-  const schema = z.strictObject({
+  const customSchema = custom === undefined ? z.record(z.string(), z.json()) : strictCustomFields(custom);
+  const object = z.strictObject({
     ...recordBaseShape,
     ...model.shape,
     ...model.managedShape,
-    custom: customSchema.default({} as never),
+    custom: customSchema.prefault({}),
   });
   const check = model.check as ((record: unknown, ctx: z.RefinementCtx) => void) | undefined;
-  return check === undefined ? schema : schema.superRefine((record, ctx) => check(record, ctx));
+  const checked = check === undefined ? object : object.superRefine((record, ctx) => check(record, ctx));
+  const listFields = Object.entries(fieldCatalogue(object))
+    .filter(([, field]) => field.type === 'string[]')
+    .map(([path]) => path);
+  return z
+    .preprocess(prepareRecordInput, checked)
+    .transform((record, ctx) => checkStoredRecord(record, listFields, ctx));
 }

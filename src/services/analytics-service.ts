@@ -176,6 +176,7 @@ export class AnalyticsService {
     const rows = this.#interactions.aggregateStream({
       where,
       groupBy,
+      timeZone: 'UTC', // the summarizer's periods are UTC days and weeks
       measures: [
         { name: 'spend', fn: 'sum', field: 'purchase.amount' },
         { name: 'first', fn: 'min', field: 'occurredAt' },

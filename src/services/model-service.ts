@@ -2,7 +2,7 @@ import { Immer, enablePatches, type Draft, type Patch } from 'immer';
 import type { z } from 'zod';
 import type { ModelDefinition } from '../schema/model-definition.js';
 import { recordBaseFields, type RecordBase } from '../schema/record-base.js';
-import type { AggregateGroupKey, AggregateMeasure, AggregateRow } from '../storage/aggregate-query.js';
+import type { AggregateGroupKey, AggregateMeasure, AggregateQuery, AggregateRow } from '../storage/aggregate-query.js';
 import { aggregateFunctions, dateBuckets } from '../storage/aggregate-query.js';
 import { aggregateRecords } from '../storage/aggregate-records.js';
 import type { CollectionSchema } from '../storage/collection-schema.js';
@@ -22,6 +22,7 @@ import { resolveSort } from '../storage/resolve-sort.js';
 import type { SortKey } from '../storage/sort.js';
 import type { StorageQuery } from '../storage/storage-query.js';
 import type { StoredRecord } from '../storage/stored-record.js';
+import { canonicalTimeZone, isUtcTimeZone } from '../storage/time-zone.js';
 import type { StorageOperations } from '../storage/adapter.js';
 import type { BulkItemResult } from './bulk-result.js';
 import type { CrmEventName, CrmEvents } from './crm-events.js';
@@ -59,11 +60,17 @@ export interface AggregateOptions {
   readonly where?: Filter;
   /**
    * Scalar fields to group by, or `{ field, bucket }` to group a date field by
-   * UTC day or ISO week (the key value is the bucket's start).
+   * calendar day or ISO week in the crm's time zone (the key value is the
+   * bucket's start).
    */
   readonly groupBy: readonly AggregateGroupKey[];
   /** What to compute per group. */
   readonly measures: readonly AggregateMeasure[];
+  /**
+   * The IANA time zone of the date buckets, for this query only; the crm's
+   * `timeZone` by default. An unknown zone is `invalid_query`.
+   */
+  readonly timeZone?: string;
 }
 
 interface PreparedUpdate<R> {
@@ -479,6 +486,9 @@ export class ModelService<R extends RecordBase, I> {
   /**
    * Whether {@link aggregate} runs in the storage (the adapter declares
    * `capabilities.aggregate`) rather than through the core's streaming fallback.
+   * One exception: a query with a date bucket in a time zone other than UTC
+   * streams through the core unless the adapter also declares
+   * `capabilities.timeZoneBuckets`.
    *
    * @example
    * ```ts
@@ -494,9 +504,13 @@ export class ModelService<R extends RecordBase, I> {
     this.#checkAggregate(options);
     const filter = this.resolveWhere(options.where);
     const groupBy = options.groupBy.map((key) => (typeof key === 'string' ? key : { field: key.field, bucket: key.bucket }));
-    const query = { filter, groupBy, measures: options.measures };
+    const timeZone = canonicalTimeZone(options.timeZone ?? this.context.timeZone)!;
+    // The zone matters only to bucketed keys; adapters see it only then, and only when it is not UTC.
+    const zoned = !isUtcTimeZone(timeZone) && groupBy.some((key) => typeof key !== 'string');
+    const query: AggregateQuery = zoned ? { filter, groupBy, measures: options.measures, timeZone } : { filter, groupBy, measures: options.measures };
     const storage = this.context.storage;
-    if (this.aggregatesInStorage && storage.aggregate) {
+    const pushdown = this.aggregatesInStorage && (!zoned || this.context.adapter.capabilities.timeZoneBuckets === true);
+    if (pushdown && storage.aggregate) {
       yield* storage.aggregate(this.collection, query);
       return;
     }
@@ -510,7 +524,7 @@ export class ModelService<R extends RecordBase, I> {
    * @internal
    */
   protected resolveWhere(filter: Filter | undefined): StorageFilter | undefined {
-    return filter === undefined ? undefined : resolveFilter(filter, this.collectionSchema, this.context.clock.now());
+    return filter === undefined ? undefined : resolveFilter(filter, this.collectionSchema, this.context.clock.now(), this.context.timeZone);
   }
 
   /**
@@ -547,7 +561,9 @@ export class ModelService<R extends RecordBase, I> {
     const result = this.schema.safeParse(candidate);
     if (result.success) return result.data as R;
     for (const issue of result.error.issues) {
-      issues.push({ code: issue.code, path: [...prefix, ...issue.path], message: issue.message });
+      // crmkit's own codes (`malformed_string`, `negative_amount`, …) travel in a custom issue's params.
+      const own = issue.code === 'custom' ? (issue.params as { code?: unknown } | undefined)?.code : undefined;
+      issues.push({ code: typeof own === 'string' ? own : issue.code, path: [...prefix, ...issue.path], message: issue.message });
     }
     return undefined;
   }
@@ -663,6 +679,9 @@ export class ModelService<R extends RecordBase, I> {
     const fields = this.collectionSchema.fields;
     if (!Array.isArray(options?.groupBy) || !Array.isArray(options?.measures)) {
       throw new InvalidQueryError('aggregate takes { groupBy: (string | { field, bucket })[], measures: [...] }');
+    }
+    if (options.timeZone !== undefined && canonicalTimeZone(options.timeZone) === undefined) {
+      issues.push({ code: 'invalid_time_zone', path: ['timeZone'], message: `unknown time zone ${JSON.stringify(options.timeZone)} (an IANA name such as 'Europe/Berlin')` });
     }
     options.groupBy.forEach((key: unknown, i) => {
       const bucketed = typeof key === 'object' && key !== null;

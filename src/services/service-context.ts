@@ -20,6 +20,8 @@ export interface ServiceContext {
   readonly schema: StorageSchema;
   /** The crm's clock. */
   readonly clock: Clock;
+  /** The crm's IANA time zone (canonical name, `'UTC'` by default) for relative dates and calendar buckets. */
+  readonly timeZone: string;
   /** The crm's id generator. */
   readonly ids: IdGenerator;
   /** The fields of other collections (or this one) that hold ids of `collection`'s records. */

@@ -12,4 +12,10 @@ export interface AdapterCapabilities {
   readonly scan: boolean;
   /** Data outlives the process (SQL, IndexedDB) rather than living in memory. */
   readonly persistent: boolean;
+  /**
+   * Optional: `aggregate()` honours `AggregateQuery.timeZone`, bucketing dates
+   * by the zone's calendar days and ISO weeks. Without it, the core aggregates
+   * bucketed queries of a crm whose zone is not UTC itself, by streaming.
+   */
+  readonly timeZoneBuckets?: boolean;
 }

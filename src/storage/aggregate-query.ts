@@ -9,7 +9,10 @@ export type AggregateFunction = (typeof aggregateFunctions)[number];
 /**
  * One value computed per group. `count` without a field counts records; with a
  * field it counts records where the field is present. `sum` of no values is 0;
- * `min` / `max` of no values is `null`.
+ * `min` / `max` of no values is `null`. A `sum` is exact over integers: they
+ * are added without rounding in any order, and non-integers are added as
+ * doubles to the exact integer total at the end; a summed value or a total
+ * beyond ±`Number.MAX_SAFE_INTEGER` is an `OutOfRangeError` (`out_of_range`).
  */
 export interface AggregateMeasure {
   /** The key of this value in each {@link AggregateRow.values}. */
@@ -21,9 +24,10 @@ export interface AggregateMeasure {
 }
 
 /**
- * Calendar buckets a `date` field can be grouped by (UTC): `day` starts at
- * 00:00 UTC; `week` is the ISO week, starting Monday 00:00 UTC. The same
- * periods as the analytics' `periodIndex` for `'day'` and `'week'`.
+ * Calendar buckets a `date` field can be grouped by, in the query's
+ * {@link AggregateQuery.timeZone} (UTC when absent): `day` starts at local
+ * midnight; `week` is the ISO week, starting Monday at local midnight. In UTC,
+ * the same periods as the analytics' `periodIndex` for `'day'` and `'week'`.
  */
 export const dateBuckets = ['day', 'week'] as const;
 
@@ -53,6 +57,14 @@ export interface AggregateQuery {
   readonly groupBy: readonly AggregateGroupKey[];
   /** The values computed per group. */
   readonly measures: readonly AggregateMeasure[];
+  /**
+   * The IANA time zone whose calendar days and ISO weeks the bucketed keys use
+   * (`'Europe/Berlin'`); absent means UTC. The core sets it only when the zone
+   * is not UTC and a key is bucketed, and sends such a query only to adapters
+   * that declare `capabilities.timeZoneBuckets` (the others are aggregated by
+   * the core's streaming fallback, so the answer is the same everywhere).
+   */
+  readonly timeZone?: string;
 }
 
 /**

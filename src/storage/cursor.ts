@@ -3,6 +3,7 @@ import { InvalidQueryError } from './errors.js';
 import type { FieldType } from './field-type.js';
 import type { ScalarValue, StorageFilter } from './filter.js';
 import { readPath } from './read-path.js';
+import { isWellFormedString } from './well-formed-string.js';
 import type { SortKey } from './sort.js';
 
 type EncodedValue = string | number | boolean | null | { readonly d: number };
@@ -61,8 +62,10 @@ export function decodeCursor(
       const time = (value as { d?: unknown }).d;
       if (typeof time !== 'number' || Number.isNaN(new Date(time).getTime())) throw invalid('it is malformed');
       decoded = new Date(time);
-    } else if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
-      decoded = value;
+    } else if (typeof value === 'string' ? isWellFormedString(value) : typeof value === 'boolean') {
+      decoded = value as string | boolean;
+    } else if (typeof value === 'number' && Number.isFinite(value)) {
+      decoded = value === 0 ? 0 : value; // -0 is 0
     } else throw invalid('it is malformed');
     const type = fields !== undefined && Object.hasOwn(fields, sort[i]!.field) ? fields[sort[i]!.field]!.type : undefined;
     if (type !== undefined && !hasType(decoded, type)) throw invalid('it is malformed');

@@ -1,21 +1,63 @@
+import { TZDate } from '@date-fns/tz';
+import { startOfDay, startOfISOWeek } from 'date-fns';
 import type { AggregateGroupKey, DateBucket } from './aggregate-query.js';
+import { isUtcTimeZone } from './time-zone.js';
 
 const DAY_MS = 86_400_000;
 
 /**
- * The start (epoch milliseconds, UTC) of the bucket containing `ms`: 00:00 UTC
- * of its day, or Monday 00:00 UTC of its ISO week. Floors, so instants before
- * 1970 fall in the bucket that starts before them.
+ * The start (epoch milliseconds) of the bucket containing `ms`: the first
+ * instant of its calendar day, or of its ISO week (Monday), in `timeZone` (an
+ * IANA name; UTC when absent). Floors, so instants before 1970 fall in the
+ * bucket that starts before them.
+ *
+ * In UTC this is integer arithmetic, `ms - ((ms + offset) % width + width) % width`
+ * with a width of one day (offset 0) or seven days (offset three days:
+ * 1970-01-01 was a Thursday). In another zone a day lasts 23 to 25 hours across
+ * daylight saving changes, and a day whose midnight is skipped starts at the
+ * skip. For every stored date (years 0001 to 9999 UTC, see `storedDateRange`)
+ * the result is a valid `Date`: 0001-01-01 is a Monday, so a UTC bucket never
+ * starts before the range, and a zone's bucket at most eight days before it.
  *
  * @example
  * ```ts
  * new Date(dateBucketStart(Date.parse('2025-01-01T12:00:00Z'), 'week')).toISOString(); // '2024-12-30T00:00:00.000Z'
+ * new Date(dateBucketStart(Date.parse('2024-03-31T12:00:00Z'), 'day', 'Europe/Berlin')).toISOString(); // '2024-03-30T23:00:00.000Z'
  * ```
  */
-export function dateBucketStart(ms: number, bucket: DateBucket): number {
-  // 1970-01-01 was a Thursday: shifting by three days puts Monday at a multiple of seven days.
-  const [offset, width] = bucket === 'day' ? [0, DAY_MS] : [3 * DAY_MS, 7 * DAY_MS];
-  return ms - (((ms + offset) % width) + width) % width;
+export function dateBucketStart(ms: number, bucket: DateBucket, timeZone?: string): number {
+  if (isUtcTimeZone(timeZone)) {
+    // 1970-01-01 was a Thursday: shifting by three days puts Monday at a multiple of seven days.
+    const [offset, width] = bucket === 'day' ? [0, DAY_MS] : [3 * DAY_MS, 7 * DAY_MS];
+    return ms - (((ms + offset) % width) + width) % width;
+  }
+  const local = new TZDate(ms, timeZone!);
+  return (bucket === 'day' ? startOfDay(local) : startOfISOWeek(local)).getTime();
+}
+
+/**
+ * A function giving {@link dateBucketStart} for many instants of one bucket and
+ * zone, remembering the last bucket it found so that instants close together
+ * (the usual case in a scan) cost no time-zone lookup.
+ *
+ * @example
+ * ```ts
+ * const weekOf = dateBucketStarter('week', 'Europe/Berlin');
+ * weekOf(Date.parse('2024-03-31T12:00:00Z')); // Monday 2024-03-25 00:00 in Berlin, as epoch ms
+ * ```
+ */
+export function dateBucketStarter(bucket: DateBucket, timeZone?: string): (ms: number) => number {
+  if (isUtcTimeZone(timeZone)) return (ms) => dateBucketStart(ms, bucket);
+  // A day lasts 23 to 25 hours: the bucket 1.5 widths after a start is the next one.
+  const probe = (bucket === 'day' ? 1.5 : 10.5) * DAY_MS;
+  let start = Number.NaN;
+  let end = Number.NaN;
+  return (ms) => {
+    if (ms >= start && ms < end) return start;
+    start = dateBucketStart(ms, bucket, timeZone);
+    end = dateBucketStart(start + probe, bucket, timeZone);
+    return start;
+  };
 }
 
 /**

@@ -3,6 +3,11 @@ import { InvalidQueryError, type CrmIssue } from './errors.js';
 import { filterOperators, operatorsByFieldType, type FilterOperator } from './filter-operator.js';
 import type { Filter, ScalarValue, StorageFilter, StorageValue } from './filter.js';
 import { isRelativeDate, resolveRelativeDate } from './relative-date.js';
+import { defaultTimeZone } from './time-zone.js';
+import { isWellFormedString } from './well-formed-string.js';
+
+/** What a value check answers for a string that is not well-formed UTF-16. */
+const malformed = Symbol('malformed string');
 
 /** Filters nested deeper than this are rejected, so hostile input cannot exhaust the stack. */
 export const maxFilterDepth = 32;
@@ -13,17 +18,24 @@ export const maxInListLength = 10_000;
 /**
  * Checks a user's filter against a collection's fields and returns the filter an
  * adapter receives: every field known, every operator allowed for the field's
- * type, every value of that type, relative dates resolved against `now`.
- * Throws {@link InvalidQueryError} listing every problem found.
+ * type, every value of that type, relative dates resolved against `now` by
+ * calendar arithmetic in `timeZone` (UTC by default), `-0` made `0`. Throws
+ * {@link InvalidQueryError} listing every problem found; a string value that is
+ * not well-formed UTF-16 (a lone surrogate) is the issue `malformed_string`.
  *
  * @example
  * ```ts
- * resolveFilter(where('occurredAt', 'gte', ago({ days: 30 })), schema.collections.interactions, clock.now());
+ * resolveFilter(where('occurredAt', 'gte', ago({ days: 30 })), schema.collections.interactions, clock.now(), 'Europe/Berlin');
  * ```
  */
-export function resolveFilter(filter: Filter, collection: CollectionSchema, now: Date): StorageFilter {
+export function resolveFilter(
+  filter: Filter,
+  collection: CollectionSchema,
+  now: Date,
+  timeZone: string = defaultTimeZone,
+): StorageFilter {
   const issues: CrmIssue[] = [];
-  const resolved = resolveNode(filter, collection, now, [], 0, issues);
+  const resolved = resolveNode(filter, collection, { now, timeZone }, [], 0, issues);
   if (issues.length > 0) {
     throw new InvalidQueryError(
       `Invalid filter on ${collection.name}: ${issues.map((i) => `${i.message}${i.path.length ? ` at ${i.path.join('.')}` : ''}`).join('; ')}`,
@@ -33,10 +45,16 @@ export function resolveFilter(filter: Filter, collection: CollectionSchema, now:
   return resolved;
 }
 
+/** The moment and zone relative dates are resolved against. */
+interface ResolveClock {
+  readonly now: Date;
+  readonly timeZone: string;
+}
+
 function resolveNode(
   node: unknown,
   collection: CollectionSchema,
-  now: Date,
+  now: ResolveClock,
   path: PropertyKey[],
   depth: number,
   issues: CrmIssue[],
@@ -80,6 +98,9 @@ function resolveNode(
     ]);
   }
   const resolvedValue = resolveValue(op as FilterOperator, value, definition, now);
+  if (resolvedValue === malformed) {
+    return fail('malformed_string', `value for "${field}" ${op} is not a well-formed string (it holds a lone surrogate)`, [...path, 'value']);
+  }
   if (resolvedValue === undefined) {
     return fail('invalid_value', `value for "${field}" ${op} must be ${expectedValue(op as FilterOperator, definition)}`, [
       ...path,
@@ -89,34 +110,43 @@ function resolveNode(
   return { field, op: op as FilterOperator, value: resolvedValue };
 }
 
-function resolveValue(op: FilterOperator, value: unknown, definition: FieldDefinition, now: Date): StorageValue | undefined {
+function resolveValue(
+  op: FilterOperator,
+  value: unknown,
+  definition: FieldDefinition,
+  now: ResolveClock,
+): StorageValue | typeof malformed | undefined {
   if (op === 'exists') return typeof value === 'boolean' ? value : undefined;
   if (op === 'in' || op === 'nin') {
     if (!Array.isArray(value) || value.length > maxInListLength) return undefined;
     const list: ScalarValue[] = [];
+    let malformedItem = false;
     for (const item of value) {
       const resolved = resolveScalar(item, definition, now);
       if (resolved === undefined) return undefined;
-      list.push(resolved);
+      if (resolved === malformed) malformedItem = true;
+      else list.push(resolved);
     }
-    return list;
+    return malformedItem ? malformed : list;
   }
   return resolveScalar(value, definition, now);
 }
 
-function resolveScalar(value: unknown, definition: FieldDefinition, now: Date): ScalarValue | undefined {
+function resolveScalar(value: unknown, definition: FieldDefinition, now: ResolveClock): ScalarValue | typeof malformed | undefined {
   switch (definition.type) {
     case 'string':
     case 'string[]':
-      return typeof value === 'string' ? value : undefined;
+      if (typeof value !== 'string') return undefined;
+      return isWellFormedString(value) ? value : malformed;
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+      if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+      return value === 0 ? 0 : value; // -0 is 0
     case 'boolean':
       return typeof value === 'boolean' ? value : undefined;
     case 'date':
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : new Date(value.getTime());
       if (isRelativeDate(value)) {
-        const resolved = resolveRelativeDate(value, now);
+        const resolved = resolveRelativeDate(value, now.now, now.timeZone);
         return Number.isNaN(resolved.getTime()) ? undefined : resolved;
       }
       return undefined;
