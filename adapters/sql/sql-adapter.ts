@@ -201,7 +201,7 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
     migrationSql: () => initialSchemaStatements(dialect, schemaOptions),
     kysely,
     insertMany: (collection, records) => ops().insertMany(collection, records),
-    getMany: (collection, ids) => ops().getMany(collection, ids),
+    getMany: (collection, ids, getOptions) => ops().getMany(collection, ids, getOptions),
     updateMany: (collection, writes) => ops().updateMany(collection, writes),
     deleteMany: (collection, deletes) => ops().deleteMany(collection, deletes),
     find: (collection, query) => ops().find(collection, query),
