@@ -20,6 +20,13 @@ export interface SqliteAdapterOptions extends SqlAdapterCommonOptions {
   readonly dialect: 'sqlite';
   /** The database file, or `:memory:`. */
   readonly filename: string;
+  /**
+   * How long (ms) a write waits while another connection or process holds the
+   * database's write lock, before it fails with an `AdapterError` (default 5,000).
+   * The wait never blocks the event loop: write transactions start with
+   * `BEGIN IMMEDIATE` and are tried again after short timers. See `docs/sql.md`.
+   */
+  readonly busyTimeout?: number;
 }
 
 /** PostgreSQL through `pg`: a connection string (crmkit owns the pool) or your pool (crmkit never ends it). */
@@ -58,6 +65,12 @@ export interface KyselyAdapterOptions extends SqlAdapterCommonOptions {
   readonly dialect?: SqlDialectName;
   /** On PostgreSQL, the schema to keep the tables in. */
   readonly schema?: string;
+  /**
+   * On SQLite, how long (ms) a write waits for another connection's write lock (default 5,000);
+   * see {@link SqliteAdapterOptions.busyTimeout}. Your database's own busy timeout applies
+   * too, and better-sqlite3 waits synchronously for it: open it with `{ timeout: 0 }`.
+   */
+  readonly busyTimeout?: number;
 }
 
 /** What {@link sqlAdapter} accepts. */

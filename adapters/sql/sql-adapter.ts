@@ -1,4 +1,5 @@
 import {
+  CompiledQuery,
   Kysely,
   Migrator,
   MysqlAdapter,
@@ -19,6 +20,7 @@ import {
 } from '../../src/storage/index.js';
 import { CollectionTable } from './collection-table.js';
 import { mysqlDialect } from './dialects/mysql/mysql-dialect.js';
+import { defaultSqliteBusyTimeout, retryWhileBusy } from './dialects/sqlite/sqlite-busy-wait.js';
 import { postgresDialect } from './dialects/postgres/postgres-dialect.js';
 import { sqliteDialect } from './dialects/sqlite/sqlite-dialect.js';
 import { cachingInserts } from './dialects/sqlite/statement-cache.js';
@@ -27,7 +29,7 @@ import { initialSchemaStatements, type SchemaOptions } from './migration-stateme
 import type { SqlAdapterOptions } from './sql-adapter-options.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
-import { kyselyExecutor, wrapDriverError } from './sql-executor.js';
+import { kyselyExecutor, wrapDriverError, type SqlExecutor } from './sql-executor.js';
 import { sqlOperations } from './sql-operations.js';
 import { checkIdentifier } from './table-names.js';
 
@@ -104,6 +106,19 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
   const owned = !('db' in options) && !('pool' in options && options.pool !== undefined);
   const persistent = !(options.dialect === 'sqlite' && 'filename' in options && options.filename === ':memory:');
   const capabilities: AdapterCapabilities = { transactions: true, aggregate: true, scan: true, persistent };
+  const busyTimeout = checkBusyTimeout('busyTimeout' in options ? options.busyTimeout : undefined);
+  /** Opens a transaction: `BEGIN IMMEDIATE` with an asynchronous busy wait on SQLite, Kysely's own elsewhere. */
+  const transact = <T>(db: Kysely<unknown>, fn: (trx: Kysely<unknown>) => Promise<T>): Promise<T> =>
+    dialectName === 'sqlite' ? runSqliteTransaction(db, busyTimeout, fn) : runTransaction(db, dialect, fn);
+  /** Statements outside a transaction: on SQLite, each waits (asynchronously) while another connection holds the lock. */
+  const rootExecutor = (db: Kysely<unknown>): SqlExecutor => {
+    const exec = kyselyExecutor(db, dialect);
+    if (dialectName !== 'sqlite') return exec;
+    return {
+      run: (fragment) => retryWhileBusy(() => exec.run(fragment), busyTimeout, 'running a statement'),
+      runCompiled: (compiled) => retryWhileBusy(() => exec.runCompiled(compiled), busyTimeout, 'running a statement'),
+    };
+  };
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let dbPromise: Promise<Kysely<any>> | undefined;
@@ -161,8 +176,8 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
     return sqlOperations({
       dialect,
       table,
-      exec: kyselyExecutor(db, dialect),
-      atomic: (fn) => runTransaction(db, dialect, (trx) => fn(kyselyExecutor(trx, dialect))),
+      exec: rootExecutor(db),
+      atomic: (fn) => transact(db, (trx) => fn(kyselyExecutor(trx, dialect))),
     });
   };
   let root: StorageOperations | undefined;
@@ -176,7 +191,9 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
       const db = await kysely();
       if (dialectName === 'sqlite' && !('db' in options)) {
         await kyselySql.raw('PRAGMA foreign_keys = ON').execute(db);
-        if (persistent) await kyselySql.raw('PRAGMA journal_mode = WAL').execute(db);
+        if (persistent) {
+          await retryWhileBusy(() => kyselySql.raw('PRAGMA journal_mode = WAL').execute(db), busyTimeout, 'switching to WAL');
+        }
       }
       if (options.autoMigrate ?? true) await migrate();
       else {
@@ -210,7 +227,7 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
     aggregate: (collection, query) => ops().aggregate!(collection, query),
     transaction<T>(fn: (tx: StorageOperations) => Promise<T>): Promise<T> {
       const db = opened();
-      return runTransaction(db, dialect, async (trx) => {
+      return transact(db, async (trx) => {
         let active = true;
         const exec = kyselyExecutor(trx, dialect);
         const guarded = {
@@ -250,6 +267,47 @@ async function runTransaction<T>(db: Kysely<unknown>, dialect: SqlDialect, fn: (
   }
 }
 
+/**
+ * A SQLite write transaction that waits its turn without blocking the event loop:
+ * `BEGIN IMMEDIATE` takes the write lock up front (so a read inside the transaction
+ * is never upgraded to a write that fails with `SQLITE_BUSY_SNAPSHOT`), and when
+ * another connection or process holds it, the connection is released and the
+ * BEGIN tried again after a timer, until `busyTimeout` ms have passed. `fn` runs
+ * once, after the lock is held; its own error rolls back and comes out as it is.
+ */
+async function runSqliteTransaction<T>(db: Kysely<unknown>, busyTimeout: number, fn: (trx: Kysely<unknown>) => Promise<T>): Promise<T> {
+  const outcome = await retryWhileBusy(
+    () =>
+      db.connection().execute(async (connection): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> => {
+        await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
+        try {
+          const value = await fn(connection);
+          // With a rollback journal (a host's database), COMMIT waits for readers; the transaction stays open meanwhile.
+          await retryWhileBusy(() => connection.executeQuery(CompiledQuery.raw('COMMIT')), busyTimeout, 'committing').catch((error) => {
+            throw wrapDriverError(error, sqliteDialect);
+          });
+          return { ok: true, value };
+        } catch (error) {
+          // After some errors SQLite has already rolled back: "no transaction is active" is the only failure expected here.
+          await connection.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => undefined);
+          return { ok: false, error };
+        }
+      }),
+    busyTimeout,
+    'starting a write transaction',
+  ).catch((error) => {
+    throw wrapDriverError(error, sqliteDialect);
+  });
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
+function checkBusyTimeout(value: number | undefined): number {
+  if (value === undefined) return defaultSqliteBusyTimeout;
+  if (!Number.isFinite(value) || value < 0) throw new AdapterError(`busyTimeout must be a number of milliseconds >= 0, not ${value}`);
+  return value;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function detectDialect(db: Kysely<any>): SqlDialectName | undefined {
   const adapter = db.getExecutor().adapter;
@@ -268,7 +326,8 @@ async function createKysely(options: SqlAdapterOptions, dialect: SqlDialectName)
       const Database = await loadDriver(driverPackages.sqlite, async () => (await import('better-sqlite3')).default, dialect);
       let database;
       try {
-        database = new Database(options.filename, { timeout: 10_000 });
+        // No synchronous busy wait in the driver (it would freeze the event loop): crmkit waits with timers.
+        database = new Database(options.filename, { timeout: 0 });
       } catch (cause) {
         throw new AdapterError(`cannot open the SQLite database ${JSON.stringify(options.filename)}`, { cause });
       }
