@@ -1,4 +1,5 @@
 import type { Kysely, MysqlPool, PostgresPool } from 'kysely';
+import type { AdapterError } from '../../src/storage/index.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
 
 /** Options every form of {@link sqlAdapter} takes. */
@@ -13,6 +14,13 @@ export interface SqlAdapterCommonOptions {
   readonly autoMigrate?: boolean;
   /** Declare foreign keys where the layout has them (default `true`). See `docs/sql.md`. */
   readonly foreignKeys?: boolean;
+  /**
+   * Told when the database ends a pooled connection (PostgreSQL: a server restart,
+   * an idle timeout, `pg_terminate_backend`). The pool drops the connection and the
+   * next call opens a new one; a call that was using it fails with an
+   * `AdapterError` and writes nothing. Default: a `console.warn`. See `docs/sql.md`.
+   */
+  readonly onConnectionError?: (error: AdapterError) => void;
 }
 
 /** The embedded default: a SQLite file through better-sqlite3. */

@@ -9,7 +9,9 @@ import {
   SqliteAdapter,
   SqliteDialect,
   sql as kyselySql,
+  type DatabaseConnection,
   type Migration,
+  type PostgresPool,
 } from 'kysely';
 import {
   AdapterError,
@@ -20,6 +22,8 @@ import {
 } from '../../src/storage/index.js';
 import { CollectionTable } from './collection-table.js';
 import { mysqlDialect } from './dialects/mysql/mysql-dialect.js';
+import { mysqlSessionSql } from './dialects/mysql/mysql-session.js';
+import { warnConnectionError, watchPostgresPool } from './dialects/postgres/watch-postgres-pool.js';
 import { defaultSqliteBusyTimeout, retryWhileBusy } from './dialects/sqlite/sqlite-busy-wait.js';
 import { postgresDialect } from './dialects/postgres/postgres-dialect.js';
 import { sqliteDialect } from './dialects/sqlite/sqlite-dialect.js';
@@ -108,8 +112,18 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
   const capabilities: AdapterCapabilities = { transactions: true, aggregate: true, scan: true, persistent };
   const busyTimeout = checkBusyTimeout('busyTimeout' in options ? options.busyTimeout : undefined);
   /** Opens a transaction: `BEGIN IMMEDIATE` with an asynchronous busy wait on SQLite, Kysely's own elsewhere. */
-  const transact = <T>(db: Kysely<unknown>, fn: (trx: Kysely<unknown>) => Promise<T>): Promise<T> =>
-    dialectName === 'sqlite' ? runSqliteTransaction(db, busyTimeout, fn) : runTransaction(db, dialect, fn);
+  const onConnectionError = options.onConnectionError ?? warnConnectionError;
+  let unwatch: (() => void) | undefined;
+  // A host's Kysely on MySQL: crmkit cannot reach its connections as they are made, so each write transaction sets the mode.
+  const sessionPerTransaction = dialectName === 'mysql' && 'db' in options;
+  const transact = <T>(db: Kysely<unknown>, fn: (trx: Kysely<unknown>) => Promise<T>): Promise<T> => {
+    if (dialectName === 'sqlite') return runSqliteTransaction(db, busyTimeout, fn);
+    if (!sessionPerTransaction) return runTransaction(db, dialect, fn);
+    return runTransaction(db, dialect, async (trx) => {
+      await trx.executeQuery(CompiledQuery.raw(mysqlSessionSql));
+      return fn(trx);
+    });
+  };
   /** Statements outside a transaction: on SQLite, each waits (asynchronously) while another connection holds the lock. */
   const rootExecutor = (db: Kysely<unknown>): SqlExecutor => {
     const exec = kyselyExecutor(db, dialect);
@@ -125,7 +139,10 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
   let tables: Map<string, CollectionTable> | undefined;
   let closed = false;
 
-  const kysely = () => (dbPromise ??= createKysely(options, dialectName).then((db) => db.withoutPlugins()));
+  const kysely = () =>
+    (dbPromise ??= createKysely(options, dialectName, (pool) => (unwatch = watchPostgresPool(pool, onConnectionError))).then((db) =>
+      db.withoutPlugins(),
+    ));
   const table = (collection: string): CollectionTable => {
     if (closed) throw new AdapterError('the sql adapter is closed');
     const found = tables?.get(collection);
@@ -212,6 +229,7 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
     async close() {
       if (closed) return;
       closed = true;
+      unwatch?.();
       if (owned && dbPromise !== undefined) await (await dbPromise).destroy();
     },
     migrate,
@@ -318,7 +336,7 @@ function detectDialect(db: Kysely<any>): SqlDialectName | undefined {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function createKysely(options: SqlAdapterOptions, dialect: SqlDialectName): Promise<Kysely<any>> {
+async function createKysely(options: SqlAdapterOptions, dialect: SqlDialectName, watch: (pool: PostgresPool) => void): Promise<Kysely<any>> {
   if ('db' in options) return options.db;
   switch (options.dialect) {
     case 'sqlite': {
@@ -335,11 +353,14 @@ async function createKysely(options: SqlAdapterOptions, dialect: SqlDialectName)
     }
     case 'postgres': {
       const pool = options.pool ?? (await postgresPool(options.connectionString, options.poolSize, dialect));
+      watch(pool);
       return new Kysely({ dialect: new PostgresDialect({ pool }) });
     }
     case 'mysql': {
       const pool = options.pool ?? (await mysqlPool(options.connectionString, options.poolSize, dialect));
-      return new Kysely({ dialect: new MysqlDialect({ pool }) });
+      // Every connection, the host's pool's too, gets the session mode on its first use by crmkit.
+      const onCreateConnection = async (connection: DatabaseConnection) => void (await connection.executeQuery(CompiledQuery.raw(mysqlSessionSql)));
+      return new Kysely({ dialect: new MysqlDialect({ pool, onCreateConnection }) });
     }
   }
 }
