@@ -215,10 +215,14 @@ export class ModelService<R extends RecordBase, I> {
   }
 
   /**
-   * Changes a record with an immer recipe. The result is validated; the write is
-   * a compare-and-set on `version`. With `expectedVersion`, a record changed in
-   * the meantime fails with `ConflictError`; without it, the recipe is re-run on
-   * the fresh record. A recipe that changes nothing writes nothing.
+   * Changes a record with an immer recipe. The record is read inside the write's
+   * transaction with the row held (`getMany` with `forUpdate`), the recipe's result
+   * is validated, and the write is a compare-and-set on `version`. With
+   * `expectedVersion`, a record at another version fails with `ConflictError`;
+   * without it, concurrent updates all land (where the compare-and-set can still
+   * lose, on an adapter without transactions, the recipe is re-run on the fresh
+   * record for up to 10 s). The recipe runs inside the transaction: keep it quick.
+   * A recipe that changes nothing writes nothing.
    *
    * @example
    * ```ts
