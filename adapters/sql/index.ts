@@ -23,3 +23,4 @@ export {
   type IndexLayout,
   type TableLayout,
 } from './table-layout.js';
+export { watchPostgresPool, warnConnectionError, type ConnectionErrorHandler } from './dialects/postgres/watch-postgres-pool.js';

@@ -1,4 +1,5 @@
 import type { Kysely, MysqlPool, PostgresPool } from 'kysely';
+import type { AdapterError } from '../../src/storage/index.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
 
 /** Options every form of {@link sqlAdapter} takes. */
@@ -13,6 +14,13 @@ export interface SqlAdapterCommonOptions {
   readonly autoMigrate?: boolean;
   /** Declare foreign keys where the layout has them (default `true`). See `docs/sql.md`. */
   readonly foreignKeys?: boolean;
+  /**
+   * Told when the database ends a pooled connection (PostgreSQL: a server restart,
+   * an idle timeout, `pg_terminate_backend`). The pool drops the connection and the
+   * next call opens a new one; a call that was using it fails with an
+   * `AdapterError` and writes nothing. Default: a `console.warn`. See `docs/sql.md`.
+   */
+  readonly onConnectionError?: (error: AdapterError) => void;
 }
 
 /** The embedded default: a SQLite file through better-sqlite3. */
@@ -20,6 +28,13 @@ export interface SqliteAdapterOptions extends SqlAdapterCommonOptions {
   readonly dialect: 'sqlite';
   /** The database file, or `:memory:`. */
   readonly filename: string;
+  /**
+   * How long (ms) a write waits while another connection or process holds the
+   * database's write lock, before it fails with an `AdapterError` (default 5,000).
+   * The wait never blocks the event loop: write transactions start with
+   * `BEGIN IMMEDIATE` and are tried again after short timers. See `docs/sql.md`.
+   */
+  readonly busyTimeout?: number;
 }
 
 /** PostgreSQL through `pg`: a connection string (crmkit owns the pool) or your pool (crmkit never ends it). */
@@ -58,6 +73,12 @@ export interface KyselyAdapterOptions extends SqlAdapterCommonOptions {
   readonly dialect?: SqlDialectName;
   /** On PostgreSQL, the schema to keep the tables in. */
   readonly schema?: string;
+  /**
+   * On SQLite, how long (ms) a write waits for another connection's write lock (default 5,000);
+   * see {@link SqliteAdapterOptions.busyTimeout}. Your database's own busy timeout applies
+   * too, and better-sqlite3 waits synchronously for it: open it with `{ timeout: 0 }`.
+   */
+  readonly busyTimeout?: number;
 }
 
 /** What {@link sqlAdapter} accepts. */

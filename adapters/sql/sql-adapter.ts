@@ -1,4 +1,5 @@
 import {
+  CompiledQuery,
   Kysely,
   Migrator,
   MysqlAdapter,
@@ -8,7 +9,9 @@ import {
   SqliteAdapter,
   SqliteDialect,
   sql as kyselySql,
+  type DatabaseConnection,
   type Migration,
+  type PostgresPool,
 } from 'kysely';
 import {
   AdapterError,
@@ -19,6 +22,9 @@ import {
 } from '../../src/storage/index.js';
 import { CollectionTable } from './collection-table.js';
 import { mysqlDialect } from './dialects/mysql/mysql-dialect.js';
+import { mysqlSessionSql } from './dialects/mysql/mysql-session.js';
+import { warnConnectionError, watchPostgresPool } from './dialects/postgres/watch-postgres-pool.js';
+import { defaultSqliteBusyTimeout, retryWhileBusy } from './dialects/sqlite/sqlite-busy-wait.js';
 import { postgresDialect } from './dialects/postgres/postgres-dialect.js';
 import { sqliteDialect } from './dialects/sqlite/sqlite-dialect.js';
 import { cachingInserts } from './dialects/sqlite/statement-cache.js';
@@ -27,7 +33,7 @@ import { initialSchemaStatements, type SchemaOptions } from './migration-stateme
 import type { SqlAdapterOptions } from './sql-adapter-options.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
-import { kyselyExecutor, wrapDriverError } from './sql-executor.js';
+import { kyselyExecutor, wrapDriverError, type SqlExecutor } from './sql-executor.js';
 import { sqlOperations } from './sql-operations.js';
 import { checkIdentifier } from './table-names.js';
 
@@ -104,13 +110,39 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
   const owned = !('db' in options) && !('pool' in options && options.pool !== undefined);
   const persistent = !(options.dialect === 'sqlite' && 'filename' in options && options.filename === ':memory:');
   const capabilities: AdapterCapabilities = { transactions: true, aggregate: true, scan: true, persistent };
+  const busyTimeout = checkBusyTimeout('busyTimeout' in options ? options.busyTimeout : undefined);
+  /** Opens a transaction: `BEGIN IMMEDIATE` with an asynchronous busy wait on SQLite, Kysely's own elsewhere. */
+  const onConnectionError = options.onConnectionError ?? warnConnectionError;
+  let unwatch: (() => void) | undefined;
+  // A host's Kysely on MySQL: crmkit cannot reach its connections as they are made, so each write transaction sets the mode.
+  const sessionPerTransaction = dialectName === 'mysql' && 'db' in options;
+  const transact = <T>(db: Kysely<unknown>, fn: (trx: Kysely<unknown>) => Promise<T>): Promise<T> => {
+    if (dialectName === 'sqlite') return runSqliteTransaction(db, busyTimeout, fn);
+    if (!sessionPerTransaction) return runTransaction(db, dialect, fn);
+    return runTransaction(db, dialect, async (trx) => {
+      await trx.executeQuery(CompiledQuery.raw(mysqlSessionSql));
+      return fn(trx);
+    });
+  };
+  /** Statements outside a transaction: on SQLite, each waits (asynchronously) while another connection holds the lock. */
+  const rootExecutor = (db: Kysely<unknown>): SqlExecutor => {
+    const exec = kyselyExecutor(db, dialect);
+    if (dialectName !== 'sqlite') return exec;
+    return {
+      run: (fragment) => retryWhileBusy(() => exec.run(fragment), busyTimeout, 'running a statement'),
+      runCompiled: (compiled) => retryWhileBusy(() => exec.runCompiled(compiled), busyTimeout, 'running a statement'),
+    };
+  };
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let dbPromise: Promise<Kysely<any>> | undefined;
   let tables: Map<string, CollectionTable> | undefined;
   let closed = false;
 
-  const kysely = () => (dbPromise ??= createKysely(options, dialectName).then((db) => db.withoutPlugins()));
+  const kysely = () =>
+    (dbPromise ??= createKysely(options, dialectName, (pool) => (unwatch = watchPostgresPool(pool, onConnectionError))).then((db) =>
+      db.withoutPlugins(),
+    ));
   const table = (collection: string): CollectionTable => {
     if (closed) throw new AdapterError('the sql adapter is closed');
     const found = tables?.get(collection);
@@ -161,8 +193,8 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
     return sqlOperations({
       dialect,
       table,
-      exec: kyselyExecutor(db, dialect),
-      atomic: (fn) => runTransaction(db, dialect, (trx) => fn(kyselyExecutor(trx, dialect))),
+      exec: rootExecutor(db),
+      atomic: (fn) => transact(db, (trx) => fn(kyselyExecutor(trx, dialect))),
     });
   };
   let root: StorageOperations | undefined;
@@ -176,7 +208,9 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
       const db = await kysely();
       if (dialectName === 'sqlite' && !('db' in options)) {
         await kyselySql.raw('PRAGMA foreign_keys = ON').execute(db);
-        if (persistent) await kyselySql.raw('PRAGMA journal_mode = WAL').execute(db);
+        if (persistent) {
+          await retryWhileBusy(() => kyselySql.raw('PRAGMA journal_mode = WAL').execute(db), busyTimeout, 'switching to WAL');
+        }
       }
       if (options.autoMigrate ?? true) await migrate();
       else {
@@ -195,13 +229,14 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
     async close() {
       if (closed) return;
       closed = true;
+      unwatch?.();
       if (owned && dbPromise !== undefined) await (await dbPromise).destroy();
     },
     migrate,
     migrationSql: () => initialSchemaStatements(dialect, schemaOptions),
     kysely,
     insertMany: (collection, records) => ops().insertMany(collection, records),
-    getMany: (collection, ids) => ops().getMany(collection, ids),
+    getMany: (collection, ids, getOptions) => ops().getMany(collection, ids, getOptions),
     updateMany: (collection, writes) => ops().updateMany(collection, writes),
     deleteMany: (collection, deletes) => ops().deleteMany(collection, deletes),
     find: (collection, query) => ops().find(collection, query),
@@ -210,7 +245,7 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
     aggregate: (collection, query) => ops().aggregate!(collection, query),
     transaction<T>(fn: (tx: StorageOperations) => Promise<T>): Promise<T> {
       const db = opened();
-      return runTransaction(db, dialect, async (trx) => {
+      return transact(db, async (trx) => {
         let active = true;
         const exec = kyselyExecutor(trx, dialect);
         const guarded = {
@@ -250,6 +285,47 @@ async function runTransaction<T>(db: Kysely<unknown>, dialect: SqlDialect, fn: (
   }
 }
 
+/**
+ * A SQLite write transaction that waits its turn without blocking the event loop:
+ * `BEGIN IMMEDIATE` takes the write lock up front (so a read inside the transaction
+ * is never upgraded to a write that fails with `SQLITE_BUSY_SNAPSHOT`), and when
+ * another connection or process holds it, the connection is released and the
+ * BEGIN tried again after a timer, until `busyTimeout` ms have passed. `fn` runs
+ * once, after the lock is held; its own error rolls back and comes out as it is.
+ */
+async function runSqliteTransaction<T>(db: Kysely<unknown>, busyTimeout: number, fn: (trx: Kysely<unknown>) => Promise<T>): Promise<T> {
+  const outcome = await retryWhileBusy(
+    () =>
+      db.connection().execute(async (connection): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> => {
+        await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
+        try {
+          const value = await fn(connection);
+          // With a rollback journal (a host's database), COMMIT waits for readers; the transaction stays open meanwhile.
+          await retryWhileBusy(() => connection.executeQuery(CompiledQuery.raw('COMMIT')), busyTimeout, 'committing').catch((error) => {
+            throw wrapDriverError(error, sqliteDialect);
+          });
+          return { ok: true, value };
+        } catch (error) {
+          // After some errors SQLite has already rolled back: "no transaction is active" is the only failure expected here.
+          await connection.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => undefined);
+          return { ok: false, error };
+        }
+      }),
+    busyTimeout,
+    'starting a write transaction',
+  ).catch((error) => {
+    throw wrapDriverError(error, sqliteDialect);
+  });
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
+function checkBusyTimeout(value: number | undefined): number {
+  if (value === undefined) return defaultSqliteBusyTimeout;
+  if (!Number.isFinite(value) || value < 0) throw new AdapterError(`busyTimeout must be a number of milliseconds >= 0, not ${value}`);
+  return value;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function detectDialect(db: Kysely<any>): SqlDialectName | undefined {
   const adapter = db.getExecutor().adapter;
@@ -260,7 +336,7 @@ function detectDialect(db: Kysely<any>): SqlDialectName | undefined {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function createKysely(options: SqlAdapterOptions, dialect: SqlDialectName): Promise<Kysely<any>> {
+async function createKysely(options: SqlAdapterOptions, dialect: SqlDialectName, watch: (pool: PostgresPool) => void): Promise<Kysely<any>> {
   if ('db' in options) return options.db;
   switch (options.dialect) {
     case 'sqlite': {
@@ -268,7 +344,8 @@ async function createKysely(options: SqlAdapterOptions, dialect: SqlDialectName)
       const Database = await loadDriver(driverPackages.sqlite, async () => (await import('better-sqlite3')).default, dialect);
       let database;
       try {
-        database = new Database(options.filename, { timeout: 10_000 });
+        // No synchronous busy wait in the driver (it would freeze the event loop): crmkit waits with timers.
+        database = new Database(options.filename, { timeout: 0 });
       } catch (cause) {
         throw new AdapterError(`cannot open the SQLite database ${JSON.stringify(options.filename)}`, { cause });
       }
@@ -276,11 +353,14 @@ async function createKysely(options: SqlAdapterOptions, dialect: SqlDialectName)
     }
     case 'postgres': {
       const pool = options.pool ?? (await postgresPool(options.connectionString, options.poolSize, dialect));
+      watch(pool);
       return new Kysely({ dialect: new PostgresDialect({ pool }) });
     }
     case 'mysql': {
       const pool = options.pool ?? (await mysqlPool(options.connectionString, options.poolSize, dialect));
-      return new Kysely({ dialect: new MysqlDialect({ pool }) });
+      // Every connection, the host's pool's too, gets the session mode on its first use by crmkit.
+      const onCreateConnection = async (connection: DatabaseConnection) => void (await connection.executeQuery(CompiledQuery.raw(mysqlSessionSql)));
+      return new Kysely({ dialect: new MysqlDialect({ pool, onCreateConnection }) });
     }
   }
 }

@@ -51,6 +51,11 @@ export interface SqlDialect {
   readonly tableSuffix: string;
   /** Whether indexes are declared inside CREATE TABLE (MySQL has no CREATE INDEX IF NOT EXISTS). */
   readonly inlineIndexes: boolean;
+  /**
+   * Appended to a SELECT to hold the rows read until the transaction ends (`' FOR UPDATE'`),
+   * or `''` where write transactions are serialized anyway (SQLite's `BEGIN IMMEDIATE`).
+   */
+  readonly lockingRead: string;
 }
 
 /** The parameter kind a dialect casts a storage type's values to. */

@@ -147,15 +147,16 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
       return outcomes;
     },
 
-    async getMany(collection, ids) {
+    async getMany(collection, ids, options) {
       const table = context.table(collection);
+      const lock = sqlText(options?.forUpdate === true ? dialect.lockingRead : '');
       const byId = new Map<string, StoredRecord>();
       const unique = [...new Set(ids)];
       for (let start = 0; start < unique.length; start += idChunk) {
         const chunk = unique.slice(start, start + idChunk);
         const records = await selectRecords(
           context.exec,
-          sql`SELECT ${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} WHERE ${sqlText(q('id'))} IN (${idList(chunk)})`,
+          sql`SELECT ${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} WHERE ${sqlText(q('id'))} IN (${idList(chunk)})${lock}`,
         );
         for (const record of records) byId.set(record.id, record);
       }

@@ -32,8 +32,16 @@ import type { ServiceContext } from './service-context.js';
 enablePatches();
 const immer = new Immer({ autoFreeze: true });
 
-/** How many times an update without `expectedVersion` re-runs its recipe after losing a race. */
-const maxUpdateAttempts = 5;
+/**
+ * How long (ms, of real time) an update without `expectedVersion` keeps re-running
+ * its recipe after losing a compare-and-set race before it fails with `conflict`.
+ * Races are lost only on adapters without transactions, or whose `getMany` ignores
+ * `forUpdate`: on the others the read happens with the record held.
+ */
+const updateRetryWindowMs = 10_000;
+
+/** The longest pause (ms) between two attempts of a raced update; each pause is random up to this, doubling from 1 ms. */
+const updateRetryMaxPauseMs = 50;
 
 /** Options of `update()` and `delete()`. */
 export interface WriteOptions {
@@ -214,10 +222,14 @@ export class ModelService<R extends RecordBase, I> {
   }
 
   /**
-   * Changes a record with an immer recipe. The result is validated; the write is
-   * a compare-and-set on `version`. With `expectedVersion`, a record changed in
-   * the meantime fails with `ConflictError`; without it, the recipe is re-run on
-   * the fresh record. A recipe that changes nothing writes nothing.
+   * Changes a record with an immer recipe. The record is read inside the write's
+   * transaction with the row held (`getMany` with `forUpdate`), the recipe's result
+   * is validated, and the write is a compare-and-set on `version`. With
+   * `expectedVersion`, a record at another version fails with `ConflictError`;
+   * without it, concurrent updates all land (where the compare-and-set can still
+   * lose, on an adapter without transactions, the recipe is re-run on the fresh
+   * record for up to 10 s). The recipe runs inside the transaction: keep it quick.
+   * A recipe that changes nothing writes nothing.
    *
    * @example
    * ```ts
@@ -228,27 +240,37 @@ export class ModelService<R extends RecordBase, I> {
     if (typeof id !== 'string') throw invalidInput('update takes a string id', ['id'], 'invalid_type');
     if (typeof recipe !== 'function') throw invalidInput('update takes a recipe function', ['recipe'], 'invalid_type');
     throwIfIssues(this.collection, versionIssues(options?.expectedVersion, ['expectedVersion']));
+    const deadline = performance.now() + updateRetryWindowMs;
     for (let attempt = 1; ; attempt++) {
       const now = this.context.clock.now();
-      const current = await this.get(id);
-      checkVersion(this.collection, current, options.expectedVersion);
-      const prepared = this.#applyRecipe(current, recipe, now, []);
-      if (prepared.patches.length === 0) return current;
+      // The read happens inside the write's atomic block, with the row held (forUpdate), so on an
+      // adapter with transactions no other writer can slip in between the read and the write.
       const written = await this.context.atomically(async (storage) => {
+        const [stored] = await storage.getMany(this.collection, [id], { forUpdate: true });
+        if (stored === undefined) return { outcome: 'not_found' as const };
+        const current = stored as unknown as R;
+        checkVersion(this.collection, current, options.expectedVersion);
+        const prepared = this.#applyRecipe(current, recipe, now, []);
+        if (prepared.patches.length === 0) return { outcome: 'unchanged' as const, current };
         const [next] = await this.prepareWrites(storage, [{ record: prepared.next, previous: current }], now, true);
         await this.#checkReferences(storage, [next!], true);
         const [outcome] = await storage.updateMany(this.collection, [
           { record: next as unknown as StoredRecord, expectedVersion: current.version },
         ]);
-        return outcome!.ok ? next! : outcome!.code;
+        return outcome!.ok ? { outcome: 'written' as const, prepared, next: next! } : { outcome: outcome!.code };
       });
-      if (written === 'not_found') throw new NotFoundError(this.collection, id);
-      if (written === 'conflict') {
-        if (options.expectedVersion !== undefined || attempt >= maxUpdateAttempts) throw staleVersion(this.collection, id);
-        continue;
+      switch (written.outcome) {
+        case 'not_found':
+          throw new NotFoundError(this.collection, id);
+        case 'unchanged':
+          return written.current;
+        case 'written':
+          this.#emitUpdated({ ...written.prepared, next: written.next });
+          return written.next;
+        case 'conflict':
+          if (options.expectedVersion !== undefined || performance.now() >= deadline) throw staleVersion(this.collection, id);
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(updateRetryMaxPauseMs, 2 ** attempt)));
       }
-      this.#emitUpdated({ ...prepared, next: written });
-      return written;
     }
   }
 

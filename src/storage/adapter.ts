@@ -7,6 +7,19 @@ import type { StoredRecord } from './stored-record.js';
 import type { VersionedDelete, VersionedWrite, WriteOutcome } from './write-outcome.js';
 
 /**
+ * Options of {@link StorageOperations.getMany}.
+ *
+ * @example
+ * ```ts
+ * const options: GetManyOptions = { forUpdate: true };
+ * ```
+ */
+export interface GetManyOptions {
+  /** Inside a transaction, hold the rows read against other writers until it ends. Default `false`. */
+  readonly forUpdate?: boolean;
+}
+
+/**
  * The data operations every adapter provides, inside and outside a transaction.
  * Every input has been validated by the core; an adapter stores and retrieves
  * plain records and reports per item what it could not write.
@@ -14,8 +27,29 @@ import type { VersionedDelete, VersionedWrite, WriteOutcome } from './write-outc
 export interface StorageOperations {
   /** Inserts records; an id that is taken yields `{ ok: false, code: 'conflict' }` and leaves the stored record alone. */
   insertMany(collection: string, records: readonly StoredRecord[]): Promise<readonly WriteOutcome[]>;
-  /** Reads records by id, in the order asked, `undefined` where there is none. */
-  getMany(collection: string, ids: readonly string[]): Promise<readonly (StoredRecord | undefined)[]>;
+  /**
+   * Reads records by id, in the order asked, `undefined` where there is none.
+   *
+   * With `options.forUpdate`, called inside a transaction, the rows read are held
+   * against other writers until the transaction ends (`SELECT ... FOR UPDATE` on
+   * PostgreSQL and MySQL): a concurrent writer of the same record waits, so a
+   * read-modify-write in one transaction cannot lose an update. The core asks for
+   * it in `update()` without `expectedVersion`. Adapters whose transactions are
+   * already serialized (memory, IndexedDB, SQLite with `BEGIN IMMEDIATE`) may
+   * ignore it, and outside a transaction it means nothing. An adapter written
+   * before this option existed, which ignores it, still gives correct results:
+   * the core's write is a version compare-and-set and it re-runs the recipe on
+   * a conflict (for a bounded time, see `docs/semantics.md`).
+   *
+   * @example
+   * ```ts
+   * await adapter.transaction(async (tx) => {
+   *   const [current] = await tx.getMany('customers', [id], { forUpdate: true });
+   *   // ... no other writer changes `current` before this transaction commits
+   * });
+   * ```
+   */
+  getMany(collection: string, ids: readonly string[], options?: GetManyOptions): Promise<readonly (StoredRecord | undefined)[]>;
   /**
    * Replaces whole records, each only if its stored version equals `expectedVersion`
    * (one compare-and-set per item).

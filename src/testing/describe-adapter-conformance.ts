@@ -5,6 +5,7 @@ import { defineAggregateBucketTests } from './aggregate-bucket-tests.js';
 import { defineAggregateTests } from './aggregate-tests.js';
 import { defineBadInputTests } from './bad-input-tests.js';
 import { defineConcurrencyTests } from './concurrency-tests.js';
+import { defineConcurrentUpdateTests } from './concurrent-update-tests.js';
 import { defineCrudTests } from './crud-tests.js';
 import { defineCustomFieldTests } from './custom-fields-tests.js';
 import { defineLogicTests } from './logic-tests.js';
@@ -22,7 +23,7 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
   logic: defineLogicTests,
   sort: defineSortTests,
   pagination: definePaginationTests,
-  concurrency: defineConcurrencyTests,
+  concurrency: (harness) => (defineConcurrencyTests(harness), defineConcurrentUpdateTests(harness)),
   transactions: defineTransactionTests,
   'bad-input': defineBadInputTests,
   scan: defineScanTests,

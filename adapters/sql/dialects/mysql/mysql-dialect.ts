@@ -33,6 +33,7 @@ export const mysqlDialect: SqlDialect = {
   maxParameters: 30_000,
   insertReturning: false,
   tableSuffix: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
+  lockingRead: ' FOR UPDATE',
   inlineIndexes: true,
   quote: (identifier) => `\`${identifier.replace(/`/g, '``')}\``,
   compile: (fragment) => ({ sql: fragment.text, parameters: fragment.params.map((p) => p.value) }),

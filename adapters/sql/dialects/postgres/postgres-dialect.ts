@@ -36,6 +36,7 @@ export const postgresDialect: SqlDialect = {
   maxParameters: 65_000,
   insertReturning: true,
   tableSuffix: '',
+  lockingRead: ' FOR UPDATE',
   inlineIndexes: false,
   quote: (identifier) => `"${identifier.replace(/"/g, '""')}"`,
   compile: (fragment) => numberPlaceholders(fragment, (i, kind) => `$${i + 1}::${casts[kind]}`),

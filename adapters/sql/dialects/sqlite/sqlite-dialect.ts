@@ -32,6 +32,7 @@ export const sqliteDialect: SqlDialect = {
   maxParameters: 32_000,
   insertReturning: true,
   tableSuffix: '',
+  lockingRead: '',
   inlineIndexes: false,
   quote: (identifier) => `"${identifier.replace(/"/g, '""')}"`,
   compile: (fragment) => ({ sql: fragment.text, parameters: fragment.params.map((p) => p.value) }),
