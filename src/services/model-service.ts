@@ -17,6 +17,7 @@ import {
 import { isScalarFieldType } from '../storage/field-type.js';
 import type { Filter, ScalarValue, StorageFilter } from '../storage/filter.js';
 import { readPath } from '../storage/read-path.js';
+import { isWellFormedString } from '../storage/well-formed-string.js';
 import { resolveFilter } from '../storage/resolve-filter.js';
 import { resolveSort } from '../storage/resolve-sort.js';
 import type { SortKey } from '../storage/sort.js';
@@ -217,6 +218,8 @@ export class ModelService<R extends RecordBase, I> {
         { code: 'invalid_type', path: ['ids'], message: 'ids must be strings' },
       ]);
     }
+    const malformed = ids.flatMap((id, index) => malformedIdIssues(id, ['ids', index]));
+    if (malformed.length > 0) throw new InvalidQueryError(`getMany: ${malformed[0]!.message}`, malformed);
     if (ids.length === 0) return [];
     return (await this.context.storage.getMany(this.collection, ids)) as (R | undefined)[];
   }
@@ -238,6 +241,7 @@ export class ModelService<R extends RecordBase, I> {
    */
   async update(id: string, recipe: Recipe<R>, options: WriteOptions = {}): Promise<R> {
     if (typeof id !== 'string') throw invalidInput('update takes a string id', ['id'], 'invalid_type');
+    throwIfIssues(this.collection, malformedIdIssues(id, ['id']));
     if (typeof recipe !== 'function') throw invalidInput('update takes a recipe function', ['recipe'], 'invalid_type');
     throwIfIssues(this.collection, versionIssues(options?.expectedVersion, ['expectedVersion']));
     const deadline = performance.now() + updateRetryWindowMs;
@@ -293,7 +297,10 @@ export class ModelService<R extends RecordBase, I> {
         issues.push({ code: 'invalid_type', path: [index], message: 'an item is an object { id, recipe, expectedVersion? }' });
       } else if (typeof item.id !== 'string') {
         issues.push({ code: 'invalid_type', path: [index, 'id'], message: 'id must be a string' });
-      } else issues.push(...versionIssues(item.expectedVersion, [index, 'expectedVersion']));
+      } else {
+        issues.push(...malformedIdIssues(item.id, [index, 'id']));
+        issues.push(...versionIssues(item.expectedVersion, [index, 'expectedVersion']));
+      }
     });
     throwIfIssues(this.collection, issues);
     const now = this.context.clock.now();
@@ -385,7 +392,10 @@ export class ModelService<R extends RecordBase, I> {
       const prefix = single ? [] : [index];
       if (typeof target?.id !== 'string') {
         issues.push({ code: 'invalid_type', path: single ? ['id'] : prefix, message: 'an item is a string id or { id, expectedVersion? }' });
-      } else issues.push(...versionIssues(target.expectedVersion, [...prefix, 'expectedVersion']));
+      } else {
+        issues.push(...malformedIdIssues(target.id, single ? ['id'] : prefix));
+        issues.push(...versionIssues(target.expectedVersion, [...prefix, 'expectedVersion']));
+      }
     });
     throwIfIssues(this.collection, issues);
     const results = await this.context.atomically(async (storage) => {
@@ -785,6 +795,15 @@ function checkVersion(collection: string, current: RecordBase, expected: number 
 function staleVersion(collection: string, id: string, actual?: number, expected?: number): ConflictError {
   const detail = actual === undefined ? 'was changed by another write' : `is at version ${actual}, not ${expected}`;
   return new ConflictError(collection, id, `${collection} ${id} ${detail}`);
+}
+
+/**
+ * The issue with an id that is not well-formed UTF-16: no stored record can have it (every write
+ * refuses such strings), and a SQL driver would turn it into U+FFFD and find another record.
+ */
+function malformedIdIssues(id: string, path: PropertyKey[]): CrmIssue[] {
+  if (isWellFormedString(id)) return [];
+  return [{ code: 'malformed_string', path, message: 'an id must be well-formed UTF-16 (it holds a lone surrogate)' }];
 }
 
 /** The issue with an `expectedVersion` that is given but is not a positive integer. */
