@@ -10,12 +10,23 @@ export type StorageValue = ScalarValue | readonly ScalarValue[];
 /** What a condition's `value` may be in a filter a user writes: a relative date is allowed too. */
 export type FilterValue = ScalarValue | RelativeDate | readonly (ScalarValue | RelativeDate)[];
 
-/** One comparison of a field with a value: `{ field: 'tags', op: 'contains', value: 'vip' }`. */
-export interface Condition<V = FilterValue> {
+/**
+ * One comparison of a field with a value: `{ field: 'tags', op: 'contains', value: 'vip' }`.
+ * `F` and `O` keep the field and operator a condition was written with, so a
+ * service can check them against its model at compile time (see `CheckedFilter`);
+ * a plain `Condition` (field `string`) is a filter built at run time.
+ *
+ * @example
+ * ```ts
+ * const vip: Condition<'vip', 'tags', 'contains'> = where('tags', 'contains', 'vip');
+ * const built: Condition = { field: input.field, op: 'eq', value: input.value }; // checked when the query runs
+ * ```
+ */
+export interface Condition<V = FilterValue, F extends string = string, O extends FilterOperator = FilterOperator> {
   /** A dotted path, for example `lifecycleStage` or `custom.loyaltyTier`. */
-  readonly field: string;
+  readonly field: F;
   /** One of the closed list of operators. */
-  readonly op: FilterOperator;
+  readonly op: O;
   /** The value compared with; an array for `in` / `nin`, a boolean for `exists`. */
   readonly value: V;
 }

@@ -1,0 +1,185 @@
+import type { AggregateRow } from '../storage/aggregate-query.js';
+import type { FieldType, ScalarFieldType } from '../storage/field-type.js';
+import type { FieldTypeOf, ModelFields, PathOfTypeIn } from '../storage/model-paths.js';
+import type { FilterFitsModel, SuggestedFilterFor } from '../storage/typed-filter.js';
+
+/** The keys an aggregate's options may have. */
+type AggregateOptionKey = 'where' | 'groupBy' | 'measures';
+
+/** One part of a group key when nothing more is known of it. */
+type AnyKeyPart = string | number | boolean | Date | null;
+
+/** One measure value when nothing more is known of it. */
+type AnyMeasureValue = number | Date | string | null;
+
+/** The field types each aggregate function reads, as in `docs/semantics.md`. */
+interface MeasureFieldTypes {
+  readonly count: FieldType;
+  readonly sum: 'number';
+  readonly min: 'number' | 'date' | 'string';
+  readonly max: 'number' | 'date' | 'string';
+}
+
+type OptionOf<O, K extends string> = K extends keyof O ? O[K] : undefined;
+
+type GroupKeyFits<Fields, K> = K extends string
+  ? string extends K
+    ? true
+    : K extends keyof Fields
+      ? FieldTypeOf<Fields[K]> extends ScalarFieldType
+        ? true
+        : false
+      : false
+  : K extends { readonly field: infer F }
+    ? string extends F
+      ? true
+      : F extends keyof Fields
+        ? FieldTypeOf<Fields[F]> extends 'date'
+          ? true
+          : false
+        : false
+    : false;
+
+type ListFits<L, Fits> = L extends readonly unknown[] ? ([Fits] extends [true] ? true : false) : false;
+
+type GroupByFits<Fields, G> = ListFits<G, G extends readonly unknown[] ? { [I in keyof G]: GroupKeyFits<Fields, G[I]> }[number] : false>;
+
+/** The function(s) of a measure, and the field types every one of them reads. */
+type ReadableBy<Fn> = Fn extends keyof MeasureFieldTypes ? MeasureFieldTypes[Fn] : never;
+type AllowedFieldTypes<Fn> = [Fn] extends ['count'] ? ReadableBy<'count'> : 'sum' extends Fn ? 'number' : ReadableBy<Fn>;
+
+type MeasureFits<Fields, M> = M extends { readonly fn: infer Fn }
+  ? OptionOf<M, 'field'> extends infer F
+    ? [F] extends [undefined]
+      ? [Fn] extends ['count']
+        ? true
+        : false // sum / min / max need a field
+      : string extends F
+        ? true
+        : F extends keyof Fields
+          ? FieldTypeOf<Fields[F]> extends AllowedFieldTypes<Fn>
+            ? true
+            : false
+          : false
+    : false
+  : false;
+
+type MeasuresFit<Fields, Ms> = ListFits<Ms, Ms extends readonly unknown[] ? { [I in keyof Ms]: MeasureFits<Fields, Ms[I]> }[number] : false>;
+
+type AggregateFits<R, O> = [Exclude<keyof O, AggregateOptionKey>] extends [never]
+  ? FilterFitsModel<R, OptionOf<O, 'where'>> extends true
+    ? GroupByFits<ModelFields<R>, OptionOf<O, 'groupBy'>> extends true
+      ? MeasuresFit<ModelFields<R>, OptionOf<O, 'measures'>>
+      : false
+    : false
+  : false;
+
+type SuggestedGroupKey<Fields, K> = GroupKeyFits<Fields, K> extends true
+  ? K
+  : K extends { readonly bucket: infer B }
+    ? { readonly field: PathOfTypeIn<Fields, 'date'>; readonly bucket: B }
+    : PathOfTypeIn<Fields, ScalarFieldType>;
+
+type SuggestedMeasure<Fields, M> = MeasureFits<Fields, M> extends true
+  ? M
+  : M extends { readonly name: infer N; readonly fn: infer Fn }
+    ? { readonly name: N; readonly fn: Fn; readonly field: PathOfTypeIn<Fields, AllowedFieldTypes<Fn>> }
+    : M;
+
+type SuggestedAggregate<R, O> = {
+  readonly [K in keyof O]: K extends 'where'
+    ? SuggestedFilterFor<R, O[K]>
+    : K extends 'groupBy'
+      ? { readonly [I in keyof O[K]]: SuggestedGroupKey<ModelFields<R>, O[K][I]> }
+      : K extends 'measures'
+        ? { readonly [I in keyof O[K]]: SuggestedMeasure<ModelFields<R>, O[K][I]> }
+        : never;
+};
+
+/**
+ * Aggregate options `O` checked against record type `R` at compile time:
+ * `where` as `CheckedFilter` describes; every `groupBy` key a scalar path, or
+ * `{ field, bucket }` on a date path; every measure's `field` one its function
+ * reads (`sum` a number, `min` / `max` a number, date or string, `count` any
+ * field or none); no unknown keys. A key or measure field typed as the wide
+ * `string` (built at run time) is checked when the query runs. It is `O`
+ * itself when everything fits.
+ *
+ * @example
+ * ```ts
+ * crm.interactions.aggregate({ groupBy: ['customerId'], measures: [{ name: 'revenue', fn: 'sum', field: 'purchase.amount' }] }); // compiles
+ * crm.interactions.aggregate({ groupBy: ['nope'], measures: [] }); // error: '"nope"' is not assignable to '"customerId" | …'
+ * crm.customers.aggregate({ groupBy: [], measures: [{ name: 'n', fn: 'sum', field: 'name' }] }); // error: sum of a string
+ * ```
+ */
+export type CheckedAggregateOptions<R, O> = 0 extends 1 & O
+  ? O // `any` options: nothing to check
+  : AggregateFits<R, O> extends true
+    ? O
+    : NoInfer<SuggestedAggregate<R, O>>;
+
+type GroupKeyValue<Fields, K> = K extends string
+  ? string extends K
+    ? AnyKeyPart
+    : K extends keyof Fields
+      ? Fields[K] | null
+      : AnyKeyPart
+  : K extends { readonly bucket: unknown }
+    ? Date | null
+    : AnyKeyPart;
+
+type GroupKeyValues<Fields, G> = G extends readonly unknown[]
+  ? number extends G['length']
+    ? readonly GroupKeyValue<Fields, G[number]>[]
+    : { readonly [I in keyof G]: GroupKeyValue<Fields, G[I]> }
+  : readonly AnyKeyPart[];
+
+type MeasureValue<Fields, M> = M extends { readonly fn: infer Fn }
+  ? [Fn] extends ['count' | 'sum']
+    ? number
+    : OptionOf<M, 'field'> extends infer F
+      ? string extends F
+        ? AnyMeasureValue
+        : F extends keyof Fields
+          ? [Fn] extends ['min' | 'max']
+            ? Fields[F] | null
+            : AnyMeasureValue
+          : AnyMeasureValue
+      : AnyMeasureValue
+  : AnyMeasureValue;
+
+type NameOf<M> = M extends { readonly name: infer N extends string } ? N : string;
+
+type MeasureValues<Fields, Ms> = Ms extends readonly (infer M)[]
+  ? string extends NameOf<M>
+    ? Readonly<Record<string, AnyMeasureValue>>
+    : { readonly [E in M as NameOf<E>]: MeasureValue<Fields, E> }
+  : Readonly<Record<string, AnyMeasureValue>>;
+
+/**
+ * One row of an aggregate over record type `R` with options `O`, typed from
+ * the options: `key` is a tuple with one part per `groupBy` key (the field's
+ * type, a bucket's start `Date`, `null` when absent), `values` has one property
+ * per measure name — `count` and `sum` are `number`, `min` / `max` the field's
+ * type or `null`. A measure name that is not one of `O`'s is a compile error.
+ * Options built at run time give the untyped row (`AggregateRow`).
+ *
+ * @example
+ * ```ts
+ * const rows = await crm.interactions.aggregate({
+ *   groupBy: ['customerId', { field: 'occurredAt', bucket: 'week' }],
+ *   measures: [{ name: 'revenue', fn: 'sum', field: 'purchase.amount' }, { name: 'lastOrderAt', fn: 'max', field: 'occurredAt' }],
+ * });
+ * rows[0]!.key; // readonly [string | null, Date | null]
+ * rows[0]!.values.revenue; // number
+ * rows[0]!.values.lastOrderAt; // Date | null
+ * ```
+ */
+export type AggregateRowOf<R, O> = 0 extends 1 & O
+  ? AggregateRow // `any` options: nothing is known of the row
+  : {
+      /** The group's key parts, in `groupBy` order. */
+      readonly key: GroupKeyValues<ModelFields<R>, OptionOf<O, 'groupBy'>>;
+      /** Each measure's value, by name. */
+      readonly values: MeasureValues<ModelFields<R>, OptionOf<O, 'measures'>>;
+    };
