@@ -90,11 +90,15 @@ type SuggestedAggregate<R, O> = {
   readonly [K in keyof O]: K extends 'where'
     ? SuggestedFilterFor<R, O[K]>
     : K extends 'groupBy'
-      ? { readonly [I in keyof O[K]]: SuggestedGroupKey<ModelFields<R>, O[K][I]> }
+      ? SuggestedGroupBy<ModelFields<R>, O[K]>
       : K extends 'measures'
-        ? { readonly [I in keyof O[K]]: SuggestedMeasure<ModelFields<R>, O[K][I]> }
+        ? SuggestedMeasures<ModelFields<R>, O[K]>
         : never;
 };
+
+type SuggestedGroupBy<Fields, G> = { readonly [I in keyof G]: SuggestedGroupKey<Fields, G[I]> };
+
+type SuggestedMeasures<Fields, Ms> = { readonly [I in keyof Ms]: SuggestedMeasure<Fields, Ms[I]> };
 
 /**
  * Aggregate options `O` checked against record type `R` at compile time:
