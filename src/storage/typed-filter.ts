@@ -85,11 +85,13 @@ type ConditionsIn<Fields> = {
  * }
  * ```
  */
-export type ModelFilter<R> =
-  | ModelCondition<R>
-  | { readonly and: readonly ModelFilter<R>[] }
-  | { readonly or: readonly ModelFilter<R>[] }
-  | { readonly not: ModelFilter<R> };
+export type ModelFilter<R> = ModelFilterIn<ModelFields<R>>;
+
+type ModelFilterIn<Fields> =
+  | ConditionsIn<Fields>
+  | { readonly and: readonly ModelFilterIn<Fields>[] }
+  | { readonly or: readonly ModelFilterIn<Fields>[] }
+  | { readonly not: ModelFilterIn<Fields> };
 
 /** Nesting levels of `and` / `or` / `not` checked at compile time; deeper ones are checked when the query runs. */
 type MaxFilterDepth = 10;
@@ -114,7 +116,9 @@ type ListFits<Fields, L, D extends unknown[]> = L extends readonly []
       ? ListFits<Fields, T, D>
       : false
     : L extends readonly (infer E)[]
-      ? FilterFits<Fields, E, D>
+      ? [E] extends [ModelFilterIn<Fields>]
+        ? true // already typed as a ModelFilter: no need to walk the recursive union
+        : FilterFits<Fields, E, D>
       : false;
 
 /** `true` when every condition of `W` fits the model (distributes over unions of filters). */
@@ -129,8 +133,23 @@ type FilterFits<Fields, W, D extends unknown[] = []> = D['length'] extends MaxFi
         : W extends { readonly or: infer L }
           ? ListFits<Fields, L, [...D, unknown]>
           : W extends { readonly not: infer N }
-            ? FilterFits<Fields, N, [...D, unknown]>
+            ? [N] extends [ModelFilterIn<Fields>]
+              ? true
+              : FilterFits<Fields, N, [...D, unknown]>
             : false;
+
+/** `true` when `W` is a union of several types (a `ModelFilter`, a `Filter`), `false` for one filter. */
+type IsUnion<W, All = W> = W extends unknown ? ([All] extends [W] ? false : true) : never;
+
+/**
+ * {@link FilterFits}, first taking a union already typed as a `ModelFilter` as
+ * it is: walking its members one by one costs the compiler far more.
+ */
+type TopLevelFits<Fields, W> = true extends IsUnion<W>
+  ? [W] extends [ModelFilterIn<Fields> | undefined]
+    ? true
+    : FilterFits<Fields, W>
+  : FilterFits<Fields, W>;
 
 type SuggestedList<Fields, L> = L extends readonly unknown[]
   ? { readonly [K in keyof L]: SuggestedFilter<Fields, L[K]> }
@@ -165,7 +184,7 @@ type SuggestedFilter<Fields, W> = W extends { readonly field: infer F; readonly 
  * type Typo = FilterFitsModel<Customer, Condition<'vip', 'tgas', 'contains'>>; // false
  * ```
  */
-export type FilterFitsModel<R, W> = [FilterFits<ModelFields<R>, W>] extends [true] ? true : false;
+export type FilterFitsModel<R, W> = [TopLevelFits<ModelFields<R>, W>] extends [true] ? true : false;
 
 /**
  * A filter `W` checked against record type `R` at compile time: `W` itself
@@ -189,7 +208,7 @@ export type FilterFitsModel<R, W> = [FilterFits<ModelFields<R>, W>] extends [tru
  * const built: Filter = JSON.parse(saved); count(built); // compiles, checked at run time
  * ```
  */
-export type CheckedFilter<R, W> = [FilterFits<ModelFields<R>, W>] extends [true]
+export type CheckedFilter<R, W> = [TopLevelFits<ModelFields<R>, W>] extends [true]
   ? W
   : NoInfer<SuggestedFilter<ModelFields<R>, W>>;
 
