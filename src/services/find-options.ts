@@ -33,7 +33,14 @@ export interface FindOptions {
   readonly cursor?: string;
 }
 
-/** Options of `scan()`: like {@link FindOptions} without paging, plus a batch size. */
+/**
+ * Options of `scan()`: like {@link FindOptions} without paging, plus a batch size.
+ *
+ * @example
+ * ```ts
+ * const options: ScanOptions = { where: where('kind', 'eq', 'purchase'), batchSize: 500 };
+ * ```
+ */
 export interface ScanOptions {
   /** Only records matching this filter. */
   readonly where?: Filter;
@@ -43,7 +50,14 @@ export interface ScanOptions {
   readonly batchSize?: number;
 }
 
-/** One page of results and the cursor of the next one, absent on the last page. */
+/**
+ * One page of results and the cursor of the next one, absent on the last page.
+ *
+ * @example
+ * ```ts
+ * const page: Page<ReadonlyRecord<Customer>> = await crm.customers.find({ limit: 20 });
+ * ```
+ */
 export interface Page<R> {
   /** The records of this page. */
   readonly items: readonly R[];
