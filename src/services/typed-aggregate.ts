@@ -1,7 +1,10 @@
 import type { AggregateRow } from '../storage/aggregate-query.js';
 import type { FieldType, ScalarFieldType } from '../storage/field-type.js';
-import type { FieldTypeOf, ModelFields, PathOfTypeIn } from '../storage/model-paths.js';
+import type { FieldMapsOf, FieldTypeOf, HasPath, PathsOfTypeIn, ValueAtPath } from '../storage/model-paths.js';
 import type { FilterFitsModel, SuggestedFilterFor } from '../storage/typed-filter.js';
+
+/** A pair of path maps (`FieldMapsOf`). */
+type FieldMaps = readonly [unknown, unknown];
 
 /** The keys an aggregate's options may have. */
 type AggregateOptionKey = 'where' | 'groupBy' | 'measures';
@@ -22,19 +25,19 @@ interface MeasureFieldTypes {
 
 type OptionOf<O, K extends string> = K extends keyof O ? O[K] : undefined;
 
-type GroupKeyFits<Fields, K> = K extends string
+type GroupKeyFits<Fields extends FieldMaps, K> = K extends string
   ? string extends K
     ? true
-    : K extends keyof Fields
-      ? FieldTypeOf<Fields[K]> extends ScalarFieldType
+    : HasPath<Fields, K> extends true
+      ? FieldTypeOf<ValueAtPath<Fields, K>> extends ScalarFieldType
         ? true
         : false
       : false
   : K extends { readonly field: infer F }
     ? string extends F
       ? true
-      : F extends keyof Fields
-        ? FieldTypeOf<Fields[F]> extends 'date'
+      : HasPath<Fields, F> extends true
+        ? FieldTypeOf<ValueAtPath<Fields, F>> extends 'date'
           ? true
           : false
         : false
@@ -42,13 +45,13 @@ type GroupKeyFits<Fields, K> = K extends string
 
 type ListFits<L, Fits> = L extends readonly unknown[] ? ([Fits] extends [true] ? true : false) : false;
 
-type GroupByFits<Fields, G> = ListFits<G, G extends readonly unknown[] ? { [I in keyof G]: GroupKeyFits<Fields, G[I]> }[number] : false>;
+type GroupByFits<Fields extends FieldMaps, G> = ListFits<G, G extends readonly unknown[] ? { [I in keyof G]: GroupKeyFits<Fields, G[I]> }[number] : false>;
 
 /** The function(s) of a measure, and the field types every one of them reads. */
 type ReadableBy<Fn> = Fn extends keyof MeasureFieldTypes ? MeasureFieldTypes[Fn] : never;
 type AllowedFieldTypes<Fn> = [Fn] extends ['count'] ? ReadableBy<'count'> : 'sum' extends Fn ? 'number' : ReadableBy<Fn>;
 
-type MeasureFits<Fields, M> = M extends { readonly fn: infer Fn }
+type MeasureFits<Fields extends FieldMaps, M> = M extends { readonly fn: infer Fn }
   ? OptionOf<M, 'field'> extends infer F
     ? [F] extends [undefined]
       ? [Fn] extends ['count']
@@ -56,49 +59,49 @@ type MeasureFits<Fields, M> = M extends { readonly fn: infer Fn }
         : false // sum / min / max need a field
       : string extends F
         ? true
-        : F extends keyof Fields
-          ? FieldTypeOf<Fields[F]> extends AllowedFieldTypes<Fn>
+        : HasPath<Fields, F> extends true
+          ? FieldTypeOf<ValueAtPath<Fields, F>> extends AllowedFieldTypes<Fn>
             ? true
             : false
           : false
     : false
   : false;
 
-type MeasuresFit<Fields, Ms> = ListFits<Ms, Ms extends readonly unknown[] ? { [I in keyof Ms]: MeasureFits<Fields, Ms[I]> }[number] : false>;
+type MeasuresFit<Fields extends FieldMaps, Ms> = ListFits<Ms, Ms extends readonly unknown[] ? { [I in keyof Ms]: MeasureFits<Fields, Ms[I]> }[number] : false>;
 
 type AggregateFits<R, O> = [Exclude<keyof O, AggregateOptionKey>] extends [never]
   ? FilterFitsModel<R, OptionOf<O, 'where'>> extends true
-    ? GroupByFits<ModelFields<R>, OptionOf<O, 'groupBy'>> extends true
-      ? MeasuresFit<ModelFields<R>, OptionOf<O, 'measures'>>
+    ? GroupByFits<FieldMapsOf<R>, OptionOf<O, 'groupBy'>> extends true
+      ? MeasuresFit<FieldMapsOf<R>, OptionOf<O, 'measures'>>
       : false
     : false
   : false;
 
-type SuggestedGroupKey<Fields, K> = GroupKeyFits<Fields, K> extends true
+type SuggestedGroupKey<Fields extends FieldMaps, K> = GroupKeyFits<Fields, K> extends true
   ? K
   : K extends { readonly bucket: infer B }
-    ? { readonly field: PathOfTypeIn<Fields, 'date'>; readonly bucket: B }
-    : PathOfTypeIn<Fields, ScalarFieldType>;
+    ? { readonly field: PathsOfTypeIn<Fields, 'date'>; readonly bucket: B }
+    : PathsOfTypeIn<Fields, ScalarFieldType>;
 
-type SuggestedMeasure<Fields, M> = MeasureFits<Fields, M> extends true
+type SuggestedMeasure<Fields extends FieldMaps, M> = MeasureFits<Fields, M> extends true
   ? M
   : M extends { readonly name: infer N; readonly fn: infer Fn }
-    ? { readonly name: N; readonly fn: Fn; readonly field: PathOfTypeIn<Fields, AllowedFieldTypes<Fn>> }
+    ? { readonly name: N; readonly fn: Fn; readonly field: PathsOfTypeIn<Fields, AllowedFieldTypes<Fn>> }
     : M;
 
 type SuggestedAggregate<R, O> = {
   readonly [K in keyof O]: K extends 'where'
     ? SuggestedFilterFor<R, O[K]>
     : K extends 'groupBy'
-      ? SuggestedGroupBy<ModelFields<R>, O[K]>
+      ? SuggestedGroupBy<FieldMapsOf<R>, O[K]>
       : K extends 'measures'
-        ? SuggestedMeasures<ModelFields<R>, O[K]>
+        ? SuggestedMeasures<FieldMapsOf<R>, O[K]>
         : never;
 };
 
-type SuggestedGroupBy<Fields, G> = { readonly [I in keyof G]: SuggestedGroupKey<Fields, G[I]> };
+type SuggestedGroupBy<Fields extends FieldMaps, G> = { readonly [I in keyof G]: SuggestedGroupKey<Fields, G[I]> };
 
-type SuggestedMeasures<Fields, Ms> = { readonly [I in keyof Ms]: SuggestedMeasure<Fields, Ms[I]> };
+type SuggestedMeasures<Fields extends FieldMaps, Ms> = { readonly [I in keyof Ms]: SuggestedMeasure<Fields, Ms[I]> };
 
 /**
  * Aggregate options `O` checked against record type `R` at compile time:
@@ -122,31 +125,31 @@ export type CheckedAggregateOptions<R, O> = 0 extends 1 & O
     ? O
     : NoInfer<SuggestedAggregate<R, O>>;
 
-type GroupKeyValue<Fields, K> = K extends string
+type GroupKeyValue<Fields extends FieldMaps, K> = K extends string
   ? string extends K
     ? AnyKeyPart
-    : K extends keyof Fields
-      ? Fields[K] | null
+    : HasPath<Fields, K> extends true
+      ? ValueAtPath<Fields, K> | null
       : AnyKeyPart
   : K extends { readonly bucket: unknown }
     ? Date | null
     : AnyKeyPart;
 
-type GroupKeyValues<Fields, G> = G extends readonly unknown[]
+type GroupKeyValues<Fields extends FieldMaps, G> = G extends readonly unknown[]
   ? number extends G['length']
     ? readonly GroupKeyValue<Fields, G[number]>[]
     : { readonly [I in keyof G]: GroupKeyValue<Fields, G[I]> }
   : readonly AnyKeyPart[];
 
-type MeasureValue<Fields, M> = M extends { readonly fn: infer Fn }
+type MeasureValue<Fields extends FieldMaps, M> = M extends { readonly fn: infer Fn }
   ? [Fn] extends ['count' | 'sum']
     ? number
     : OptionOf<M, 'field'> extends infer F
       ? string extends F
         ? AnyMeasureValue
-        : F extends keyof Fields
+        : HasPath<Fields, F> extends true
           ? [Fn] extends ['min' | 'max']
-            ? Fields[F] | null
+            ? ValueAtPath<Fields, F> | null
             : AnyMeasureValue
           : AnyMeasureValue
       : AnyMeasureValue
@@ -154,7 +157,7 @@ type MeasureValue<Fields, M> = M extends { readonly fn: infer Fn }
 
 type NameOf<M> = M extends { readonly name: infer N extends string } ? N : string;
 
-type MeasureValues<Fields, Ms> = Ms extends readonly (infer M)[]
+type MeasureValues<Fields extends FieldMaps, Ms> = Ms extends readonly (infer M)[]
   ? string extends NameOf<M>
     ? Readonly<Record<string, AnyMeasureValue>>
     : { readonly [E in M as NameOf<E>]: MeasureValue<Fields, E> }
@@ -183,7 +186,7 @@ export type AggregateRowOf<R, O> = 0 extends 1 & O
   ? AggregateRow // `any` options: nothing is known of the row
   : {
       /** The group's key parts, in `groupBy` order. */
-      readonly key: GroupKeyValues<ModelFields<R>, OptionOf<O, 'groupBy'>>;
+      readonly key: GroupKeyValues<FieldMapsOf<R>, OptionOf<O, 'groupBy'>>;
       /** Each measure's value, by name. */
-      readonly values: MeasureValues<ModelFields<R>, OptionOf<O, 'measures'>>;
+      readonly values: MeasureValues<FieldMapsOf<R>, OptionOf<O, 'measures'>>;
     };

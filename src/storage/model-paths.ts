@@ -127,3 +127,66 @@ export type PathOfTypeIn<Fields, K extends FieldType> = {
   [P in keyof Fields]: FieldTypeOf<Fields[P]> extends K ? P : never;
 }[keyof Fields] &
   string;
+
+/**
+ * A record type's fields as two path maps: the model's own fields and its
+ * `custom.*` fields. The checks look a path up in the first before the second,
+ * so code generic over a crm's custom field schemas (`Crm<S>` with `S` a type
+ * parameter) still gets the model's own fields checked; only `custom.*` paths
+ * stay unknown there.
+ *
+ * @example
+ * ```ts
+ * type Maps = FieldMapsOf<Customer<{ tier?: string }>>; // [{ name: string; tags: string[]; … }, { 'custom.tier': string }]
+ * ```
+ */
+export type FieldMapsOf<R> = readonly [OwnFields<R>, CustomFields<R>];
+
+/** A pair of path maps, as {@link FieldMapsOf} makes. */
+type FieldMaps = readonly [unknown, unknown];
+
+type OwnFields<R> = { readonly [E in FieldEntries<Omit<R, 'custom'>, '', []> as E['path']]: E['value'] };
+
+type CustomFields<R> = R extends { readonly custom?: infer C }
+  ? { readonly [E in EntryAt<NonNullable<C>, 'custom', []> as E['path']]: E['value'] }
+  : {};
+
+/**
+ * `true` when `F` is a path of the field maps `M`.
+ *
+ * @example
+ * ```ts
+ * type A = HasPath<FieldMapsOf<Customer>, 'tags'>; // true
+ * ```
+ */
+export type HasPath<M extends FieldMaps, F> = F extends keyof M[0] ? true : F extends keyof M[1] ? true : false;
+
+/**
+ * The value type at path `F` of the field maps `M` (`never` when it is no path).
+ *
+ * @example
+ * ```ts
+ * type A = ValueAtPath<FieldMapsOf<Interaction>, 'occurredAt'>; // Date
+ * ```
+ */
+export type ValueAtPath<M extends FieldMaps, F> = F extends keyof M[0] ? M[0][F] : F extends keyof M[1] ? M[1][F] : never;
+
+/**
+ * Every path of the field maps `M`.
+ *
+ * @example
+ * ```ts
+ * type All = PathsIn<FieldMapsOf<Deal>>; // 'title' | 'amount' | 'status' | …
+ * ```
+ */
+export type PathsIn<M extends FieldMaps> = (keyof M[0] | keyof M[1]) & string;
+
+/**
+ * The paths of the field maps `M` whose field type is one of `K`.
+ *
+ * @example
+ * ```ts
+ * type Dates = PathsOfTypeIn<FieldMapsOf<Interaction>, 'date'>; // 'occurredAt' | 'createdAt' | 'updatedAt'
+ * ```
+ */
+export type PathsOfTypeIn<M extends FieldMaps, K extends FieldType> = PathOfTypeIn<M[0], K> | PathOfTypeIn<M[1], K>;

@@ -1,6 +1,6 @@
 import type { Condition } from './filter.js';
 import type { FilterOperator, operatorsByFieldType } from './filter-operator.js';
-import type { FieldTypeOf, ModelFields } from './model-paths.js';
+import type { FieldMapsOf, FieldTypeOf, HasPath, PathsIn, ValueAtPath } from './model-paths.js';
 import type { RelativeDate } from './relative-date.js';
 
 /**
@@ -15,6 +15,9 @@ import type { RelativeDate } from './relative-date.js';
  * ```
  */
 export type OperatorsFor<T> = (typeof operatorsByFieldType)[FieldTypeOf<T>][number];
+
+/** A pair of path maps (`FieldMapsOf`). */
+type FieldMaps = readonly [unknown, unknown];
 
 /** What a date field is compared with: an instant, or a date relative to the query's now. */
 type DateOperand = Date | RelativeDate;
@@ -66,9 +69,11 @@ export type FilterOperand<T, O extends FilterOperator> = O extends 'exists'
  * const vip: ModelCondition<Customer> = where('tags', 'contains', 'vip');
  * ```
  */
-export type ModelCondition<R> = ConditionsIn<ModelFields<R>>;
+export type ModelCondition<R> = ConditionsIn<FieldMapsOf<R>>;
 
-type ConditionsIn<Fields> = {
+type ConditionsIn<M extends readonly [unknown, unknown]> = ConditionsInMap<M[0]> | ConditionsInMap<M[1]>;
+
+type ConditionsInMap<Fields> = {
   [P in keyof Fields & string]: {
     [O in OperatorsFor<Fields[P]>]: Condition<FilterOperand<Fields[P], O>, P, O>;
   }[OperatorsFor<Fields[P]>];
@@ -85,9 +90,9 @@ type ConditionsIn<Fields> = {
  * }
  * ```
  */
-export type ModelFilter<R> = ModelFilterIn<ModelFields<R>>;
+export type ModelFilter<R> = ModelFilterIn<FieldMapsOf<R>>;
 
-type ModelFilterIn<Fields> =
+type ModelFilterIn<Fields extends FieldMaps> =
   | ConditionsIn<Fields>
   | { readonly and: readonly ModelFilterIn<Fields>[] }
   | { readonly or: readonly ModelFilterIn<Fields>[] }
@@ -97,19 +102,19 @@ type ModelFilterIn<Fields> =
 type MaxFilterDepth = 10;
 
 /** `true` when the condition's field, operator and value fit the model, or its field is a runtime `string`. */
-type ConditionFits<Fields, F, O, V> = string extends F
+type ConditionFits<Fields extends FieldMaps, F, O, V> = string extends F
   ? true // a field chosen at run time: the core checks it when the query runs
-  : F extends keyof Fields
-    ? [O] extends [OperatorsFor<Fields[F]>]
+  : HasPath<Fields, F> extends true
+    ? [O] extends [OperatorsFor<ValueAtPath<Fields, F>>]
       ? O extends FilterOperator
-        ? [V] extends [FilterOperand<Fields[F], O>]
+        ? [V] extends [FilterOperand<ValueAtPath<Fields, F>, O>]
           ? true
           : false
         : false
       : false
     : false;
 
-type ListFits<Fields, L, D extends unknown[]> = L extends readonly []
+type ListFits<Fields extends FieldMaps, L, D extends unknown[]> = L extends readonly []
   ? true
   : L extends readonly [infer H, ...infer T]
     ? FilterFits<Fields, H, D> extends true
@@ -122,7 +127,7 @@ type ListFits<Fields, L, D extends unknown[]> = L extends readonly []
       : false;
 
 /** `true` when every condition of `W` fits the model (distributes over unions of filters). */
-type FilterFits<Fields, W, D extends unknown[] = []> = D['length'] extends MaxFilterDepth
+type FilterFits<Fields extends FieldMaps, W, D extends unknown[] = []> = D['length'] extends MaxFilterDepth
   ? true
   : W extends undefined
     ? true
@@ -145,27 +150,27 @@ type IsUnion<W, All = W> = W extends unknown ? ([All] extends [W] ? false : true
  * {@link FilterFits}, first taking a union already typed as a `ModelFilter` as
  * it is: walking its members one by one costs the compiler far more.
  */
-type TopLevelFits<Fields, W> = true extends IsUnion<W>
+type TopLevelFits<Fields extends FieldMaps, W> = true extends IsUnion<W>
   ? [W] extends [ModelFilterIn<Fields> | undefined]
     ? true
     : FilterFits<Fields, W>
   : FilterFits<Fields, W>;
 
-type SuggestedList<Fields, L> = L extends readonly unknown[]
+type SuggestedList<Fields extends FieldMaps, L> = L extends readonly unknown[]
   ? { readonly [K in keyof L]: SuggestedFilter<Fields, L[K]> }
   : L;
 
 /** `W` with each condition that does not fit replaced by what would. */
-type SuggestedFilter<Fields, W> = W extends { readonly field: infer F; readonly op: infer O; readonly value: infer V }
+type SuggestedFilter<Fields extends FieldMaps, W> = W extends { readonly field: infer F; readonly op: infer O; readonly value: infer V }
   ? ConditionFits<Fields, F, O, V> extends true
     ? W
-    : F extends keyof Fields
-      ? [O] extends [OperatorsFor<Fields[F]>]
+    : HasPath<Fields, F> extends true
+      ? [O] extends [OperatorsFor<ValueAtPath<Fields, F>>]
         ? O extends FilterOperator
-          ? { readonly field: F; readonly op: O; readonly value: FilterOperand<Fields[F], O> }
+          ? { readonly field: F; readonly op: O; readonly value: FilterOperand<ValueAtPath<Fields, F>, O> }
           : never
-        : { readonly field: F; readonly op: OperatorsFor<Fields[F]>; readonly value: V }
-      : { readonly field: keyof Fields & string; readonly op: O; readonly value: V }
+        : { readonly field: F; readonly op: OperatorsFor<ValueAtPath<Fields, F>>; readonly value: V }
+      : { readonly field: PathsIn<Fields>; readonly op: O; readonly value: V }
   : W extends { readonly and: infer L }
     ? { readonly and: SuggestedList<Fields, L> }
     : W extends { readonly or: infer L }
@@ -184,7 +189,7 @@ type SuggestedFilter<Fields, W> = W extends { readonly field: infer F; readonly 
  * type Typo = FilterFitsModel<Customer, Condition<'vip', 'tgas', 'contains'>>; // false
  * ```
  */
-export type FilterFitsModel<R, W> = [TopLevelFits<ModelFields<R>, W>] extends [true] ? true : false;
+export type FilterFitsModel<R, W> = [TopLevelFits<FieldMapsOf<R>, W>] extends [true] ? true : false;
 
 /**
  * A filter `W` checked against record type `R` at compile time: `W` itself
@@ -208,9 +213,9 @@ export type FilterFitsModel<R, W> = [TopLevelFits<ModelFields<R>, W>] extends [t
  * const built: Filter = JSON.parse(saved); count(built); // compiles, checked at run time
  * ```
  */
-export type CheckedFilter<R, W> = [TopLevelFits<ModelFields<R>, W>] extends [true]
+export type CheckedFilter<R, W> = [TopLevelFits<FieldMapsOf<R>, W>] extends [true]
   ? W
-  : NoInfer<SuggestedFilter<ModelFields<R>, W>>;
+  : NoInfer<SuggestedFilter<FieldMapsOf<R>, W>>;
 
 /**
  * Filter `W` with each condition that does not fit record type `R` replaced by
@@ -224,4 +229,4 @@ export type CheckedFilter<R, W> = [TopLevelFits<ModelFields<R>, W>] extends [tru
  * // { readonly field: 'name'; readonly op: 'eq'; readonly value: string }
  * ```
  */
-export type SuggestedFilterFor<R, W> = SuggestedFilter<ModelFields<R>, W>;
+export type SuggestedFilterFor<R, W> = SuggestedFilter<FieldMapsOf<R>, W>;

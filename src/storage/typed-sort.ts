@@ -1,19 +1,22 @@
-import type { FieldTypeOf, ModelFields } from './model-paths.js';
+import type { FieldMapsOf, FieldTypeOf, HasPath, PathsOfTypeIn, ValueAtPath } from './model-paths.js';
 import type { ScalarFieldType } from './field-type.js';
 import type { SortDirection } from './sort.js';
 
+/** A pair of path maps (`FieldMapsOf`). */
+type FieldMaps = readonly [unknown, unknown];
+
 /** `true` when the key's field is a scalar path of the model, or a runtime `string`. */
-type SortKeyFits<Fields, K> = K extends { readonly field: infer F }
+type SortKeyFits<Fields extends FieldMaps, K> = K extends { readonly field: infer F }
   ? string extends F
     ? true
-    : F extends keyof Fields
-      ? FieldTypeOf<Fields[F]> extends ScalarFieldType
+    : HasPath<Fields, F> extends true
+      ? FieldTypeOf<ValueAtPath<Fields, F>> extends ScalarFieldType
         ? true
         : false
       : false
   : false;
 
-type SortFits<Fields, S> = S extends undefined
+type SortFits<Fields extends FieldMaps, S> = S extends undefined
   ? true
   : S extends readonly []
     ? true
@@ -25,17 +28,12 @@ type SortFits<Fields, S> = S extends undefined
         ? SortKeyFits<Fields, E>
         : false;
 
-/** The scalar paths of a path map: what a sort key or group key may name. */
-type ScalarPathIn<Fields> = {
-  [P in keyof Fields]: FieldTypeOf<Fields[P]> extends ScalarFieldType ? P : never;
-}[keyof Fields] &
-  string;
 
-type SuggestedSortKey<Fields, K> = SortKeyFits<Fields, K> extends true
+type SuggestedSortKey<Fields extends FieldMaps, K> = SortKeyFits<Fields, K> extends true
   ? K
-  : { readonly field: ScalarPathIn<Fields>; readonly direction?: SortDirection };
+  : { readonly field: PathsOfTypeIn<Fields, ScalarFieldType>; readonly direction?: SortDirection };
 
-type SuggestedSort<Fields, S> = S extends readonly unknown[] ? { readonly [I in keyof S]: SuggestedSortKey<Fields, S[I]> } : S;
+type SuggestedSort<Fields extends FieldMaps, S> = S extends readonly unknown[] ? { readonly [I in keyof S]: SuggestedSortKey<Fields, S[I]> } : S;
 
 /**
  * `true` when every key of sort `S` names a scalar field of record type `R`:
@@ -49,7 +47,7 @@ type SuggestedSort<Fields, S> = S extends readonly unknown[] ? { readonly [I in 
  * type Tags = SortFitsModel<Customer, [{ field: 'tags' }]>; // false: string[] fields do not sort
  * ```
  */
-export type SortFitsModel<R, S> = [SortFits<ModelFields<R>, S>] extends [true] ? true : false;
+export type SortFitsModel<R, S> = [SortFits<FieldMapsOf<R>, S>] extends [true] ? true : false;
 
 /**
  * Sort `S` with each key that does not fit record type `R` replaced by
@@ -62,4 +60,4 @@ export type SortFitsModel<R, S> = [SortFits<ModelFields<R>, S>] extends [true] ?
  * // [{ readonly field: 'name' | 'kind' | …; readonly direction?: SortDirection }]
  * ```
  */
-export type SuggestedSortFor<R, S> = SuggestedSort<ModelFields<R>, S>;
+export type SuggestedSortFor<R, S> = SuggestedSort<FieldMapsOf<R>, S>;

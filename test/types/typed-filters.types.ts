@@ -13,6 +13,7 @@ import {
   where,
   type Condition,
   type Crm,
+  type CustomFieldSchemas,
   type Customer,
   type Filter,
   type FilterOperator,
@@ -140,6 +141,18 @@ export async function filtersBuiltAtRunTimeStillCompile(field: string, op: Filte
   const recentVips = (days: number): ModelFilter<ReadonlyRecord<Customer>> =>
     where.and(where('tags', 'contains', 'vip'), where('updatedAt', 'gte', ago({ days })));
   await plain.customers.find({ where: recentVips(30) });
+}
+
+export async function genericCodeOverTheHostsSchemas<S extends CustomFieldSchemas>(generic: Crm<S>): Promise<void> {
+  // the model's own fields are checked even where the custom fields are a type parameter
+  await generic.customers.find({ where: where('name', 'eq', 'Ada'), sort: [{ field: 'name' }] });
+  await generic.customers.count(where('tags', 'contains', 'vip'));
+  const rows = await generic.interactions.aggregate({ groupBy: ['customerId'], measures: [{ name: 'n', fn: 'count' }] });
+  expectTypeOf(rows[0]!.values.n).toEqualTypeOf<number>();
+  // @ts-expect-error a typo still fails
+  await generic.customers.count(where('tgas', 'contains', 'vip'));
+  // @ts-expect-error and so does a wrong value type
+  await generic.customers.count(where('name', 'eq', 42));
 }
 
 export function pathsAreTheModelsFields(): void {
