@@ -1,4 +1,4 @@
-import { createCrm, where, type Customer, type Interaction, type StorageFilter } from '../src/index.js';
+import { createCrm, where, type Customer, type Interaction, type ReadonlyRecord, type StorageFilter } from '../src/index.js';
 import { buildRecordSchema, models } from '../src/schema/index.js';
 import { memoryAdapter } from '../adapters/memory/index.js';
 import { heapMiB, medianTime, ms, timeOnce } from './measure.js';
@@ -43,12 +43,12 @@ export async function benchMemory(customerCount: number, interactionCount: numbe
   say(`heap: ${(heapAfter - heapBefore).toFixed(0)} MiB for the stored records and indexes (${(((heapAfter - heapBefore) * 1024 * 1024) / (customerCount + interactionCount)).toFixed(0)} bytes per record)`);
 
   // Plain arrays holding the very same stored records.
-  const plain: Interaction[] = [];
+  const plain: ReadonlyRecord<Interaction>[] = [];
   for await (const page of crm.interactions.scan({ batchSize: 10_000 })) plain.push(...page);
 
   const since = new Date(Date.UTC(2024, 5, 1));
   const filtered = where.and(where('kind', 'eq', 'purchase'), where('occurredAt', 'gte', since), where('purchase.amount', 'gte', 10_000));
-  const byTimeDesc = (a: Interaction, b: Interaction) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.id < b.id ? 1 : -1);
+  const byTimeDesc = (a: ReadonlyRecord<Interaction>, b: ReadonlyRecord<Interaction>) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.id < b.id ? 1 : -1);
   const crmFiltered = await medianTime(() => crm.interactions.find({ where: filtered, sort: [{ field: 'occurredAt', direction: 'desc' }], limit: 50 }), 7);
   const plainFiltered = await medianTime(
     () =>
@@ -68,7 +68,7 @@ export async function benchMemory(customerCount: number, interactionCount: numbe
 
   const segment: StorageFilter = { and: [{ field: 'lifecycleStage', op: 'eq', value: 'customer' }, { field: 'tags', op: 'contains', value: 'vip' }] };
   const crmCount = await medianTime(() => crm.customers.count(segment));
-  const plainCustomers: Customer[] = [];
+  const plainCustomers: ReadonlyRecord<Customer>[] = [];
   for await (const page of crm.customers.scan({ batchSize: 10_000 })) plainCustomers.push(...page);
   const plainCount = await medianTime(() => plainCustomers.filter((c) => c.lifecycleStage === 'customer' && c.tags.includes('vip')).length);
   say(`count of customers by stage and tag: crmkit ${ms(crmCount)}, plain array ${ms(plainCount)}, ratio ${(crmCount / plainCount).toFixed(2)}x`);

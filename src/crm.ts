@@ -21,6 +21,7 @@ import { DealService } from './services/deal-service.js';
 import { uuidV7Ids, type IdGenerator } from './services/id-generator.js';
 import { ModelService } from './services/model-service.js';
 import { asyncScope } from './services/async-scope.js';
+import type { ReadonlyRecord } from './services/readonly-record.js';
 import type { ServiceContext } from './services/service-context.js';
 
 /**
@@ -80,23 +81,30 @@ export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas> {
   readonly onListenerError?: (error: unknown, event: CrmEventName) => void;
 }
 
-/** The model services, the same inside and outside a transaction. */
+/**
+ * The model services, the same inside and outside a transaction. The records
+ * they return are deeply readonly ({@link ReadonlyRecord}); queries are checked
+ * against each model's fields, custom fields of `S` included.
+ */
 export interface CrmServices<S extends CustomFieldSchemas = CustomFieldSchemas> {
   /** People and organizations. */
-  readonly customers: ModelService<Customer<CustomOf<S, 'customers'>>, CustomerInput<CustomInputOf<S, 'customers'>>>;
+  readonly customers: ModelService<ReadonlyRecord<Customer<CustomOf<S, 'customers'>>>, CustomerInput<CustomInputOf<S, 'customers'>>>;
   /** The timeline: messages, calls, visits, purchases, survey answers. */
-  readonly interactions: ModelService<Interaction<CustomOf<S, 'interactions'>>, InteractionInput<CustomInputOf<S, 'interactions'>>>;
+  readonly interactions: ModelService<
+    ReadonlyRecord<Interaction<CustomOf<S, 'interactions'>>>,
+    InteractionInput<CustomInputOf<S, 'interactions'>>
+  >;
   /** Sales pipelines and their stages. */
-  readonly pipelines: ModelService<Pipeline<CustomOf<S, 'pipelines'>>, PipelineInput<CustomInputOf<S, 'pipelines'>>>;
+  readonly pipelines: ModelService<ReadonlyRecord<Pipeline<CustomOf<S, 'pipelines'>>>, PipelineInput<CustomInputOf<S, 'pipelines'>>>;
   /** Deals moving through pipelines. */
   readonly deals: DealService<CustomOf<S, 'deals'>>;
   /** Support cases. */
-  readonly cases: ModelService<Case<CustomOf<S, 'cases'>>, CaseInput<CustomInputOf<S, 'cases'>>>;
+  readonly cases: ModelService<ReadonlyRecord<Case<CustomOf<S, 'cases'>>>, CaseInput<CustomInputOf<S, 'cases'>>>;
   /** Marketing campaigns. */
-  readonly campaigns: ModelService<Campaign<CustomOf<S, 'campaigns'>>, CampaignInput<CustomInputOf<S, 'campaigns'>>>;
+  readonly campaigns: ModelService<ReadonlyRecord<Campaign<CustomOf<S, 'campaigns'>>>, CampaignInput<CustomInputOf<S, 'campaigns'>>>;
   /** Customers' memberships of campaigns. */
   readonly campaignMembers: ModelService<
-    CampaignMember<CustomOf<S, 'campaignMembers'>>,
+    ReadonlyRecord<CampaignMember<CustomOf<S, 'campaignMembers'>>>,
     CampaignMemberInput<CustomInputOf<S, 'campaignMembers'>>
   >;
 }

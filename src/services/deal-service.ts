@@ -3,6 +3,7 @@ import type { Pipeline } from '../schema/pipeline.js';
 import type { StorageOperations } from '../storage/adapter.js';
 import { ValidationError, type CrmIssue } from '../storage/errors.js';
 import { ModelService } from './model-service.js';
+import type { ReadonlyRecord } from './readonly-record.js';
 
 /**
  * Deals: the model service plus the pipeline rules. A deal's stage must be a
@@ -15,7 +16,7 @@ import { ModelService } from './model-service.js';
  * // deal.status === 'won', deal.closedAt set, 'deal.stageChanged' emitted after commit
  * ```
  */
-export class DealService<C = Record<string, unknown>> extends ModelService<Deal<C>, DealInput<C>> {
+export class DealService<C = Record<string, unknown>> extends ModelService<ReadonlyRecord<Deal<C>>, DealInput<C>> {
   /** @internal */
   protected override managedDefaults(_candidate: Record<string, unknown>, now: Date): Record<string, unknown> {
     return { status: 'open', stageEnteredAt: now };
@@ -24,10 +25,10 @@ export class DealService<C = Record<string, unknown>> extends ModelService<Deal<
   /** @internal */
   protected override async prepareWrites(
     storage: StorageOperations,
-    writes: readonly { record: Deal<C>; previous: Deal<C> | undefined }[],
+    writes: readonly { record: ReadonlyRecord<Deal<C>>; previous: ReadonlyRecord<Deal<C>> | undefined }[],
     now: Date,
     single: boolean,
-  ): Promise<Deal<C>[]> {
+  ): Promise<ReadonlyRecord<Deal<C>>[]> {
     const pipelineIds = [...new Set(writes.map(({ record }) => record.pipelineId))];
     const pipelines = (await storage.getMany('pipelines', pipelineIds)) as (Pipeline | undefined)[];
     const byId = new Map(pipelineIds.map((id, i) => [id, pipelines[i]]));
@@ -57,7 +58,7 @@ export class DealService<C = Record<string, unknown>> extends ModelService<Deal<
   }
 
   /** @internal */
-  protected override afterUpdate(record: Deal<C>, previous: Deal<C>): void {
+  protected override afterUpdate(record: ReadonlyRecord<Deal<C>>, previous: ReadonlyRecord<Deal<C>>): void {
     if (record.stageId !== previous.stageId || record.pipelineId !== previous.pipelineId) {
       this.context.emit('deal.stageChanged', { deal: record as Deal, fromStageId: previous.stageId, toStageId: record.stageId });
     }

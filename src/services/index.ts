@@ -12,3 +12,5 @@ export * from './find-options.js';
 export * from './id-generator.js';
 export { ModelService, type AggregateOptions, type Recipe, type UpdateItem, type WriteOptions } from './model-service.js';
 export type { ServiceContext } from './service-context.js';
+export type { ReadonlyRecord } from './readonly-record.js';
+export type { AggregateRowOf, CheckedAggregateOptions } from './typed-aggregate.js';

@@ -24,11 +24,21 @@ import type { SortKey } from '../storage/sort.js';
 import type { StorageQuery } from '../storage/storage-query.js';
 import type { StoredRecord } from '../storage/stored-record.js';
 import { canonicalTimeZone, isUtcTimeZone } from '../storage/time-zone.js';
+import type { CheckedFilter } from '../storage/typed-filter.js';
 import type { StorageOperations } from '../storage/adapter.js';
 import type { BulkItemResult } from './bulk-result.js';
 import type { CrmEventName, CrmEvents } from './crm-events.js';
-import { defaultPageSize, maxPageSize, type FindOptions, type Page, type ScanOptions } from './find-options.js';
+import {
+  defaultPageSize,
+  maxPageSize,
+  type CheckedFindOptions,
+  type CheckedScanOptions,
+  type FindOptions,
+  type Page,
+  type ScanOptions,
+} from './find-options.js';
 import type { ServiceContext } from './service-context.js';
+import type { AggregateRowOf, CheckedAggregateOptions } from './typed-aggregate.js';
 
 enablePatches();
 const immer = new Immer({ autoFreeze: true });
@@ -444,6 +454,7 @@ export class ModelService<R extends RecordBase, I> {
    * });
    * ```
    */
+  find<const O extends FindOptions = {}>(options?: CheckedFindOptions<R, O>): Promise<Page<R>>;
   async find(options: FindOptions = {}): Promise<Page<R>> {
     const limit = options.limit ?? defaultPageSize;
     if (!Number.isInteger(limit) || limit < 1 || limit > maxPageSize) {
@@ -466,6 +477,8 @@ export class ModelService<R extends RecordBase, I> {
    * await crm.cases.count(where('status', 'in', ['new', 'open']));
    * ```
    */
+  count(): Promise<number>;
+  count<const W extends Filter | undefined>(filter: CheckedFilter<R, W>): Promise<number>;
   async count(filter?: Filter): Promise<number> {
     return this.context.storage.count(this.collection, this.resolveWhere(filter));
   }
@@ -480,6 +493,7 @@ export class ModelService<R extends RecordBase, I> {
    * }
    * ```
    */
+  scan<const O extends ScanOptions = {}>(options?: CheckedScanOptions<R, O>): AsyncGenerator<readonly R[]>;
   async *scan(options: ScanOptions = {}): AsyncGenerator<readonly R[]> {
     const batchSize = options.batchSize ?? 1000;
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > maxPageSize) {
@@ -509,6 +523,7 @@ export class ModelService<R extends RecordBase, I> {
    * });
    * ```
    */
+  aggregate<const O extends AggregateOptions>(options: CheckedAggregateOptions<R, O>): Promise<AggregateRowOf<R, O>[]>;
   async aggregate(options: AggregateOptions): Promise<AggregateRow[]> {
     const rows: AggregateRow[] = [];
     for await (const row of this.aggregateStream(options)) rows.push(row);
@@ -532,6 +547,7 @@ export class ModelService<R extends RecordBase, I> {
   }
 
   /** Like {@link aggregate}, streaming rows as the adapter produces them. */
+  aggregateStream<const O extends AggregateOptions>(options: CheckedAggregateOptions<R, O>): AsyncGenerator<AggregateRowOf<R, O>>;
   async *aggregateStream(options: AggregateOptions): AsyncGenerator<AggregateRow> {
     this.#checkAggregate(options);
     const filter = this.resolveWhere(options.where);

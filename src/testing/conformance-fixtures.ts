@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Crm } from '../crm.js';
 import type { Customer, CustomerInput } from '../schema/customer.js';
+import type { ReadonlyRecord } from '../services/readonly-record.js';
 
 /** The custom fields the suite declares on customers, one of each filterable type. */
 export const conformanceCustomFields = {
@@ -17,7 +18,7 @@ export const conformanceCustomFields = {
 export type ConformanceCustom = z.output<(typeof conformanceCustomFields)['customers']>;
 
 /** A customer of the suite's crm. */
-export type ConformanceCustomer = Customer<ConformanceCustom>;
+export type ConformanceCustomer = ReadonlyRecord<Customer<ConformanceCustom>>;
 
 /**
  * The people the operator, logic, sort and pagination tests run on, keyed by a

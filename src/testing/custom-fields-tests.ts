@@ -104,7 +104,7 @@ export function defineCustomFieldTests(harness: () => ConformanceHarness): void 
 
     it('an undeclared custom field is not filterable', async () => {
       const { crm } = harness();
-      await expectCrmError(crm.customers.find({ where: { field: 'custom.shoeSize', op: 'eq', value: 42 } }), 'invalid_query');
+      await expectCrmError(crm.customers.find({ where: { field: 'custom.shoeSize', op: 'eq', value: 42 } as Filter }), 'invalid_query');
     });
 
     it('without a host schema, custom fields are free JSON: stored as they are, but not filterable', async () => {
@@ -113,7 +113,7 @@ export function defineCustomFieldTests(harness: () => ConformanceHarness): void 
       const custom = { nested: { deep: [1, 'two', true, null, { three: 3 }] }, empty: {}, list: [], text: 'ü😀', zero: 0, negative: -1.5 };
       const created = await crm.interactions.create({ customerId: ada.id, channel: 'email', kind: 'message', custom });
       expect((await crm.interactions.get(created.id)).custom).toEqual(custom);
-      await expectCrmError(crm.interactions.find({ where: { field: 'custom.text', op: 'eq', value: 'ü😀' } }), 'invalid_query');
+      await expectCrmError(crm.interactions.find({ where: { field: 'custom.text', op: 'eq', value: 'ü😀' } as Filter }), 'invalid_query');
     });
 
     it('free JSON custom fields reject what is not JSON', async () => {

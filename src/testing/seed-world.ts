@@ -5,6 +5,7 @@ import type { Case } from '../schema/case.js';
 import type { Deal } from '../schema/deal.js';
 import type { Interaction } from '../schema/interaction.js';
 import type { Pipeline } from '../schema/pipeline.js';
+import type { ReadonlyRecord } from '../services/readonly-record.js';
 import type { conformanceCustomFields, ConformanceCustomer } from './conformance-fixtures.js';
 
 /** One record of every model, linked together: what the bad-input and transaction tests write around. */
@@ -14,17 +15,17 @@ export interface World {
   /** A person customer. */
   readonly ada: ConformanceCustomer;
   /** A pipeline with stages `qualify`, `proposal`, `won` and `lost`. */
-  readonly pipeline: Pipeline;
+  readonly pipeline: ReadonlyRecord<Pipeline>;
   /** An open deal of Acme in stage `qualify`. */
   readonly deal: Deal;
   /** A support case of Ada, opened at the clock's start. */
   readonly supportCase: Case;
   /** An email campaign. */
-  readonly campaign: Campaign;
+  readonly campaign: ReadonlyRecord<Campaign>;
   /** Ada's membership of the campaign. */
   readonly member: CampaignMember;
   /** A purchase by Ada. */
-  readonly purchase: Interaction;
+  readonly purchase: ReadonlyRecord<Interaction>;
 }
 
 /** The stages of {@link World.pipeline}. */

@@ -9,7 +9,8 @@ const customFields = {
     codes: z.array(z.string()).optional(),
     score: z.number().optional(),
     seenAt: z.date().optional(),
-    notes: z.record(z.string(), z.json()).optional(),
+    // Free JSON (z.unknown, not z.json: the typed query checker cannot walk z.json's recursive type yet).
+    notes: z.record(z.string(), z.unknown()).optional(),
   }),
 };
 
@@ -38,7 +39,8 @@ describe.each(coreAdapters)('values every adapter stores alike ($name)', ({ crea
         [() => free.customers.create({ name: 'Ada', custom: { [`k${bad}`]: 1 } }), ['custom', `k${bad}`]],
       ];
       for (const [action, path] of cases) {
-        const error = await expectNothingWritten(path[0] === 'custom' && path.length === 2 ? free : crm, action);
+        const target: Crm = path[0] === 'custom' && path.length === 2 ? free : (crm as unknown as Crm);
+        const error = await expectNothingWritten(target, action);
         expect(error.issues).toContainEqual(expect.objectContaining({ code: 'malformed_string', path }));
       }
     });
