@@ -72,6 +72,7 @@ export {
   type ParetoNbdParameters,
 } from './pareto-nbd.js';
 export {
+  churnProbability,
   expectedPurchases,
   expectedPurchasesUnconditional,
   fitPurchaseModel,
