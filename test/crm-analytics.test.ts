@@ -43,22 +43,70 @@ describe('crm.analytics over stored purchases', () => {
     }
   });
 
-  it('fits BG/NBD to Fader, Hardie & Lee (2005) and scores every customer, most value at risk first', async () => {
-    const report = await crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks', horizon: 4 });
-    const params = report.purchaseModel.params as BgNbdParameters;
+  it('fits BG/NBD to Fader, Hardie & Lee (2005) when asked', async () => {
+    const report = await crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks', horizon: 4, model: 'bg-nbd' });
+    const params = report.purchaseModel!.params as BgNbdParameters;
     expect(params.r).toBeCloseTo(0.243, 3);
     expect(params.alpha).toBeCloseTo(4.414, 2);
     expect(params.a).toBeCloseTo(0.793, 3);
     expect(params.b).toBeCloseTo(2.426, 2);
-    expect(report.purchaseModel.logLikelihood).toBeCloseTo(-9582.4, 1);
-    expect(report.spendModel).not.toBeNull();
+    expect(report.purchaseModel!.logLikelihood).toBeCloseTo(-9582.4, 1);
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('by default fits the Pareto/NBD on every customer and sorts most likely to churn first', async () => {
+    const report = await crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks', horizon: 13 });
+    expect(report.purchaseModel?.kind).toBe('pareto-nbd');
+    expect(report.purchaseModel?.customers).toBe(2357);
+    // Schmittlein-Morrison-Colombo on CDNOW, as published by Fader, Hardie & Lee (2005)
+    expect(report.purchaseModel?.params).toMatchObject({ r: expect.closeTo(0.553, 3), alpha: expect.closeTo(10.578, 2), s: expect.closeTo(0.606, 3), beta: expect.closeTo(11.669, 2) });
+    expect(report.sortedBy).toBe('churnProbability');
     expect(report.customers).toHaveLength(2357);
-    const risks = report.customers.map((c) => c.churn.valueAtRisk);
-    expect([...risks].sort((a, b) => b - a)).toEqual(risks);
+    const churn = report.customers.map((c) => c.churn.churnProbability);
+    expect([...churn].sort((a, b) => b - a)).toEqual(churn);
+    // the top: a burst of purchases long ago, then silence; said in words that match the summary
     const top = report.customers[0]!;
-    expect(top.churn.reasons.length).toBeGreaterThan(0);
-    expect(top.lifetimeValue).toBeGreaterThan(0);
-    expect(['low', 'medium', 'high', 'lost']).toContain(top.churn.riskBand);
+    expect(top.churn.churnProbability).toBeGreaterThan(0.99);
+    const { frequency, recency, T } = top.summary;
+    expect(top.churn.reasons[0]).toBe(`bought ${frequency + 1} times, last ${Math.round(T - recency)} weeks ago; used to buy every ${Math.round((recency / frequency) * 10) / 10} weeks`);
+    expect(top.churn.riskBand).toBe('lost');
+    // a one-time buyer of 30 weeks ago is not immortal
+    const once = report.customers.find((c) => c.summary.frequency === 0 && c.summary.T > 30 && c.summary.T < 31)!;
+    expect(once.churn.probabilityAlive).toBeLessThan(0.7);
+    expect(once.churn.reasons[0]).toBe(`bought once, ${Math.round(once.summary.T)} weeks ago`);
+    expect(once.churn.reasons[1]).toMatch(/^customers like this rarely return: \d% chance of a purchase in the next 13 weeks$/);
+    expect(report.spendModel).not.toBeNull();
+    expect(report.customers.every((c) => c.lifetimeValue !== undefined && c.expectedSpend !== undefined)).toBe(true);
+    // no "expected to buy 0 time(s)": small expectations keep two significant digits
+    expect(report.customers.filter((c) => / 0$/.test(c.churn.reasons.at(-1)!))).toEqual([]);
+  });
+
+  it('sorts by expected revenue lost when asked, consistent with the churn probability', async () => {
+    const report = await crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks', horizon: 13, sortBy: 'expectedRevenueLost' });
+    const lost = report.customers.map((c) => c.churn.expectedRevenueLost);
+    expect([...lost].sort((a, b) => b - a)).toEqual(lost);
+    const { r, alpha } = report.purchaseModel!.params as { r: number; alpha: number };
+    for (const c of report.customers.slice(0, 50)) {
+      const ifActive = ((r + c.summary.frequency) / (alpha + c.summary.T)) * 13 * c.expectedSpend!;
+      expect(c.churn.expectedRevenueLost).toBeCloseTo(c.churn.churnProbability * ifActive, 6);
+    }
+    await expect(crm.analytics.churn({ sortBy: 'value' as never })).rejects.toSatisfy((e) => isCrmError(e, 'validation'));
+  });
+
+  it('on the CDNOW holdout, the first decile of the report bought again less often than the last, bands monotone', async () => {
+    const report = await crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks', horizon: 39 });
+    const { summaries } = await crm.analytics.summarize({ calibrationEnd, observationEnd: new Date('1998-06-30T00:00:00Z'), timeUnit: 'weeks' });
+    const boughtAgain = new Map(summaries.map((s) => [s.customerId, s.holdout!.frequency > 0]));
+    const share = (rows: readonly { customerId: string }[]) => rows.filter((c) => boughtAgain.get(c.customerId)).length / rows.length;
+    const tenth = Math.floor(report.customers.length / 10);
+    const first = share(report.customers.slice(0, tenth));
+    const last = share(report.customers.slice(-tenth));
+    expect(first).toBeLessThan(0.2);
+    expect(last).toBeGreaterThan(0.7);
+    // bands follow the churn probability and the share who bought again falls band by band
+    const byBand = (['low', 'medium', 'high', 'lost'] as const).map((band) => report.customers.filter((c) => c.churn.riskBand === band)).filter((rows) => rows.length > 0);
+    const shares = byBand.map(share);
+    expect([...shares].sort((a, b) => b - a)).toEqual(shares);
   });
 
   it('splits calibration and holdout', async () => {
@@ -100,9 +148,16 @@ describe('crm.analytics over stored purchases', () => {
     }
   });
 
-  it('needs purchases of at least two customers to score churn', async () => {
+  it('fewer than two customers is a clear result with a warning, not a throw', async () => {
     const empty = await createCrm({ adapter: memoryAdapter() });
-    await expect(empty.analytics.churn()).rejects.toSatisfy((e) => isCrmError(e, 'validation'));
+    const none = await empty.analytics.churn();
+    expect(none).toMatchObject({ purchaseModel: null, spendModel: null, customers: [], warnings: [{ code: 'too_few_customers', path: [] }] });
+    const [ada] = await empty.customers.createMany([{ name: 'Ada' }]);
+    await empty.interactions.create({ customerId: ada!.id, channel: 'web', kind: 'purchase', occurredAt: new Date('2024-01-01'), purchase: { orderId: '1', amount: 100, currency: 'EUR' } });
+    const one = await empty.analytics.churn({ observationEnd: new Date('2024-02-01') });
+    expect(one.customers).toEqual([]);
+    expect(one.warnings.map((w) => w.code)).toEqual(['too_few_customers']);
+    expect(one.warnings[0]!.message).toMatch(/at least two customers, found 1/);
   });
 
   describe('on SQLite, where the database groups purchases per customer and period', () => {
@@ -138,7 +193,7 @@ describe('crm.analytics over stored purchases', () => {
     it('scores churn identically', async () => {
       const options = { observationEnd: calibrationEnd, timeUnit: 'weeks', horizon: 4 } as const;
       const [viaMemory, viaSqlite] = [await crm.analytics.churn(options), await sqlite.analytics.churn(options)];
-      expect(viaSqlite.purchaseModel.params).toEqual(viaMemory.purchaseModel.params);
+      expect(viaSqlite.purchaseModel!.params).toEqual(viaMemory.purchaseModel!.params);
       expect(viaSqlite.customers).toEqual(viaMemory.customers);
     });
 
@@ -160,14 +215,15 @@ describe('crm.analytics over stored purchases', () => {
 });
 
 describe('crm.analytics.churn on a large base', () => {
-  it('fits on an even sample of fitSampleSize customers and still scores every customer', async () => {
+  it('fits on an even sample of fitSampleSize customers when asked and still scores every customer', async () => {
     const crm = await cdnowCrm();
     const full = await crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks' });
     const sampled = await crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks', fitSampleSize: 800 });
-    expect(sampled.purchaseModel.customers).toBe(800);
+    expect(full.purchaseModel!.customers).toBe(2357);
+    expect(sampled.purchaseModel!.customers).toBe(800);
     expect(sampled.customers).toHaveLength(2357);
-    const fullParams = full.purchaseModel.params as BgNbdParameters;
-    const sampledParams = sampled.purchaseModel.params as BgNbdParameters;
+    const fullParams = full.purchaseModel!.params as BgNbdParameters;
+    const sampledParams = sampled.purchaseModel!.params as BgNbdParameters;
     expect(sampledParams.r).toBeGreaterThan(fullParams.r / 2);
     expect(sampledParams.r).toBeLessThan(fullParams.r * 2);
   });

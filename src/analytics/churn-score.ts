@@ -10,7 +10,7 @@ export type RiskBand = (typeof riskBands)[number];
 
 /**
  * The churn probability (P(no purchase within the horizon)) at which each band starts, so bands
- * are monotone in it. Defaults: medium ≥ 0.5, high ≥ 0.75, lost ≥ 0.95.
+ * are monotone in it. Defaults: medium ≥ 0.5, high ≥ 0.75, lost ≥ 0.9.
  */
 export interface RiskBandThresholds {
   readonly medium: number;
@@ -19,7 +19,7 @@ export interface RiskBandThresholds {
 }
 
 /** The default {@link RiskBandThresholds}. */
-export const defaultRiskBandThresholds: RiskBandThresholds = { medium: 0.5, high: 0.75, lost: 0.95 };
+export const defaultRiskBandThresholds: RiskBandThresholds = { medium: 0.5, high: 0.75, lost: 0.9 };
 
 /** Options of {@link churnScore}. */
 export interface ChurnScoreOptions {

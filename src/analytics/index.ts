@@ -42,6 +42,7 @@ export {
 } from './gamma-gamma.js';
 export {
   evaluateHoldout,
+  type ChurnCalibrationGroup,
   type HoldoutBucket,
   type HoldoutEvaluation,
   type HoldoutEvaluationOptions,

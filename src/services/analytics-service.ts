@@ -1,8 +1,8 @@
 import { customerLifetimeValue } from '../analytics/customer-lifetime-value.js';
-import { churnScore, type ChurnScore, type RiskBandThresholds } from '../analytics/churn-score.js';
+import { scoreCustomers, type ChurnScore, type RiskBandThresholds } from '../analytics/churn-score.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from '../analytics/gamma-gamma.js';
 import { fitPurchaseModel, type PurchaseModelFit, type PurchaseModelKind } from '../analytics/purchase-model.js';
-import { periodIndex, periodStart } from '../analytics/time-unit.js';
+import { periodIndex, periodStart, type TimeUnit } from '../analytics/time-unit.js';
 import { createTransactionSummarizer, type TransactionSummarizer } from '../analytics/transaction-summarizer.js';
 import type { CustomerSummary, PurchaseEvent, SummaryOptions } from '../analytics/transaction-summary.js';
 import type { Interaction } from '../schema/interaction.js';
@@ -21,25 +21,43 @@ export interface SummarizeOptions extends Omit<SummaryOptions, 'observationEnd'>
   readonly where?: Filter;
 }
 
+/** The orders a churn report can be sorted in. */
+export const churnSortOrders = ['churnProbability', 'expectedRevenueLost'] as const;
+
+/** One of {@link churnSortOrders}. */
+export type ChurnSortOrder = (typeof churnSortOrders)[number];
+
 /** Options of {@link AnalyticsService.churn}. */
 export interface ChurnOptions extends SummarizeOptions {
-  /** The purchase model (default `bg-nbd`). */
+  /**
+   * The purchase model (default `pareto-nbd`: on the CDNOW 39/39-week split its churn probability
+   * ranks and calibrates best of the three; see `docs/analytics.md`).
+   */
   readonly model?: PurchaseModelKind;
-  /** The horizon for expected purchases and value at risk, in `timeUnit` (default 30 days' worth). */
+  /** The horizon of the churn probability, expected purchases and revenue lost, in `timeUnit` (default 30 days' worth). */
   readonly horizon?: number;
   /** Months of customer lifetime value (default 12). */
   readonly lifetimeMonths?: number;
   /** Monthly discount rate for lifetime value (default 0.01). */
   readonly monthlyDiscountRate?: number;
-  /** Risk band thresholds on P(alive). */
+  /** Risk band thresholds on the churn probability. */
   readonly thresholds?: RiskBandThresholds;
   /**
-   * The models are fitted on at most this many customers (an evenly spread,
-   * deterministic sample in customer order), then every customer is scored.
-   * A fit costs a likelihood evaluation per customer per optimizer step, so
-   * fitting on all of a large base is slow and hardly more precise. Default 20,000.
+   * `churnProbability` (default): most likely not to buy within the horizon first.
+   * `expectedRevenueLost`: churn probability × the customer's spend in the horizon if active, largest first.
+   */
+  readonly sortBy?: ChurnSortOrder;
+  /**
+   * Fit the models on at most this many customers (an evenly spread, deterministic sample in
+   * customer order) instead of all of them; every customer is scored either way. By default
+   * every customer is used.
    */
   readonly fitSampleSize?: number;
+  /**
+   * Write each customer's score to the managed `churn` field of the customer record (in bulk;
+   * a re-run overwrites it), so filters and segments can use it: `where('churn.riskBand', 'eq', 'high')`.
+   */
+  readonly persist?: boolean;
 }
 
 /** One customer's churn assessment, with the summary it rests on. */
@@ -48,7 +66,7 @@ export interface CustomerChurn {
   readonly customerId: string;
   /** Recency, frequency, age and spend, in the chosen time unit and minor units. */
   readonly summary: CustomerSummary;
-  /** P(alive), expected purchases, value at risk (minor units), risk band and reasons in words. */
+  /** Churn probability, P(alive), expected purchases, expected revenue lost (minor units), risk band and reasons in words. */
   readonly churn: ChurnScore;
   /** Expected spend per future purchase (Gamma-Gamma), minor units; absent when it could not be fitted. */
   readonly expectedSpend?: number;
@@ -56,23 +74,47 @@ export interface CustomerChurn {
   readonly lifetimeValue?: number;
 }
 
-/** The result of {@link AnalyticsService.churn}: the fitted models and every customer, most value at risk first. */
+/** Why a churn report is less than it might be, as a closed list. */
+export const churnWarningCodes = ['too_few_customers', 'not_converged', 'no_spend_model'] as const;
+
+/** One of {@link churnWarningCodes}. */
+export type ChurnWarningCode = (typeof churnWarningCodes)[number];
+
+/** A warning on a churn report: a typed issue, never an exception. */
+export interface ChurnWarning {
+  /** What went wrong. */
+  readonly code: ChurnWarningCode;
+  /** Which model or input: `['purchaseModel']`, `['spendModel']`, `[]`. */
+  readonly path: readonly PropertyKey[];
+  /** In words. */
+  readonly message: string;
+}
+
+/** The result of {@link AnalyticsService.churn}: the fitted models and every customer, in `sortedBy` order. */
 export interface ChurnReport {
-  /** The purchase model fit. */
-  readonly purchaseModel: PurchaseModelFit;
+  /** The purchase model fit; `null` when there were fewer than two customers to fit it on. */
+  readonly purchaseModel: PurchaseModelFit | null;
   /** The spend model fit, or `null` when too few customers bought twice. */
   readonly spendModel: GammaGammaFit | null;
   /** The currency of all amounts. */
   readonly currency: string | undefined;
-  /** One row per customer with a purchase, highest value at risk first. */
+  /** The horizon of the churn probabilities, in `timeUnit`. */
+  readonly horizon: number;
+  /** The time unit of the summaries and the horizon. */
+  readonly timeUnit: TimeUnit;
+  /** The order of `customers`. */
+  readonly sortedBy: ChurnSortOrder;
+  /** Scored customers (none when the purchase model could not be fitted). */
   readonly customers: readonly CustomerChurn[];
+  /** Fits that did not converge, models left out, too little data: empty when all is well. */
+  readonly warnings: readonly ChurnWarning[];
 }
 
 const minimumSpendCustomers = 10;
-const defaultFitSampleSize = 20_000;
 
 /** Every k-th row so that at most `size` remain, spread evenly over the list (all rows when there are fewer). */
-function evenSample<T>(rows: readonly T[], size: number): readonly T[] {
+function evenSample<T>(rows: readonly T[], size: number | undefined): readonly T[] {
+  if (size === undefined) return rows;
   if (!Number.isInteger(size) || size < 2) {
     throw new ValidationError('fitSampleSize must be an integer of at least 2', [
       { code: 'invalid_option', path: ['fitSampleSize'], message: `got ${String(size)}` },
@@ -199,34 +241,73 @@ export class AnalyticsService {
   }
 
   /**
-   * Fits a purchase model (BG/NBD by default) and a Gamma-Gamma spend model on
-   * the stored purchases and scores every customer: probability alive, expected
-   * purchases over the horizon, value at risk, risk band, reasons in words, and
-   * lifetime value.
+   * Fits a purchase model (Pareto/NBD by default) and a Gamma-Gamma spend model on
+   * every customer's purchases and scores every customer: the churn probability
+   * (P(no purchase within the horizon | history)), P(alive), expected purchases,
+   * expected revenue lost, risk band, reasons in words, and lifetime value. Sorted
+   * most likely to churn first (or by expected revenue lost). A fit that does not
+   * converge, or a spend model left out, is a warning on the report; fewer than two
+   * customers give a report with no scores and a `too_few_customers` warning.
    *
    * @example
    * ```ts
-   * const { customers } = await crm.analytics.churn({ timeUnit: 'days', horizon: 30 });
-   * customers[0].churn.reasons; // ['no purchase for 142 days; this customer used to buy every 30 days', …]
+   * const report = await crm.analytics.churn({ timeUnit: 'weeks', horizon: 13 });
+   * report.customers[0].churn.reasons; // ['bought once, 25 weeks ago', 'customers like this rarely return: 4% chance …', …]
    * ```
    */
   async churn(options: ChurnOptions = {}): Promise<ChurnReport> {
     const timeUnit = options.timeUnit ?? 'days';
-    const { currency, summaries } = await this.summarize({ ...options, timeUnit });
-    if (summaries.length < 2) {
-      throw new ValidationError('churn scoring needs purchases of at least two customers', [
-        { code: 'too_few_customers', path: [], message: `found ${summaries.length}` },
+    const sortedBy = options.sortBy ?? 'churnProbability';
+    if (!(churnSortOrders as readonly string[]).includes(sortedBy)) {
+      throw new ValidationError(`sortBy must be one of ${churnSortOrders.join(', ')}`, [
+        { code: 'invalid_option', path: ['sortBy'], message: `got ${String(sortedBy)}` },
       ]);
     }
     const horizon = options.horizon ?? (timeUnit === 'days' ? 30 : timeUnit === 'weeks' ? 4 : 1);
-    const sample = evenSample(summaries, options.fitSampleSize ?? defaultFitSampleSize);
-    const purchaseModel = fitPurchaseModel(options.model ?? 'bg-nbd', sample);
+    const { currency, summaries } = await this.summarize({ ...options, timeUnit });
+    const warnings: ChurnWarning[] = [];
+    const base = { currency, horizon, timeUnit, sortedBy };
+    if (summaries.length < 2) {
+      warnings.push({
+        code: 'too_few_customers',
+        path: [],
+        message: `churn models need purchases of at least two customers, found ${summaries.length}`,
+      });
+      return { ...base, purchaseModel: null, spendModel: null, customers: [], warnings };
+    }
+    const sample = evenSample(summaries, options.fitSampleSize);
+    const purchaseModel = fitPurchaseModel(options.model ?? 'pareto-nbd', sample, { standardErrors: false });
+    if (!purchaseModel.converged) {
+      warnings.push({
+        code: 'not_converged',
+        path: ['purchaseModel'],
+        message: `the ${purchaseModel.kind} fit did not converge in ${purchaseModel.iterations} iterations; scores rest on the best parameters found`,
+      });
+    }
     const repeaters = sample.filter((s) => s.frequency > 0 && s.monetaryValue > 0);
-    const spendModel = repeaters.length >= minimumSpendCustomers ? fitGammaGamma(repeaters) : null;
-    const customers = summaries.map((summary): CustomerChurn => {
-      const expectedSpend = spendModel === null ? undefined : gammaGammaExpectedSpend(spendModel.params, summary);
-      const churn = churnScore(purchaseModel, summary, { horizon, timeUnit, expectedSpend, thresholds: options.thresholds });
-      if (expectedSpend === undefined) return { customerId: summary.customerId, summary, churn };
+    let spendModel: GammaGammaFit | null = null;
+    if (repeaters.length >= minimumSpendCustomers) {
+      spendModel = fitGammaGamma(repeaters, { standardErrors: false });
+      if (!spendModel.converged) {
+        warnings.push({ code: 'not_converged', path: ['spendModel'], message: `the Gamma-Gamma fit did not converge in ${spendModel.iterations} iterations` });
+      }
+    } else {
+      warnings.push({
+        code: 'no_spend_model',
+        path: ['spendModel'],
+        message: `only ${repeaters.length} customers bought more than once with a positive spend (${minimumSpendCustomers} needed): no expected spend, revenue lost is 0`,
+      });
+    }
+    const scores = scoreCustomers(
+      purchaseModel,
+      summaries,
+      { horizon, timeUnit, thresholds: options.thresholds },
+      spendModel === null ? undefined : (summary) => gammaGammaExpectedSpend(spendModel.params, summary),
+    );
+    const customers = summaries.map((summary, i): CustomerChurn => {
+      const churn = scores[i]!;
+      if (spendModel === null) return { customerId: summary.customerId, summary, churn };
+      const expectedSpend = gammaGammaExpectedSpend(spendModel.params, summary);
       const lifetimeValue = customerLifetimeValue(purchaseModel, summary, {
         expectedSpend,
         timeUnit,
@@ -235,7 +316,8 @@ export class AnalyticsService {
       });
       return { customerId: summary.customerId, summary, churn, expectedSpend, lifetimeValue };
     });
-    customers.sort((a, b) => b.churn.valueAtRisk - a.churn.valueAtRisk || (a.customerId < b.customerId ? -1 : 1));
-    return { purchaseModel, spendModel, currency, customers };
+    const key = sortedBy === 'churnProbability' ? (c: CustomerChurn) => c.churn.churnProbability : (c: CustomerChurn) => c.churn.expectedRevenueLost;
+    customers.sort((a, b) => key(b) - key(a) || (a.customerId < b.customerId ? -1 : 1));
+    return { ...base, purchaseModel, spendModel, customers, warnings };
   }
 }

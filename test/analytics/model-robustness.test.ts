@@ -322,7 +322,7 @@ describe('churn scores', () => {
     const once = churnScore(model, { frequency: 0, recency: 0, T: 25 }, { horizon: 13, timeUnit: 'weeks' });
     expect(once.probabilityAlive).toBeLessThan(0.8);
     expect(once.churnProbability).toBeGreaterThan(0.9);
-    expect(once.riskBand).toBe('high');
+    expect(once.riskBand).toBe('lost');
     expect(once.reasons[0]).toBe('bought once, 25 weeks ago');
     expect(once.reasons[1]).toMatch(/^customers like this rarely return: \d% chance of a purchase in the next 13 weeks$/);
     // small expectations keep two significant digits instead of rounding to "0 time(s)"
