@@ -84,10 +84,12 @@ function scipyFits(rows: readonly CustomerSummary[]): Record<string, Record<stri
     else groups.set(key, [r.frequency, r.recency, r.T, r.monetaryValue, 1]);
   }
   const meanT = rows.reduce((s, r) => s + r.T, 0) / rows.length;
+  const spenders = rows.filter((r) => r.frequency > 0 && r.monetaryValue > 0);
+  const meanSpend = spenders.reduce((s, r) => s + r.monetaryValue, 0) / Math.max(1, spenders.length);
   const input = JSON.stringify({
     rows: [...groups.values()],
     // the same starting points as crmkit's fits
-    starts: { 'bg-nbd': [1, meanT, 1, 1], 'modified-bg-nbd': [1, meanT, 1, 1], 'pareto-nbd': [1, meanT, 1, meanT], 'gamma-gamma': [1, 1, 1] },
+    starts: { 'bg-nbd': [1, meanT, 1, 1], 'modified-bg-nbd': [1, meanT, 1, 1], 'pareto-nbd': [1, meanT, 1, meanT], 'gamma-gamma': [1, 2, meanSpend] },
     repeat: 3,
   });
   const run = spawnSync('python3', [repoFile('bench/analytics/scipy_fits.py')], { input, encoding: 'utf8', maxBuffer: 1 << 26 });

@@ -1,33 +1,9 @@
+import { gaussLegendreRule } from './gauss-legendre.js';
 import type { BgNbdParameters } from './bg-nbd.js';
 import type { RfmObservation } from './analytics-validation.js';
 import type { ParetoNbdParameters } from './pareto-nbd.js';
 
-/** 24-point Gauss-Legendre nodes and weights on [-1, 1], by Newton's method on P_24. */
-const gaussLegendre = ((): { readonly nodes: readonly number[]; readonly weights: readonly number[] } => {
-  const n = 24;
-  const nodes: number[] = [];
-  const weights: number[] = [];
-  for (let i = 1; i <= n; i += 1) {
-    let z = Math.cos((Math.PI * (i - 0.25)) / (n + 0.5));
-    let derivative = 1;
-    for (let iteration = 0; iteration < 100; iteration += 1) {
-      let p1 = 1;
-      let p2 = 0;
-      for (let j = 1; j <= n; j += 1) {
-        const p3 = p2;
-        p2 = p1;
-        p1 = ((2 * j - 1) * z * p2 - (j - 1) * p3) / j;
-      }
-      derivative = (n * (z * p1 - p2)) / (z * z - 1);
-      const previous = z;
-      z = previous - p1 / derivative;
-      if (Math.abs(z - previous) < 1e-15) break;
-    }
-    nodes.push(z);
-    weights.push(2 / ((1 - z * z) * derivative * derivative));
-  }
-  return { nodes, weights };
-})();
+const gaussLegendre = gaussLegendreRule(24);
 
 /**
  * P(no purchase in (T, T + t] | x, t_x, T) under the BG/NBD or the modified BG/NBD, given the

@@ -1,4 +1,5 @@
 import { assertPositiveParameters, IssueList } from './analytics-validation.js';
+import { digamma } from './digamma.js';
 import { logGamma } from './log-gamma.js';
 import { fitMaximumLikelihood, groupObservations, type FitOptions, type FitStatistics } from './maximum-likelihood.js';
 
@@ -111,6 +112,25 @@ export function fitGammaGamma(customers: readonly SpendObservation[], options: F
         let sum = 0;
         for (const { row, weight } of groups) sum += weight * logLikelihoodUnchecked(params, row.frequency, row.monetaryValue);
         return sum;
+      },
+      gradient: ([p = 1, q = 1, v = 1]) => {
+        const params = { p, q, v };
+        let sum = 0;
+        let dp = 0;
+        let dq = 0;
+        let dv = 0;
+        const psiQ = digamma(q);
+        for (const { row, weight } of groups) {
+          const x = row.frequency;
+          const m = row.monetaryValue;
+          sum += weight * logLikelihoodUnchecked(params, x, m);
+          const psiPxQ = digamma(p * x + q);
+          const logTotal = Math.log(x * m + v);
+          dp += weight * x * (psiPxQ - digamma(p * x) + Math.log(m) + Math.log(x) - logTotal);
+          dq += weight * (psiPxQ - psiQ + Math.log(v) - logTotal);
+          dv += weight * (q / v - (p * x + q) / (x * m + v));
+        }
+        return { value: sum, gradient: [dp, dq, dv] };
       },
     },
     options,

@@ -160,7 +160,7 @@ export function minimizeLbfgs(objective: ValueAndGradient, start: readonly numbe
       }
     }
     if (projectedNorm(x, g) < gtol) converged = true;
-    else if (change <= ftol * Math.max(1, Math.abs(f)) && projectedNorm(x, g) < Math.sqrt(gtol)) converged = true;
+    else if (change <= ftol * Math.max(1, Math.abs(f)) && projectedNorm(x, g) < 100 * gtol) converged = true;
   }
   return { point: x, value: f, gradient: g, iterations, evaluations, converged };
 }

@@ -121,7 +121,7 @@ export function fitMaximumLikelihood<K extends string>(
     lower: -30,
     upper: 30,
     maxIterations: Math.min(budget, 1_000),
-    gradientTolerance: 1e-9,
+    gradientTolerance: 1e-11,
   });
   let result: { point: readonly number[]; iterations: number; converged: boolean } = quasiNewton;
   if (!quasiNewton.converged) {
@@ -181,23 +181,48 @@ export function fitRfmLikelihood<K extends string>(
   start: Readonly<Record<K, number>>,
   rowLogLikelihood: (params: Readonly<Record<K, number>>, row: RfmObservation) => number,
   options: FitOptions<Readonly<Record<K, number>>>,
+  rowGradient?: RowGradient<K>,
 ): FitStatistics<Readonly<Record<K, number>>> {
   const groups = groupObservations(customers, (c) => `${c.frequency}|${c.recency}|${c.T}`);
+  const asParams = (values: readonly number[]): Record<K, number> =>
+    Object.fromEntries(names.map((name, i) => [name, values[i] ?? 1])) as Record<K, number>;
   return fitMaximumLikelihood(
     {
       names,
       customers: customers.length,
       start,
       logLikelihood: (values) => {
-        const params = Object.fromEntries(names.map((name, i) => [name, values[i] ?? 1])) as Record<K, number>;
+        const params = asParams(values);
         let sum = 0;
         for (const { row, weight } of groups) sum += weight * rowLogLikelihood(params, row);
         return sum;
       },
+      ...(rowGradient === undefined
+        ? {}
+        : {
+            gradient: (values: readonly number[]) => {
+              const params = asParams(values);
+              const total = new Array<number>(names.length).fill(0);
+              const row = new Array<number>(names.length).fill(0);
+              let sum = 0;
+              for (const group of groups) {
+                row.fill(0);
+                sum += group.weight * rowGradient(params, group.row, row);
+                for (let i = 0; i < row.length; i += 1) total[i] = (total[i] as number) + group.weight * (row[i] as number);
+              }
+              return { value: sum, gradient: total };
+            },
+          }),
     },
     options,
   );
 }
+
+/**
+ * One customer's log-likelihood and its gradient: returns the log-likelihood and writes
+ * d log-likelihood / dθ into `gradient`, in the model's parameter order. Internal.
+ */
+export type RowGradient<K extends string> = (params: Readonly<Record<K, number>>, row: RfmObservation, gradient: number[]) => number;
 
 /** Groups identical (frequency, recency, T) rows so a likelihood is evaluated once per pattern. */
 export function groupObservations<T extends object>(
