@@ -10,6 +10,12 @@ export interface LbfgsOptions {
   readonly gradientTolerance?: number;
   /** Stop when the objective changes by less than this, relative, over an iteration (default 1e-15). */
   readonly functionTolerance?: number;
+  /**
+   * When the objective can no longer decrease (a failed line search, or three iterations without a
+   * relative change above `functionTolerance`), the run counts as converged if the largest projected
+   * gradient component is below this (default 1e-6): the optimum at machine precision.
+   */
+  readonly stalledGradientTolerance?: number;
   /** Number of correction pairs kept (default 10). */
   readonly memory?: number;
 }
@@ -51,6 +57,7 @@ export function minimizeLbfgs(objective: ValueAndGradient, start: readonly numbe
   const gtol = options.gradientTolerance ?? 1e-9;
   const ftol = options.functionTolerance ?? 1e-15;
   const m = options.memory ?? 10;
+  const stalledTolerance = options.stalledGradientTolerance ?? 1e-6;
   const n = start.length;
   const clamp = (v: number): number => Math.min(upper, Math.max(lower, v));
   let x = start.map(clamp);
@@ -70,6 +77,7 @@ export function minimizeLbfgs(objective: ValueAndGradient, start: readonly numbe
   };
   if (!Number.isFinite(f)) return { point: x, value: f, gradient: g, iterations: 0, evaluations, converged: false };
   let iterations = 0;
+  let stalled = 0;
   let converged = projectedNorm(x, g) < gtol;
   while (!converged && iterations < maxIterations) {
     iterations += 1;
@@ -128,7 +136,7 @@ export function minimizeLbfgs(objective: ValueAndGradient, start: readonly numbe
     let next = x;
     let nextF = f;
     let nextG = g;
-    for (let tries = 0; tries < 60; tries += 1) {
+    for (let tries = 0; tries < 40; tries += 1) {
       next = x.map((v, i) => clamp(v + step * (direction[i] as number)));
       const r = objective(next);
       evaluations += 1;
@@ -141,7 +149,11 @@ export function minimizeLbfgs(objective: ValueAndGradient, start: readonly numbe
       }
       step *= tries === 0 ? 0.1 : 0.5;
     }
-    if (!accepted) break;
+    if (!accepted) {
+      // No decrease left at machine precision: an optimum if the gradient is small there.
+      converged = projectedNorm(x, g) < stalledTolerance;
+      break;
+    }
     const sNew = next.map((v, i) => v - (x[i] as number));
     const yNew = nextG.map((v, i) => v - (g[i] as number));
     const sy = sNew.reduce((acc, v, i) => acc + v * (yNew[i] as number), 0);
@@ -159,8 +171,9 @@ export function minimizeLbfgs(objective: ValueAndGradient, start: readonly numbe
         rho.shift();
       }
     }
+    stalled = change <= ftol * Math.max(1, Math.abs(f)) ? stalled + 1 : 0;
     if (projectedNorm(x, g) < gtol) converged = true;
-    else if (change <= ftol * Math.max(1, Math.abs(f)) && projectedNorm(x, g) < 100 * gtol) converged = true;
+    else if (stalled >= 3 && projectedNorm(x, g) < stalledTolerance) converged = true;
   }
   return { point: x, value: f, gradient: g, iterations, evaluations, converged };
 }
