@@ -103,3 +103,14 @@ export {
   type PurchaseEvent,
   type SummaryOptions,
 } from './transaction-summary.js';
+export {
+  fitShiftedBetaGeometric,
+  shiftedBetaGeometricDiscountedResidualLifetime,
+  shiftedBetaGeometricExpectedLifetime,
+  shiftedBetaGeometricParameterNames,
+  shiftedBetaGeometricRetentionRate,
+  shiftedBetaGeometricSurvival,
+  type ShiftedBetaGeometricFit,
+  type ShiftedBetaGeometricParameterName,
+  type ShiftedBetaGeometricParameters,
+} from './shifted-beta-geometric.js';
