@@ -214,6 +214,47 @@ describe('crm.analytics over stored purchases', () => {
   });
 });
 
+describe('crm.analytics.churn({ persist: true })', () => {
+  for (const [name, adapter] of [
+    ['memory', () => memoryAdapter()],
+    ['SQLite', () => sqlAdapter({ dialect: 'sqlite', filename: ':memory:' })],
+  ] as const) {
+    it(`writes every score to the managed, filterable churn field and a re-run updates it (${name})`, async () => {
+      const crm = await cdnowCrm(adapter());
+      const report = await crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks', horizon: 13, persist: true });
+      expect(report.persisted).toEqual({ updated: 2357, skipped: 0 });
+      const lost = report.customers.filter((c) => c.churn.riskBand === 'lost');
+      expect(lost.length).toBeGreaterThan(0);
+      expect(await crm.customers.count({ field: 'churn.riskBand', op: 'eq', value: 'lost' })).toBe(lost.length);
+      const likely = report.customers.filter((c) => c.churn.churnProbability >= 0.99).length;
+      expect(await crm.customers.count({ field: 'churn.probability', op: 'gte', value: 0.99 })).toBe(likely);
+      const top = report.customers[0]!;
+      const stored = await crm.customers.get(top.customerId);
+      expect(stored.churn).toMatchObject({ probability: top.churn.churnProbability, riskBand: top.churn.riskBand, horizon: 13, timeUnit: 'weeks', model: 'pareto-nbd', currency: 'USD' });
+      expect(stored.version).toBe(2);
+
+      // managed: recipes and creates may not set it, and nothing is written when they try
+      await expect(crm.customers.update(top.customerId, (d) => void (d.churn = undefined))).rejects.toSatisfy((e) => isCrmError(e, 'validation'));
+      await expect(crm.customers.create({ name: 'x', churn: stored.churn } as never)).rejects.toSatisfy((e) => isCrmError(e, 'validation'));
+      expect((await crm.customers.get(top.customerId)).churn).toEqual(stored.churn);
+
+      const rerun = await crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks', horizon: 52, persist: true });
+      expect(rerun.persisted?.updated).toBe(2357);
+      const again = await crm.customers.get(top.customerId);
+      expect(again.churn?.horizon).toBe(52);
+      expect(again.version).toBe(3);
+      await crm.close();
+    });
+  }
+
+  it('without persist nothing is written', async () => {
+    const crm = await cdnowCrm();
+    const report = await crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks' });
+    expect(report.persisted).toBeUndefined();
+    expect(await crm.customers.count({ field: 'churn.riskBand', op: 'eq', value: 'lost' })).toBe(0);
+  });
+});
+
 describe('crm.analytics.churn on a large base', () => {
   it('fits on an even sample of fitSampleSize customers when asked and still scores every customer', async () => {
     const crm = await cdnowCrm();

@@ -5,6 +5,7 @@ import { fitPurchaseModel, type PurchaseModelFit, type PurchaseModelKind } from 
 import { periodIndex, periodStart, type TimeUnit } from '../analytics/time-unit.js';
 import { createTransactionSummarizer, type TransactionSummarizer } from '../analytics/transaction-summarizer.js';
 import type { CustomerSummary, PurchaseEvent, SummaryOptions } from '../analytics/transaction-summary.js';
+import type { Customer } from '../schema/customer.js';
 import type { Interaction } from '../schema/interaction.js';
 import type { AggregateGroupKey, DateBucket } from '../storage/aggregate-query.js';
 import { ValidationError } from '../storage/errors.js';
@@ -54,8 +55,11 @@ export interface ChurnOptions extends SummarizeOptions {
    */
   readonly fitSampleSize?: number;
   /**
-   * Write each customer's score to the managed `churn` field of the customer record (in bulk;
-   * a re-run overwrites it), so filters and segments can use it: `where('churn.riskBand', 'eq', 'high')`.
+   * Write each scored customer's churn probability, band, expected revenue lost, lifetime value,
+   * horizon, model and time to the managed `churn` field of the customer record, in atomic
+   * batches of 1,000 (one `customer.updated` event each); a re-run overwrites them. Filters and
+   * segments can then use them: `where('churn.riskBand', 'eq', 'high')`. Customers without
+   * purchases in this run keep what an earlier run wrote.
    */
   readonly persist?: boolean;
 }
@@ -108,6 +112,8 @@ export interface ChurnReport {
   readonly customers: readonly CustomerChurn[];
   /** Fits that did not converge, models left out, too little data: empty when all is well. */
   readonly warnings: readonly ChurnWarning[];
+  /** With `persist: true`: customers whose `churn` field was written, and those skipped (deleted or changed meanwhile). */
+  readonly persisted?: { readonly updated: number; readonly skipped: number };
 }
 
 const minimumSpendCustomers = 10;
@@ -140,11 +146,13 @@ function evenSample<T>(rows: readonly T[], size: number | undefined): readonly T
  */
 export class AnalyticsService {
   readonly #interactions: ModelService<Interaction, unknown>;
+  readonly #customers: ModelService<Customer, unknown> | undefined;
   readonly #now: () => Date;
 
   /** @internal Made by `createCrm`. */
-  constructor(interactions: ModelService<Interaction, unknown>, now: () => Date) {
+  constructor(interactions: ModelService<Interaction, unknown>, now: () => Date, customers?: ModelService<Customer, unknown>) {
     this.#interactions = interactions;
+    this.#customers = customers;
     this.#now = now;
   }
 
@@ -318,6 +326,44 @@ export class AnalyticsService {
     });
     const key = sortedBy === 'churnProbability' ? (c: CustomerChurn) => c.churn.churnProbability : (c: CustomerChurn) => c.churn.expectedRevenueLost;
     customers.sort((a, b) => key(b) - key(a) || (a.customerId < b.customerId ? -1 : 1));
-    return { ...base, purchaseModel, spendModel, customers, warnings };
+    const persisted = options.persist === true ? await this.#persist(customers, purchaseModel.kind, currency, horizon, timeUnit) : undefined;
+    return { ...base, purchaseModel, spendModel, customers, warnings, ...(persisted === undefined ? {} : { persisted }) };
+  }
+
+  /** Writes every score to the customer's managed `churn` field, 1,000 customers per atomic batch. */
+  async #persist(
+    customers: readonly CustomerChurn[],
+    model: string,
+    currency: string | undefined,
+    horizon: number,
+    timeUnit: TimeUnit,
+  ): Promise<{ readonly updated: number; readonly skipped: number }> {
+    if (this.#customers === undefined) throw new Error('crm.analytics was made without the customers service');
+    const scoredAt = this.#now();
+    let updated = 0;
+    let skipped = 0;
+    for (let i = 0; i < customers.length; i += 1000) {
+      const result = await this.#customers.writeManaged(
+        customers.slice(i, i + 1000).map((c) => ({
+          id: c.customerId,
+          fields: {
+            churn: {
+              probability: c.churn.churnProbability,
+              riskBand: c.churn.riskBand,
+              expectedRevenueLost: c.churn.expectedRevenueLost,
+              ...(c.lifetimeValue === undefined ? {} : { lifetimeValue: Math.max(0, c.lifetimeValue) }),
+              ...(currency === undefined ? {} : { currency }),
+              horizon,
+              timeUnit,
+              model,
+              scoredAt,
+            },
+          },
+        })),
+      );
+      updated += result.updated;
+      skipped += result.skipped;
+    }
+    return { updated, skipped };
   }
 }
