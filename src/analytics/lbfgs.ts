@@ -11,8 +11,9 @@ export interface LbfgsOptions {
   /** Stop when the objective changes by less than this, relative, over an iteration (default 1e-15). */
   readonly functionTolerance?: number;
   /**
-   * When the objective can no longer decrease (a failed line search, or three iterations without a
-   * relative change above `functionTolerance`), the run counts as converged if the largest projected
+   * When the objective can no longer decrease (a failed line search, a search direction promising
+   * less than 1e-14 relative, or three iterations without a relative change above
+   * `functionTolerance`), the run counts as converged if the largest projected
    * gradient component is below this (default 1e-6): the optimum at machine precision.
    */
   readonly stalledGradientTolerance?: number;
@@ -130,6 +131,11 @@ export function minimizeLbfgs(objective: ValueAndGradient, start: readonly numbe
       const norm = Math.sqrt(-slope);
       if (norm > 1) direction = direction.map((d) => d / norm);
       slope = direction.reduce((acc, d, i) => acc + d * (g[i] as number), 0);
+    }
+    // The best decrease this direction can give is below what the objective can resolve: done.
+    if (-slope <= 1e-14 * Math.max(1, Math.abs(f)) && projectedNorm(x, g) < stalledTolerance) {
+      converged = true;
+      break;
     }
     let step = 1;
     let accepted = false;
