@@ -148,6 +148,48 @@ describe('crm.analytics over stored purchases', () => {
     }
   });
 
+  for (const [name, adapter] of [
+    ['memory', () => memoryAdapter()],
+    ['SQLite', () => sqlAdapter({ dialect: 'sqlite', filename: ':memory:' })],
+  ] as const) {
+    it(`refunds net off repeat spend, not frequency (${name})`, async () => {
+      const local = await createCrm({ adapter: adapter() });
+      const [a, b] = await local.customers.createMany([{ name: 'a' }, { name: 'b' }]);
+      const purchase = (customerId: string, day: string, amount: number, kind: 'purchase' | 'refund' = 'purchase') => ({
+        customerId,
+        channel: 'web' as const,
+        kind,
+        occurredAt: new Date(`2024-01-${day}T12:00:00Z`),
+        purchase: { orderId: `${customerId}-${day}-${kind}`, amount, currency: 'EUR' },
+      });
+      await local.interactions.createMany([
+        purchase(a!.id, '01', 10_000),
+        purchase(a!.id, '05', 20_000),
+        purchase(a!.id, '10', 30_000),
+        purchase(a!.id, '12', 10_000, 'refund'), // a repeat purchase partly refunded
+        purchase(a!.id, '01', 5_000, 'refund'), // the first purchase: not in the spend model's input
+        purchase(b!.id, '02', 10_000),
+        purchase(b!.id, '03', 1_000),
+        purchase(b!.id, '04', 99_000, 'refund'), // more than the repeat spend: floored at 0
+      ]);
+      const { summaries } = await local.analytics.summarize({ observationEnd: new Date('2024-01-31T00:00:00Z') });
+      const byId = new Map(summaries.map((row) => [row.customerId, row]));
+      expect(byId.get(a!.id)).toMatchObject({ frequency: 2, monetaryValue: 20_000 });
+      expect(byId.get(b!.id)).toMatchObject({ frequency: 1, monetaryValue: 0 });
+      // a refund after the calibration end does not reach back
+      const calibrated = await local.analytics.summarize({ observationEnd: new Date('2024-01-31T00:00:00Z'), calibrationEnd: new Date('2024-01-11T00:00:00Z') });
+      expect(calibrated.summaries.find((row) => row.customerId === a!.id)).toMatchObject({ frequency: 2, monetaryValue: 25_000 });
+      await local.close();
+    });
+  }
+
+  it('a fit that does not converge is a typed warning on the report, never silent', async () => {
+    const report = await crm.analytics.churn({ observationEnd: calibrationEnd, timeUnit: 'weeks', fit: { maxIterations: 2 } });
+    expect(report.purchaseModel?.converged).toBe(false);
+    expect(report.warnings).toContainEqual({ code: 'not_converged', path: ['purchaseModel'], message: expect.stringMatching(/pareto-nbd fit did not converge/) });
+    expect(report.customers).toHaveLength(2357);
+  });
+
   it('fewer than two customers is a clear result with a warning, not a throw', async () => {
     const empty = await createCrm({ adapter: memoryAdapter() });
     const none = await empty.analytics.churn();

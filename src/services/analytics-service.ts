@@ -1,8 +1,9 @@
 import { customerLifetimeValue } from '../analytics/customer-lifetime-value.js';
 import { scoreCustomers, type ChurnScore, type RiskBandThresholds } from '../analytics/churn-score.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from '../analytics/gamma-gamma.js';
+import type { FitOptions } from '../analytics/maximum-likelihood.js';
 import { fitPurchaseModel, type PurchaseModelFit, type PurchaseModelKind } from '../analytics/purchase-model.js';
-import { periodIndex, periodStart, type TimeUnit } from '../analytics/time-unit.js';
+import { periodIndex, periodStart, type PurchasePeriod, type TimeUnit } from '../analytics/time-unit.js';
 import { createTransactionSummarizer, type TransactionSummarizer } from '../analytics/transaction-summarizer.js';
 import type { CustomerSummary, PurchaseEvent, SummaryOptions } from '../analytics/transaction-summary.js';
 import type { Customer } from '../schema/customer.js';
@@ -54,6 +55,8 @@ export interface ChurnOptions extends SummarizeOptions {
    * every customer is used.
    */
   readonly fitSampleSize?: number;
+  /** Options of the purchase model fit (penalty, starting values, iteration budget). */
+  readonly fit?: FitOptions<Readonly<Record<string, number>>>;
   /**
    * Write each scored customer's churn probability, band, expected revenue lost, lifetime value,
    * horizon, model and time to the managed `churn` field of the customer record, in atomic
@@ -158,8 +161,9 @@ export class AnalyticsService {
 
   /**
    * The transaction summary of every customer with a purchase: frequency (repeat
-   * purchase periods), recency and age in `timeUnit`, mean repeat spend, and the
-   * holdout figures when `calibrationEnd` is given. Rows are ordered by customer id.
+   * purchase periods), recency and age in `timeUnit`, mean repeat spend net of
+   * refunds, and the holdout figures when `calibrationEnd` is given. Rows are
+   * ordered by customer id.
    *
    * @example
    * ```ts
@@ -202,8 +206,51 @@ export class AnalyticsService {
       }
     }
     // One order whichever way the rows came: fits then add in the same order on every adapter.
-    const summaries = summarizer.summaries().sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+    const sorted = summarizer.summaries().sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+    const windowEnd = options.calibrationEnd === undefined ? end : new Date(periodStart(periodIndex(options.calibrationEnd, period) + 1, period));
+    const summaries = await this.#netRefunds(sorted, { ...options, period }, windowEnd, addCurrency);
     return { currency: [...currencies][0], summaries };
+  }
+
+  /**
+   * Refunds net off spend: a refund dated after the customer's first purchase period (within the
+   * calibration window when there is one) reduces their repeat spend, so monetaryValue becomes
+   * max(0, repeat spend - refunds) / frequency; a refund in the first purchase period refunds the
+   * first purchase, which the spend model does not use. Frequency and recency are unchanged (the
+   * purchase happened).
+   */
+  async #netRefunds(
+    summaries: CustomerSummary[],
+    options: SummarizeOptions & { readonly period: PurchasePeriod },
+    windowEnd: Date,
+    addCurrency: (currency: string) => void,
+  ): Promise<CustomerSummary[]> {
+    const conditions: Filter[] = [
+      { field: 'kind', op: 'eq', value: 'refund' },
+      { field: 'occurredAt', op: 'lt', value: windowEnd },
+    ];
+    if (options.currency !== undefined) conditions.push({ field: 'purchase.currency', op: 'eq', value: options.currency.toUpperCase() });
+    if (options.where !== undefined) conditions.push(options.where);
+    const refunds = new Map<string, { at: Date; amount: number }[]>();
+    for await (const batch of this.#interactions.scan({ where: { and: conditions }, batchSize: 5000 })) {
+      for (const refund of batch) {
+        if (refund.purchase === undefined) continue;
+        addCurrency(refund.purchase.currency);
+        const list = refunds.get(refund.customerId) ?? [];
+        list.push({ at: refund.occurredAt, amount: Math.abs(refund.purchase.amount) });
+        refunds.set(refund.customerId, list);
+      }
+    }
+    if (refunds.size === 0) return summaries;
+    return summaries.map((summary) => {
+      const list = refunds.get(summary.customerId);
+      if (list === undefined || summary.frequency === 0) return summary;
+      const first = periodIndex(summary.firstPurchaseAt, options.period);
+      const refunded = list.filter((r) => periodIndex(r.at, options.period) > first).reduce((sum, r) => sum + r.amount, 0);
+      if (refunded === 0) return summary;
+      const net = Math.max(0, summary.monetaryValue * summary.frequency - refunded);
+      return { ...summary, monetaryValue: net / summary.frequency };
+    });
   }
 
   /**
@@ -284,7 +331,7 @@ export class AnalyticsService {
       return { ...base, purchaseModel: null, spendModel: null, customers: [], warnings };
     }
     const sample = evenSample(summaries, options.fitSampleSize);
-    const purchaseModel = fitPurchaseModel(options.model ?? 'pareto-nbd', sample, { standardErrors: false });
+    const purchaseModel = fitPurchaseModel(options.model ?? 'pareto-nbd', sample, { standardErrors: false, ...options.fit });
     if (!purchaseModel.converged) {
       warnings.push({
         code: 'not_converged',
