@@ -3,8 +3,9 @@
  * to 1998-06-30, repeat purchases per distinct day), on the 2,357-customer sample and on the full
  * 23,570-customer cohort: AUC of each model's churn probability for "did not buy again", next to the
  * recency, frequency and RFM baselines and each model's expectation and P(alive); calibration per
- * decile of the default model; and every fit timed against scipy (Nelder-Mead and L-BFGS-B, the
- * `lifetimes` formulation, spawned as `python3 bench/analytics/scipy_fits.py`) on the same rows.
+ * decile of each model; every fit timed against scipy (Nelder-Mead and L-BFGS-B, the
+ * `lifetimes` formulation, spawned as `python3 bench/analytics/scipy_fits.py`) on the same rows;
+ * then `crm.analytics.churn` end to end on the full cohort in SQLite (bench/analytics/cdnow-sqlite.ts).
  *
  * `npm run bench -- analytics-churn` or `npx tsx bench/analytics/churn-holdout.ts`. The full cohort is
  * read from `../shared/data/cdnow/CDNOW_master.txt` beside the checkout (or `CDNOW_MASTER`); without it
@@ -24,6 +25,7 @@ import {
   type PurchaseEvent,
   type PurchaseModelKind,
 } from '../../src/analytics/index.js';
+import { benchCdnowSqlite } from './cdnow-sqlite.js';
 
 const repoFile = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const calibrationEnd = new Date('1997-09-30T00:00:00Z');
@@ -157,3 +159,4 @@ printEvaluation('CDNOW sample', summarizeTransactions(readCdnow(repoFile('test/f
 const master = process.env.CDNOW_MASTER ?? repoFile('../shared/data/cdnow/CDNOW_master.txt');
 if (existsSync(master)) printEvaluation('CDNOW full cohort', summarizeTransactions(readCdnow(master), split));
 else console.log(`\nfull cohort skipped: ${master} not found (set CDNOW_MASTER)`);
+await benchCdnowSqlite();

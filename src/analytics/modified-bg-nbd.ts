@@ -133,12 +133,12 @@ export function modifiedBgNbdExpectedPurchasesUnchecked(
   params: ModifiedBgNbdParameters,
   customer: RfmObservation,
   t: number,
+  pAlive: number = modifiedBgNbdProbabilityAliveUnchecked(params, customer),
 ): number {
   if (t === 0) return 0;
   const { r, alpha, b } = params;
   const x = customer.frequency;
   const T = customer.T;
-  const pAlive = logistic(-aliveLogOdds(params, customer));
   if (pAlive === 0) return 0;
   const z = t / (alpha + T + t);
   const shrink = -(r + x) * Math.log1p(t / (alpha + T));

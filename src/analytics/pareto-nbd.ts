@@ -81,7 +81,7 @@ function paretoLogLikelihoodGradient(p: ParetoNbdParameters, c: RfmObservation, 
     const [lowExponent, highExponent] = alpha <= beta ? [rx, s + 1] : [s + 1, rx];
     const slowest = lowExponent - 1;
     const cut = slowest > 0.5 ? Math.min(end, 45 / slowest) : end;
-    const panels = Math.max(1, Math.ceil((cut * (lowExponent + highExponent)) / 3));
+    const panels = Math.max(1, Math.ceil((cut * (lowExponent + highExponent)) / 8));
     const width = cut / panels;
     const logAlphaX = Math.log(alpha + c.recency);
     const logBetaX = Math.log(beta + c.recency);
@@ -210,12 +210,16 @@ export function paretoNbdExpectedPurchases(params: ParetoNbdParameters, customer
 }
 
 /** {@link paretoNbdExpectedPurchases} without validation. Internal. */
-export function paretoNbdExpectedPurchasesUnchecked(params: ParetoNbdParameters, customer: RfmObservation, t: number): number {
+export function paretoNbdExpectedPurchasesUnchecked(
+  params: ParetoNbdParameters,
+  customer: RfmObservation,
+  t: number,
+  pAlive: number = paretoNbdProbabilityAliveUnchecked(params, customer),
+): number {
   if (t === 0) return 0;
   const { r, alpha, s, beta } = params;
   const x = customer.frequency;
   const T = customer.T;
-  const pAlive = logistic(-paretoAliveLogOdds(params, customer));
   return pAlive * ((r + x) * (beta + T)) / (alpha + T) * powerIntegral(s, t / (beta + T));
 }
 

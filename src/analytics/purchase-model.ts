@@ -56,6 +56,29 @@ export interface PurchaseModelFunctions {
   rateIfAlive(customer: RfmObservation): number;
 }
 
+/**
+ * Remembers the value for the last customer object: scoring asks for P(alive), the churn
+ * probability, the expectation and a year of monthly expectations of the same customer in a row,
+ * and P(alive) (two 2F1 under the Pareto/NBD) is the expensive part. Internal.
+ */
+function lastCustomerMemo(compute: (c: RfmObservation) => number): (c: RfmObservation) => number {
+  let last: RfmObservation | undefined;
+  let lastFrequency = 0;
+  let lastRecency = 0;
+  let lastT = 0;
+  let value = 0;
+  return (c) => {
+    if (c !== last || c.frequency !== lastFrequency || c.recency !== lastRecency || c.T !== lastT) {
+      value = compute(c);
+      last = c;
+      lastFrequency = c.frequency;
+      lastRecency = c.recency;
+      lastT = c.T;
+    }
+    return value;
+  };
+}
+
 /** Validates the model once and returns fast per-customer functions. Internal. */
 export function purchaseModelFunctions(model: PurchaseModel): PurchaseModelFunctions {
   switch (model?.kind) {
@@ -72,20 +95,22 @@ export function purchaseModelFunctions(model: PurchaseModel): PurchaseModelFunct
     case 'modified-bg-nbd': {
       assertPositiveParameters(model.params, bgNbdParameterNames);
       const p = model.params;
+      const alive = lastCustomerMemo((c) => modifiedBgNbdProbabilityAliveUnchecked(p, c));
       return {
-        probabilityAlive: (c) => modifiedBgNbdProbabilityAliveUnchecked(p, c),
-        expectedPurchases: (c, t) => modifiedBgNbdExpectedPurchasesUnchecked(p, c, t),
-        churnProbability: (c, t) => bgNbdFamilyChurnProbability(p, c, t, modifiedBgNbdProbabilityAliveUnchecked(p, c)),
+        probabilityAlive: alive,
+        expectedPurchases: (c, t) => modifiedBgNbdExpectedPurchasesUnchecked(p, c, t, alive(c)),
+        churnProbability: (c, t) => bgNbdFamilyChurnProbability(p, c, t, alive(c)),
         rateIfAlive: (c) => purchaseRateIfAlive(p, c),
       };
     }
     case 'pareto-nbd': {
       assertPositiveParameters(model.params, paretoNbdParameterNames);
       const p = model.params;
+      const alive = lastCustomerMemo((c) => paretoNbdProbabilityAliveUnchecked(p, c));
       return {
-        probabilityAlive: (c) => paretoNbdProbabilityAliveUnchecked(p, c),
-        expectedPurchases: (c, t) => paretoNbdExpectedPurchasesUnchecked(p, c, t),
-        churnProbability: (c, t) => paretoNbdChurnProbability(p, c, t, paretoNbdProbabilityAliveUnchecked(p, c)),
+        probabilityAlive: alive,
+        expectedPurchases: (c, t) => paretoNbdExpectedPurchasesUnchecked(p, c, t, alive(c)),
+        churnProbability: (c, t) => paretoNbdChurnProbability(p, c, t, alive(c)),
         rateIfAlive: (c) => purchaseRateIfAlive(p, c),
       };
     }
