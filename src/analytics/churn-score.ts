@@ -67,9 +67,10 @@ function count(value: number): string {
   return value >= 10 ? String(Math.round(value)) : String(Math.round(value * 10) / 10);
 }
 
-/** A small expectation with two significant digits ("0.034"), larger ones with one decimal. */
+/** A small expectation with two significant digits ("0.034"), larger ones with one decimal, tiny ones as "under 0.001". */
 function expectation(value: number): string {
   if (value === 0) return '0';
+  if (value < 0.001) return 'under 0.001';
   if (value >= 10) return String(Math.round(value));
   if (value >= 1) return String(Math.round(value * 10) / 10);
   return String(Number(value.toPrecision(2)));

@@ -1,7 +1,8 @@
 /**
  * Customer analytics as pure functions: transaction summaries, the buy-till-you-die purchase
- * models (BG/NBD, modified BG/NBD, Pareto/NBD), the Gamma-Gamma spend model, customer lifetime
- * value, readable churn scores and holdout evaluation. See `docs/analytics.md`.
+ * models (BG/NBD, modified BG/NBD, Pareto/NBD) with their churn probability, the Gamma-Gamma
+ * spend model, customer lifetime value, readable churn scores, holdout evaluation, and the
+ * shifted-beta-geometric model of contractual churn. See `docs/analytics.md`.
  *
  * @module
  */

@@ -327,6 +327,9 @@ describe('churn scores', () => {
     expect(once.reasons[1]).toMatch(/^customers like this rarely return: \d% chance of a purchase in the next 13 weeks$/);
     // small expectations keep two significant digits instead of rounding to "0 time(s)"
     expect(once.reasons[2]).toMatch(/^expected purchases in the next 13 weeks: 0\.0\d+$/);
+    const binge = churnScore(model, { frequency: 21, recency: 4, T: 29 }, { horizon: 13, timeUnit: 'weeks' });
+    expect(binge.reasons.at(-1)).toBe('expected purchases in the next 13 weeks: under 0.001');
+    expect(binge.reasons[0]).toBe('bought 22 times, last 25 weeks ago; used to buy every 0.2 weeks');
     const recent = churnScore(model, { frequency: 10, recency: 37, T: 38 }, { horizon: 13, timeUnit: 'weeks' });
     expect(recent.riskBand).toBe('low');
     expect(recent.reasons[1]).toMatch(/^customers like this usually buy again/);
