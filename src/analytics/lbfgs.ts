@@ -1,4 +1,11 @@
-/** Options of {@link minimizeLbfgs}. */
+/**
+ * Options of {@link minimizeLbfgs}.
+ *
+ * @example
+ * ```ts
+ * minimizeLbfgs(f, [0, 0], { lower: -30, upper: 30, gradientTolerance: 1e-11 });
+ * ```
+ */
 export interface LbfgsOptions {
   /** Lower bound of every coordinate (default -Infinity). */
   readonly lower?: number;
@@ -21,7 +28,14 @@ export interface LbfgsOptions {
   readonly memory?: number;
 }
 
-/** The result of {@link minimizeLbfgs}. */
+/**
+ * The result of {@link minimizeLbfgs}.
+ *
+ * @example
+ * ```ts
+ * const { point, converged } = minimizeLbfgs(f, [0, 0]);
+ * ```
+ */
 export interface LbfgsResult {
   /** The minimising point. */
   readonly point: number[];
@@ -37,7 +51,14 @@ export interface LbfgsResult {
   readonly converged: boolean;
 }
 
-/** An objective that returns its value and gradient at a point. */
+/**
+ * An objective that returns its value and gradient at a point.
+ *
+ * @example
+ * ```ts
+ * const f: ValueAndGradient = ([x = 0]) => ({ value: x * x, gradient: [2 * x] });
+ * ```
+ */
 export type ValueAndGradient = (point: readonly number[]) => { readonly value: number; readonly gradient: readonly number[] };
 
 /**

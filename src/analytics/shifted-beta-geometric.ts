@@ -2,7 +2,14 @@ import { assertNonNegative, assertPositiveParameters, IssueList } from './analyt
 import { digamma } from './digamma.js';
 import { fitMaximumLikelihood, type FitOptions, type FitStatistics } from './maximum-likelihood.js';
 
-/** The shifted-beta-geometric parameters: churn probabilities θ ~ beta(gamma, delta) across customers. */
+/**
+ * The shifted-beta-geometric parameters: churn probabilities θ ~ beta(gamma, delta) across customers.
+ *
+ * @example
+ * ```ts
+ * shiftedBetaGeometricParameterNames; // ['gamma', 'delta']
+ * ```
+ */
 export const shiftedBetaGeometricParameterNames = ['gamma', 'delta'] as const;
 
 /** One of {@link shiftedBetaGeometricParameterNames}. */
@@ -15,7 +22,14 @@ export type ShiftedBetaGeometricParameterName = (typeof shiftedBetaGeometricPara
  */
 export type ShiftedBetaGeometricParameters = Readonly<Record<ShiftedBetaGeometricParameterName, number>>;
 
-/** A fitted sBG model. */
+/**
+ * A fitted sBG model.
+ *
+ * @example
+ * ```ts
+ * const fit: ShiftedBetaGeometricFit = fitShiftedBetaGeometric([1000, 631, 468, 382]);
+ * ```
+ */
 export interface ShiftedBetaGeometricFit extends FitStatistics<ShiftedBetaGeometricParameters> {
   /** Which model this is. */
   readonly kind: 'shifted-beta-geometric';

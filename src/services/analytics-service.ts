@@ -23,7 +23,14 @@ export interface SummarizeOptions extends Omit<SummaryOptions, 'observationEnd'>
   readonly where?: Filter;
 }
 
-/** The orders a churn report can be sorted in. */
+/**
+ * The orders a churn report can be sorted in.
+ *
+ * @example
+ * ```ts
+ * await crm.analytics.churn({ sortBy: 'expectedRevenueLost' });
+ * ```
+ */
 export const churnSortOrders = ['churnProbability', 'expectedRevenueLost'] as const;
 
 /** One of {@link churnSortOrders}. */
@@ -81,13 +88,27 @@ export interface CustomerChurn {
   readonly lifetimeValue?: number;
 }
 
-/** Why a churn report is less than it might be, as a closed list. */
+/**
+ * Why a churn report is less than it might be, as a closed list.
+ *
+ * @example
+ * ```ts
+ * report.warnings.filter((w) => w.code === 'not_converged');
+ * ```
+ */
 export const churnWarningCodes = ['too_few_customers', 'not_converged', 'no_spend_model'] as const;
 
 /** One of {@link churnWarningCodes}. */
 export type ChurnWarningCode = (typeof churnWarningCodes)[number];
 
-/** A warning on a churn report: a typed issue, never an exception. */
+/**
+ * A warning on a churn report: a typed issue, never an exception.
+ *
+ * @example
+ * ```ts
+ * // { code: 'too_few_customers', path: [], message: 'churn models need purchases of at least two customers, found 1' }
+ * ```
+ */
 export interface ChurnWarning {
   /** What went wrong. */
   readonly code: ChurnWarningCode;
