@@ -53,7 +53,8 @@ const panelRule = gaussLegendreRule(12);
 /**
  * The Pareto/NBD log-likelihood of one customer and its gradient in (r, alpha, s, beta), from the
  * integral form L = Γ(r+x)α^r β^s/Γ(r) [(α+T)^-(r+x) (β+T)^-s + s ∫_{t_x}^T (α+τ)^-(r+x) (β+τ)^-(s+1) dτ]
- * (the dropout time τ integrated out directly; Fader & Hardie 2005 note, eq. 18): the integral and
+ * (the dropout time τ integrated out directly, as in Fader & Hardie 2005, "A note on deriving the
+ * Pareto/NBD model"): the integral and
  * its parameter derivatives (differentiated under the integral sign) by Gauss-Legendre panels in
  * u = ln((m+τ)/(m+t_x)), m = min(α, β), where the integrand is smooth and decays at most
  * exponentially; panels are narrow enough for 12 points to reach about 1e-13 relative. Used by the

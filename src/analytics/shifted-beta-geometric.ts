@@ -52,7 +52,7 @@ function checkSurvivors(survivors: readonly number[]): void {
 /**
  * Fits the sBG by maximum likelihood on a cohort's survivor counts: `survivors[0]` customers at the
  * start, `survivors[t]` still active after t periods. Those lost in period t contribute
- * ln P(T = t) and those still active at the end ln S(n) (Fader & Hardie 2007, eq. 5-7), with
+ * ln P(T = t) and those still active at the end ln S(n) (Fader & Hardie 2007, section 3), with
  * P(T = 1) = γ/(γ+δ), P(T = t) = P(T = t-1) (δ+t-2)/(γ+δ+t-1) and S(t) = S(t-1) - P(T = t).
  * L-BFGS with the analytic gradient, standard errors from the Hessian.
  *
@@ -174,7 +174,7 @@ export function shiftedBetaGeometricExpectedLifetime(params: ShiftedBetaGeometri
 
 /**
  * Discounted expected residual lifetime (Fader & Hardie 2010, "Customer-base valuation in a
- * contractual setting", eq. 6): for a customer who has made `renewals` renewals (n - 1), the
+ * contractual setting"): for a customer who has made `renewals` renewals (n - 1), the
  * expected number of future payments, each discounted by (1 + d) per period:
  * Σ_{k≥0} S(n+k)/S(n-1) / (1+d)^k = (δ+n-1)/(γ+δ+n-1) · 2F1(1, δ+n; γ+δ+n; 1/(1+d)). Summed
  * until the terms fall below 1e-15 of the total. Multiply by the payment for the residual value.

@@ -26,7 +26,7 @@ describe('shifted-beta-geometric (Fader & Hardie 2007)', () => {
     expect(fit.params.delta).toBeCloseTo(delta, 3);
     expect(fit.customers).toBe(1000);
     expect(fit.standardErrors?.gamma).toBeGreaterThan(0);
-    // the fitted curve (the paper's figure 3) tracks the observed survivors within 2 % of the cohort
+    // the fitted curve tracks the observed survivors within 2 % of the cohort
     const curve = shiftedBetaGeometricSurvival(fit.params, 7).map((s) => s * 1000);
     expect(curve.map(Math.round)).toEqual(fitted);
     curve.forEach((expected, t) => expect(Math.abs(expected - (survivors[t] as number))).toBeLessThan(20));
