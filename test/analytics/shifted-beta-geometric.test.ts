@@ -9,9 +9,9 @@ import {
 } from '../../src/analytics/index.js';
 import { isCrmError } from '../../src/storage/errors.js';
 
-// Fader & Hardie (2007), "How to project customer retention", J. Interactive Marketing 21(1), table 1:
-// survivors of 1,000 customers after years 0..7, and the fits of section 4 on those 7 years
-// (high end α = 0.668, β = 3.806; regular α = 0.704, β = 1.182; called gamma and delta here).
+// Fader & Hardie (2007), "How to project customer retention", J. Interactive Marketing 21(1): survivors
+// of two cohorts of 1,000 customers after years 0..7 and the published sBG fits on them (high end
+// α = 0.668, β = 3.806; regular α = 0.704, β = 1.182; called gamma and delta here).
 const highEnd = [1000, 869, 743, 653, 593, 551, 517, 491];
 const regular = [1000, 631, 468, 382, 326, 289, 262, 241];
 
