@@ -3,8 +3,14 @@ import { benchMemory } from './memory.js';
 /**
  * `npm run bench`: the memory adapter at full scale (100,000 customers,
  * 1,000,000 interactions). `npm run bench -- --small` runs a tenth of it.
- * The SQL, IndexedDB and analytics benchmarks live in their own folders.
+ * The SQL, IndexedDB and analytics benchmarks live in their own folders;
+ * `npm run bench -- analytics-churn` runs bench/analytics/churn-holdout.ts.
  */
+if (process.argv.includes('analytics-churn')) {
+  // `npm run bench -- analytics-churn`: churn scores on the CDNOW holdout, fits against scipy, SQLite end to end.
+  await import('./analytics/churn-holdout.js');
+  process.exit(0);
+}
 const small = process.argv.includes('--small');
 const scale = small ? 0.1 : 1;
 console.log(`crmkit memory adapter benchmark (Node ${process.version}, scale ${scale})`);

@@ -183,15 +183,22 @@ if (existsSync(cdnowFile)) {
   console.log(`  imported ${ids.length} customers and ${purchases.length} purchases in ${Math.round(performance.now() - started)} ms`);
   const report = await crm.analytics.churn({ currency: 'USD', observationEnd: new Date('1997-09-30T00:00:00Z'), timeUnit: 'weeks', horizon: 13 });
   const fit = report.purchaseModel;
-  console.log(`  BG/NBD fit: ${Object.entries(fit.params).map(([k, v]) => `${k} = ${v.toFixed(3)}`).join(', ')}, log-likelihood ${fit.logLikelihood.toFixed(1)}`);
+  if (fit !== null) {
+    console.log(`  ${fit.kind} fit on all ${fit.customers} customers: ${Object.entries(fit.params).map(([k, v]) => `${k} = ${v.toFixed(3)}`).join(', ')}, log-likelihood ${fit.logLikelihood.toFixed(1)}`);
+  }
+  for (const warning of report.warnings) console.log(`  warning (${warning.code}): ${warning.message}`);
   const bands = new Map<string, number>();
   for (const c of report.customers) bands.set(c.churn.riskBand, (bands.get(c.churn.riskBand) ?? 0) + 1);
-  console.log(`  risk bands: ${[...bands].map(([band, n]) => `${band} ${n}`).join(', ')}`);
-  console.log('  most value at risk over the next quarter:');
-  for (const c of report.customers.slice(0, 3)) {
-    console.log(`    ${c.customerId}: P(alive) ${c.churn.probabilityAlive.toFixed(2)}, ${(c.churn.valueAtRisk / 100).toFixed(2)} USD at risk, 12-month value ${((c.lifetimeValue ?? 0) / 100).toFixed(2)} USD`);
+  console.log(`  risk bands on P(no purchase in the next 13 weeks): ${[...bands].map(([band, n]) => `${band} ${n}`).join(', ')}`);
+  const show = (c: (typeof report.customers)[number]): void => {
+    console.log(`    ${c.customerId}: ${(c.churn.churnProbability * 100).toFixed(1)}% likely not to buy in 13 weeks (${c.churn.riskBand}), ${(c.churn.expectedRevenueLost / 100).toFixed(2)} USD expected revenue lost, 12-month value ${((c.lifetimeValue ?? 0) / 100).toFixed(2)} USD`);
     for (const reason of c.churn.reasons) console.log(`      - ${reason}`);
-  }
+  };
+  console.log('  most likely to churn:');
+  for (const c of report.customers.slice(0, 2)) show(c);
+  const byRevenue = [...report.customers].sort((a, b) => b.churn.expectedRevenueLost - a.churn.expectedRevenueLost);
+  console.log('  most expected revenue lost (churn probability × spend in 13 weeks if active):');
+  for (const c of byRevenue.slice(0, 2)) show(c);
 } else {
   console.log('  (CDNOW sample not found; skipped)');
 }

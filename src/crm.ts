@@ -283,7 +283,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   const services = makeServices(rootContext);
   return {
     ...services,
-    analytics: new AnalyticsService(services.interactions as never, () => clock.now()),
+    analytics: new AnalyticsService(services.interactions as never, () => clock.now(), services.customers as never),
     events,
     adapter,
     schema: storageSchema,

@@ -2,6 +2,7 @@ import { assertCount, assertNonNegative, assertPositiveParameters, assertRfm, ch
 import { hyp2f1Log } from './hypergeometric.js';
 import { logBeta, logGamma } from './log-gamma.js';
 import { logAddExp, logistic } from './log-space.js';
+import { digamma } from './digamma.js';
 import { fitRfmLikelihood, type FitOptions, type FitStatistics } from './maximum-likelihood.js';
 import { logNbdProbability, nbdTailProbability } from './negative-binomial.js';
 
@@ -72,6 +73,41 @@ function bgNbdLogLikelihoodUnchecked(p: BgNbdParameters, c: RfmObservation): num
   return head + logAddExp(stillAlive, droppedOut);
 }
 
+/** The BG/NBD log-likelihood of one customer and its gradient in (r, alpha, a, b). */
+function bgNbdLogLikelihoodGradient(p: BgNbdParameters, c: RfmObservation, gradient: number[]): number {
+  const { r, alpha, a, b } = p;
+  const x = c.frequency;
+  const psiAB = digamma(a + b);
+  const psiABX = digamma(a + b + x);
+  const commonA = psiAB - psiABX;
+  const commonB = psiAB - digamma(b) - psiABX;
+  const head = logGamma(r + x) - logGamma(r) + r * Math.log(alpha);
+  const common = logGamma(a + b) - logGamma(b) - logGamma(a + b + x);
+  const logAgeScale = Math.log(alpha + c.T);
+  const stillAlive = common + logGamma(b + x) - (r + x) * logAgeScale;
+  let dr = digamma(r + x) - digamma(r) + Math.log(alpha);
+  let dAlpha = r / alpha;
+  if (x === 0) {
+    gradient[0] = dr - logAgeScale;
+    gradient[1] = dAlpha - (r + x) / (alpha + c.T);
+    gradient[2] = commonA;
+    gradient[3] = commonB + digamma(b + x);
+    return head + stillAlive;
+  }
+  const logRecencyScale = Math.log(alpha + c.recency);
+  const droppedOut = common + Math.log(a) + logGamma(b + x - 1) - (r + x) * logRecencyScale;
+  const total = logAddExp(stillAlive, droppedOut);
+  const wAlive = Math.exp(stillAlive - total);
+  const wDropped = Math.exp(droppedOut - total);
+  dr += -wAlive * logAgeScale - wDropped * logRecencyScale;
+  dAlpha += -(r + x) * (wAlive / (alpha + c.T) + wDropped / (alpha + c.recency));
+  gradient[0] = dr;
+  gradient[1] = dAlpha;
+  gradient[2] = commonA + wDropped / a;
+  gradient[3] = commonB + wAlive * digamma(b + x) + wDropped * digamma(b + x - 1);
+  return head + total;
+}
+
 /**
  * The BG/NBD log-likelihood of one customer's (x, t_x, T) (Fader, Hardie & Lee 2005, eq. 6),
  * computed in log space with log-gamma so that large frequencies neither overflow nor lose
@@ -118,7 +154,7 @@ export function assertRfmRows(customers: readonly RfmObservation[]): void {
  */
 export function fitBgNbd(customers: readonly RfmObservation[], options: FitOptions<BgNbdParameters> = {}): BgNbdFit {
   assertRfmRows(customers);
-  const fit = fitRfmLikelihood(bgNbdParameterNames, customers, { r: 1, alpha: meanT(customers), a: 1, b: 1 }, bgNbdLogLikelihoodUnchecked, options);
+  const fit = fitRfmLikelihood(bgNbdParameterNames, customers, { r: 1, alpha: meanT(customers), a: 1, b: 1 }, bgNbdLogLikelihoodUnchecked, options, bgNbdLogLikelihoodGradient);
   return { kind: 'bg-nbd', ...fit };
 }
 

@@ -8,7 +8,10 @@ export const riskBands = ['low', 'medium', 'high', 'lost'] as const;
 /** One of {@link riskBands}. */
 export type RiskBand = (typeof riskBands)[number];
 
-/** The P(alive) below which each band starts. Defaults: medium < 0.7, high < 0.4, lost < 0.15. */
+/**
+ * The churn probability (P(no purchase within the horizon)) at which each band starts, so bands
+ * are monotone in it. Defaults: medium ≥ 0.5, high ≥ 0.75, lost ≥ 0.9.
+ */
 export interface RiskBandThresholds {
   readonly medium: number;
   readonly high: number;
@@ -16,34 +19,40 @@ export interface RiskBandThresholds {
 }
 
 /** The default {@link RiskBandThresholds}. */
-export const defaultRiskBandThresholds: RiskBandThresholds = { medium: 0.7, high: 0.4, lost: 0.15 };
+export const defaultRiskBandThresholds: RiskBandThresholds = { medium: 0.5, high: 0.75, lost: 0.9 };
 
 /** Options of {@link churnScore}. */
 export interface ChurnScoreOptions {
-  /** The horizon for "expected purchases next period", in `timeUnit` (e.g. 30 days). */
+  /** The horizon of the churn probability and expectations, in `timeUnit` (e.g. 30 days). */
   readonly horizon: number;
   /** The unit of the customer's recency and T and of the horizon. */
   readonly timeUnit: TimeUnit;
   /** Expected spend per purchase (e.g. Gamma-Gamma), to put a value on the risk; 0 when absent. */
   readonly expectedSpend?: number;
-  /** Band thresholds on P(alive). */
+  /** Band thresholds on the churn probability. */
   readonly thresholds?: RiskBandThresholds;
 }
 
 /** A churn assessment a support or sales person can read. */
 export interface ChurnScore {
-  /** P(the customer is still active). */
+  /**
+   * P(no purchase within the horizon | history): the score the report sorts by and the bands
+   * cut. It includes both ways of not buying: having left, and staying but not buying yet.
+   */
+  readonly churnProbability: number;
+  /** P(the customer is still active), the model's latent state. */
   readonly probabilityAlive: number;
   /** Expected purchases within the horizon. */
   readonly expectedPurchases: number;
   /**
-   * Spend expected within the horizon had the customer stayed, times the probability they have
-   * gone: (1 - P(alive)) × E[purchases | alive] × expected spend. 0 without `expectedSpend`.
+   * Expected revenue lost within the horizon: churn probability × what the customer would spend
+   * in the horizon if active (E[purchase rate | alive] × horizon × expected spend). For customers
+   * of equal value it orders exactly as the churn probability does. 0 without `expectedSpend`.
    */
-  readonly valueAtRisk: number;
-  /** The band P(alive) falls in. */
+  readonly expectedRevenueLost: number;
+  /** The band the churn probability falls in. */
   readonly riskBand: RiskBand;
-  /** Short sentences explaining the score. */
+  /** Short true sentences explaining the score. */
   readonly reasons: readonly string[];
 }
 
@@ -58,6 +67,21 @@ function count(value: number): string {
   return value >= 10 ? String(Math.round(value)) : String(Math.round(value * 10) / 10);
 }
 
+/** A small expectation with two significant digits ("0.034"), larger ones with one decimal, tiny ones as "under 0.001". */
+function expectation(value: number): string {
+  if (value === 0) return '0';
+  if (value < 0.001) return 'under 0.001';
+  if (value >= 10) return String(Math.round(value));
+  if (value >= 1) return String(Math.round(value * 10) / 10);
+  return String(Number(value.toPrecision(2)));
+}
+
+function percent(p: number): string {
+  if (p < 0.01) return 'under 1%';
+  if (p > 0.99) return 'over 99%';
+  return `${Math.round(p * 100)}%`;
+}
+
 function resolveOptions(options: ChurnScoreOptions): Required<ChurnScoreOptions> {
   const issues = new IssueList();
   if (!(timeUnits as readonly string[]).includes(options?.timeUnit)) {
@@ -65,8 +89,8 @@ function resolveOptions(options: ChurnScoreOptions): Required<ChurnScoreOptions>
   }
   const thresholds = options?.thresholds ?? defaultRiskBandThresholds;
   const { medium, high, lost } = thresholds;
-  if (!(lost >= 0 && lost <= high && high <= medium && medium <= 1)) {
-    issues.add('invalid_option', ['thresholds'], 'thresholds must satisfy 0 ≤ lost ≤ high ≤ medium ≤ 1');
+  if (!(medium >= 0 && medium <= high && high <= lost && lost <= 1)) {
+    issues.add('invalid_option', ['thresholds'], 'thresholds must satisfy 0 ≤ medium ≤ high ≤ lost ≤ 1');
   }
   issues.throwIfAny('Invalid churn score options');
   assertNonNegative(options.horizon, 'horizon');
@@ -75,48 +99,62 @@ function resolveOptions(options: ChurnScoreOptions): Required<ChurnScoreOptions>
   return { horizon: options.horizon, timeUnit: options.timeUnit, expectedSpend, thresholds };
 }
 
-function bandOf(p: number, t: RiskBandThresholds): RiskBand {
-  if (p < t.lost) return 'lost';
-  if (p < t.high) return 'high';
-  if (p < t.medium) return 'medium';
+function bandOf(churn: number, t: RiskBandThresholds): RiskBand {
+  if (churn >= t.lost) return 'lost';
+  if (churn >= t.high) return 'high';
+  if (churn >= t.medium) return 'medium';
   return 'low';
 }
 
+/** What customers with this score do, in words, from the probability of buying within the horizon. */
+function outlook(buys: number, horizon: string): string {
+  if (buys < 0.1) return `customers like this rarely return: ${percent(buys)} chance of a purchase in the next ${horizon}`;
+  if (buys < 0.3) return `customers like this mostly do not return: ${percent(buys)} chance of a purchase in the next ${horizon}`;
+  if (buys < 0.5) return `${percent(buys)} chance of a purchase in the next ${horizon}`;
+  return `customers like this usually buy again: ${percent(buys)} chance of a purchase in the next ${horizon}`;
+}
+
 function score(f: PurchaseModelFunctions, customer: RfmObservation, o: Required<ChurnScoreOptions>): ChurnScore {
+  const churn = Math.min(1, Math.max(0, f.churnProbability(customer, o.horizon)));
   const pAlive = f.probabilityAlive(customer);
   const expected = f.expectedPurchases(customer, o.horizon);
+  const expectedRevenueLost = churn * f.rateIfAlive(customer) * o.horizon * o.expectedSpend;
   const { frequency: x, recency, T } = customer;
-  // E[purchases | alive]: the model's expectation divided by P(alive); when P(alive) underflows,
-  // fall back to the customer's historical rate.
-  const historicalRate = x > 0 && recency > 0 ? x / recency : 0;
-  const ifAlive = pAlive > 1e-12 ? expected / pAlive : historicalRate * o.horizon;
-  const valueAtRisk = (1 - pAlive) * ifAlive * o.expectedSpend;
   const unit = o.timeUnit;
   const reasons: string[] = [];
   const silence = T - recency;
   if (x > 0) {
     const interval = recency / x;
-    reasons.push(`no purchase for ${amount(silence, unit)}; this customer used to buy every ${amount(interval, unit)}`);
+    reasons.push(`bought ${x + 1} times, last ${amount(silence, unit)} ago; used to buy every ${amount(interval, unit)}`);
     if (interval > 0 && silence > 2 * interval) {
       reasons.push(`silent for ${count(silence / interval)} times their usual gap between purchases`);
     }
   } else {
-    reasons.push(`only one purchase so far, ${amount(T, unit)} ago`);
+    reasons.push(`bought once, ${amount(T, unit)} ago`);
   }
-  reasons.push(`${Math.round(pAlive * 100)}% chance the customer is still active`);
-  reasons.push(`expected to buy ${count(expected)} time(s) in the next ${amount(o.horizon, unit)}`);
-  return { probabilityAlive: pAlive, expectedPurchases: expected, valueAtRisk, riskBand: bandOf(pAlive, o.thresholds), reasons };
+  const horizon = amount(o.horizon, unit);
+  reasons.push(outlook(1 - churn, horizon));
+  reasons.push(`expected purchases in the next ${horizon}: ${expectation(expected)}`);
+  return {
+    churnProbability: churn,
+    probabilityAlive: pAlive,
+    expectedPurchases: expected,
+    expectedRevenueLost,
+    riskBand: bandOf(churn, o.thresholds),
+    reasons,
+  };
 }
 
 /**
- * Scores one customer's churn risk under a fitted purchase model: probability alive, expected
- * purchases over the horizon, value at risk, a risk band and reasons in words, e.g.
- * "no purchase for 142 days; this customer used to buy every 30 days".
+ * Scores one customer's churn risk under a fitted purchase model: the churn probability
+ * (P(no purchase within the horizon | history)), probability alive, expected purchases, expected
+ * revenue lost, a risk band and reasons in words, e.g. "bought once, 25 weeks ago" and
+ * "customers like this rarely return: 6% chance of a purchase in the next 13 weeks".
  *
  * @example
  * ```ts
  * churnScore(fit, { frequency: 4, recency: 120, T: 262 }, { horizon: 30, timeUnit: 'days', expectedSpend: 4200 });
- * // { probabilityAlive: 0.2, riskBand: 'high', reasons: ['no purchase for 142 days; this customer used to buy every 30 days', ...], ... }
+ * // { churnProbability: 0.87, riskBand: 'high', reasons: ['bought 5 times, last 142 days ago; used to buy every 30 days', ...], ... }
  * ```
  */
 export function churnScore(model: PurchaseModel, customer: RfmObservation, options: ChurnScoreOptions): ChurnScore {

@@ -1,4 +1,5 @@
 import { assertPositiveParameters, IssueList } from './analytics-validation.js';
+import { digamma } from './digamma.js';
 import { logGamma } from './log-gamma.js';
 import { fitMaximumLikelihood, groupObservations, type FitOptions, type FitStatistics } from './maximum-likelihood.js';
 
@@ -101,6 +102,12 @@ export function fitGammaGamma(customers: readonly SpendObservation[], options: F
   const groups = groupObservations(used, (c) => `${c.frequency}|${c.monetaryValue}`);
   let meanSpend = 0;
   for (const c of used) meanSpend += c.monetaryValue / Math.max(used.length, 1);
+  const rowX = groups.map((g) => g.row.frequency);
+  const rowM = groups.map((g) => g.row.monetaryValue);
+  const rowWeight = groups.map((g) => g.weight);
+  const rowLogM = rowM.map(Math.log);
+  const rowLogX = rowX.map(Math.log);
+  const frequencies = [...new Set(rowX)];
   const fit = fitMaximumLikelihood(
     {
       names: gammaGammaParameterNames,
@@ -111,6 +118,36 @@ export function fitGammaGamma(customers: readonly SpendObservation[], options: F
         let sum = 0;
         for (const { row, weight } of groups) sum += weight * logLikelihoodUnchecked(params, row.frequency, row.monetaryValue);
         return sum;
+      },
+      gradient: ([p = 1, q = 1, v = 1]) => {
+        // The gamma-function terms depend on the row only through x: once per distinct frequency.
+        const logV = Math.log(v);
+        const psiQ = digamma(q);
+        const logGammaQ = logGamma(q);
+        const perFrequency = new Map<number, { gammas: number; psiSum: number; psiPx: number }>();
+        for (const x of frequencies) {
+          perFrequency.set(x, { gammas: logGamma(p * x + q) - logGamma(p * x) - logGammaQ, psiSum: digamma(p * x + q), psiPx: digamma(p * x) });
+        }
+        let sum = 0;
+        let dp = 0;
+        let dq = 0;
+        let dv = 0;
+        for (let i = 0; i < rowX.length; i += 1) {
+          const x = rowX[i] as number;
+          const m = rowM[i] as number;
+          const weight = rowWeight[i] as number;
+          const terms = perFrequency.get(x) as { gammas: number; psiSum: number; psiPx: number };
+          const total = x * m + v;
+          const logTotal = Math.log(total);
+          const logM = rowLogM[i] as number;
+          const logX = rowLogX[i] as number;
+          const px = p * x;
+          sum += weight * (terms.gammas + q * logV + (px - 1) * logM + px * logX - (px + q) * logTotal);
+          dp += weight * x * (terms.psiSum - terms.psiPx + logM + logX - logTotal);
+          dq += weight * (terms.psiSum - psiQ + logV - logTotal);
+          dv += weight * (q / v - (px + q) / total);
+        }
+        return { value: sum, gradient: [dp, dq, dv] };
       },
     },
     options,

@@ -1,7 +1,8 @@
 /**
  * Customer analytics as pure functions: transaction summaries, the buy-till-you-die purchase
- * models (BG/NBD, modified BG/NBD, Pareto/NBD), the Gamma-Gamma spend model, customer lifetime
- * value, readable churn scores and holdout evaluation. See `docs/analytics.md`.
+ * models (BG/NBD, modified BG/NBD, Pareto/NBD) with their churn probability, the Gamma-Gamma
+ * spend model, customer lifetime value, readable churn scores, holdout evaluation, and the
+ * shifted-beta-geometric model of contractual churn. See `docs/analytics.md`.
  *
  * @module
  */
@@ -42,6 +43,7 @@ export {
 } from './gamma-gamma.js';
 export {
   evaluateHoldout,
+  type ChurnCalibrationGroup,
   type HoldoutBucket,
   type HoldoutEvaluation,
   type HoldoutEvaluationOptions,
@@ -72,6 +74,7 @@ export {
   type ParetoNbdParameters,
 } from './pareto-nbd.js';
 export {
+  churnProbability,
   expectedPurchases,
   expectedPurchasesUnconditional,
   fitPurchaseModel,
@@ -101,3 +104,14 @@ export {
   type PurchaseEvent,
   type SummaryOptions,
 } from './transaction-summary.js';
+export {
+  fitShiftedBetaGeometric,
+  shiftedBetaGeometricDiscountedResidualLifetime,
+  shiftedBetaGeometricExpectedLifetime,
+  shiftedBetaGeometricParameterNames,
+  shiftedBetaGeometricRetentionRate,
+  shiftedBetaGeometricSurvival,
+  type ShiftedBetaGeometricFit,
+  type ShiftedBetaGeometricParameterName,
+  type ShiftedBetaGeometricParameters,
+} from './shifted-beta-geometric.js';

@@ -1,4 +1,5 @@
 import { IssueList, type RfmObservation } from './analytics-validation.js';
+import { minimizeLbfgs } from './lbfgs.js';
 import { nelderMead } from './nelder-mead.js';
 import { invertPositiveDefinite, numericalHessian } from './numerical-hessian.js';
 
@@ -47,12 +48,15 @@ export interface LikelihoodProblem<K extends string> {
   readonly logLikelihood: (params: readonly number[]) => number;
   readonly customers: number;
   readonly start: Readonly<Record<K, number>>;
+  /** Σ log-likelihood and its gradient in the natural parameters, when the model has it in closed form. */
+  readonly gradient?: (params: readonly number[]) => { readonly value: number; readonly gradient: readonly number[] };
 }
 
 /**
- * Maximum likelihood over positive parameters: Nelder-Mead on their logarithms (so every step
- * stays in the domain and scale differences vanish), then standard errors from the numerical
- * Hessian. Internal; each model's `fit…` function wraps it.
+ * Maximum likelihood over positive parameters: L-BFGS on their logarithms, bounded to ±30 (so
+ * every step stays in the domain and scale differences vanish), with the model's analytic gradient
+ * when it has one and central differences otherwise; Nelder-Mead polishes a run that did not
+ * converge. Then standard errors from the Hessian. Internal; each model's `fit…` function wraps it.
  *
  * @example
  * ```ts
@@ -81,10 +85,7 @@ export function fitMaximumLikelihood<K extends string>(
   issues.throwIfAny('Cannot fit model');
 
   const n = problem.customers;
-  const objective = (logParams: readonly number[]): number => {
-    // Parameters beyond e^±30 mean the optimum sits at a boundary (no dropout in the data, say):
-    // stop there rather than wander off.
-    if (logParams.some((v) => Math.abs(v) > 30)) return Number.POSITIVE_INFINITY;
+  const penalised = (logParams: readonly number[]): number => {
     const params = logParams.map(Math.exp);
     if (!params.every((p) => p > 0 && Number.isFinite(p))) return Number.POSITIVE_INFINITY;
     const ll = problem.logLikelihood(params);
@@ -93,11 +94,48 @@ export function fitMaximumLikelihood<K extends string>(
     for (const p of params) l2 += p * p;
     return -ll / n + penalty * l2;
   };
-  const result = nelderMead(
-    objective,
-    start.map((v) => Math.log(v)),
-    { maxIterations: options.maxIterations ?? 5_000, functionTolerance: 1e-12, pointTolerance: 1e-9, restarts: 3 },
-  );
+  // Value and gradient in log space: analytic when the model gives dLL/dθ (chain rule θ·dLL/dθ),
+  // central differences otherwise.
+  const valueAndGradient = (logParams: readonly number[]): { value: number; gradient: number[] } => {
+    const params = logParams.map(Math.exp);
+    if (problem.gradient !== undefined) {
+      const { value: ll, gradient } = problem.gradient(params);
+      if (!Number.isFinite(ll) || !gradient.every(Number.isFinite)) return { value: Number.POSITIVE_INFINITY, gradient: params.map(() => 0) };
+      let l2 = 0;
+      for (const p of params) l2 += p * p;
+      return { value: -ll / n + penalty * l2, gradient: params.map((p, i) => -p * (gradient[i] as number) / n + 2 * penalty * p * p) };
+    }
+    const value = penalised(logParams);
+    const gradient = logParams.map((v, i) => {
+      const h = 1e-5;
+      const up = [...logParams];
+      const down = [...logParams];
+      up[i] = v + h;
+      down[i] = v - h;
+      return (penalised(up) - penalised(down)) / (2 * h);
+    });
+    return { value, gradient: gradient.every(Number.isFinite) ? gradient : gradient.map(() => 0) };
+  };
+  const budget = options.maxIterations ?? 5_000;
+  const quasiNewton = minimizeLbfgs(valueAndGradient, start.map((v) => Math.log(v)), {
+    lower: -30,
+    upper: 30,
+    maxIterations: Math.min(budget, 1_000),
+    gradientTolerance: 1e-11,
+  });
+  let result: { point: readonly number[]; iterations: number; converged: boolean } = quasiNewton;
+  if (!quasiNewton.converged) {
+    // Rare (a flat or boundary optimum): polish with Nelder-Mead from where L-BFGS stopped.
+    const objective = (logParams: readonly number[]): number =>
+      logParams.some((v) => Math.abs(v) > 30) ? Number.POSITIVE_INFINITY : penalised(logParams);
+    const polished = nelderMead(objective, quasiNewton.point, {
+      maxIterations: Math.max(1, budget - quasiNewton.iterations),
+      functionTolerance: 1e-12,
+      pointTolerance: 1e-9,
+      restarts: 3,
+    });
+    result = { point: polished.point, iterations: quasiNewton.iterations + polished.iterations, converged: polished.converged };
+  }
   const fitted = result.point.map(Math.exp);
   const asRecord = (values: readonly number[]): Readonly<Record<K, number>> =>
     Object.fromEntries(problem.names.map((name, i) => [name, values[i] as number])) as Record<K, number>;
@@ -143,23 +181,48 @@ export function fitRfmLikelihood<K extends string>(
   start: Readonly<Record<K, number>>,
   rowLogLikelihood: (params: Readonly<Record<K, number>>, row: RfmObservation) => number,
   options: FitOptions<Readonly<Record<K, number>>>,
+  rowGradient?: RowGradient<K>,
 ): FitStatistics<Readonly<Record<K, number>>> {
   const groups = groupObservations(customers, (c) => `${c.frequency}|${c.recency}|${c.T}`);
+  const asParams = (values: readonly number[]): Record<K, number> =>
+    Object.fromEntries(names.map((name, i) => [name, values[i] ?? 1])) as Record<K, number>;
   return fitMaximumLikelihood(
     {
       names,
       customers: customers.length,
       start,
       logLikelihood: (values) => {
-        const params = Object.fromEntries(names.map((name, i) => [name, values[i] ?? 1])) as Record<K, number>;
+        const params = asParams(values);
         let sum = 0;
         for (const { row, weight } of groups) sum += weight * rowLogLikelihood(params, row);
         return sum;
       },
+      ...(rowGradient === undefined
+        ? {}
+        : {
+            gradient: (values: readonly number[]) => {
+              const params = asParams(values);
+              const total = new Array<number>(names.length).fill(0);
+              const row = new Array<number>(names.length).fill(0);
+              let sum = 0;
+              for (const group of groups) {
+                row.fill(0);
+                sum += group.weight * rowGradient(params, group.row, row);
+                for (let i = 0; i < row.length; i += 1) total[i] = (total[i] as number) + group.weight * (row[i] as number);
+              }
+              return { value: sum, gradient: total };
+            },
+          }),
     },
     options,
   );
 }
+
+/**
+ * One customer's log-likelihood and its gradient: returns the log-likelihood and writes
+ * d log-likelihood / dθ into `gradient`, in the model's parameter order. Internal.
+ */
+export type RowGradient<K extends string> = (params: Readonly<Record<K, number>>, row: RfmObservation, gradient: number[]) => number;
 
 /** Groups identical (frequency, recency, T) rows so a likelihood is evaluated once per pattern. */
 export function groupObservations<T extends object>(

@@ -2,6 +2,7 @@ import { assertCount, assertNonNegative, assertPositiveParameters, assertRfm, ty
 import { acrossPoles, oneMinusScaledHyp2f1, assertRfmRows, bgNbdParameterNames, meanT, type BgNbdParameters } from './bg-nbd.js';
 import { logBeta, logGamma } from './log-gamma.js';
 import { logAddExp, logistic } from './log-space.js';
+import { digamma } from './digamma.js';
 import { fitRfmLikelihood, type FitOptions, type FitStatistics } from './maximum-likelihood.js';
 import { logNbdProbability, nbdTailProbability } from './negative-binomial.js';
 
@@ -26,6 +27,27 @@ function logLikelihoodUnchecked(p: ModifiedBgNbdParameters, c: RfmObservation): 
   const stillAlive = common + logGamma(b + x + 1) - (r + x) * Math.log(alpha + c.T);
   const droppedOut = common + Math.log(a) + logGamma(b + x) - (r + x) * Math.log(alpha + c.recency);
   return head + logAddExp(stillAlive, droppedOut);
+}
+
+function logLikelihoodGradient(p: ModifiedBgNbdParameters, c: RfmObservation, gradient: number[]): number {
+  const { r, alpha, a, b } = p;
+  const x = c.frequency;
+  const head = logGamma(r + x) - logGamma(r) + r * Math.log(alpha);
+  const common = logGamma(a + b) - logGamma(b) - logGamma(a + b + x + 1);
+  const logAgeScale = Math.log(alpha + c.T);
+  const logRecencyScale = Math.log(alpha + c.recency);
+  const stillAlive = common + logGamma(b + x + 1) - (r + x) * logAgeScale;
+  const droppedOut = common + Math.log(a) + logGamma(b + x) - (r + x) * logRecencyScale;
+  const total = logAddExp(stillAlive, droppedOut);
+  const wAlive = Math.exp(stillAlive - total);
+  const wDropped = Math.exp(droppedOut - total);
+  const psiAB = digamma(a + b);
+  const psiABX = digamma(a + b + x + 1);
+  gradient[0] = digamma(r + x) - digamma(r) + Math.log(alpha) - wAlive * logAgeScale - wDropped * logRecencyScale;
+  gradient[1] = r / alpha - (r + x) * (wAlive / (alpha + c.T) + wDropped / (alpha + c.recency));
+  gradient[2] = psiAB - psiABX + wDropped / a;
+  gradient[3] = psiAB - digamma(b) - psiABX + wAlive * digamma(b + x + 1) + wDropped * digamma(b + x);
+  return head + total;
 }
 
 function aliveLogOdds(p: ModifiedBgNbdParameters, c: RfmObservation): number {
@@ -62,7 +84,7 @@ export function fitModifiedBgNbd(
   options: FitOptions<ModifiedBgNbdParameters> = {},
 ): ModifiedBgNbdFit {
   assertRfmRows(customers);
-  const fit = fitRfmLikelihood(bgNbdParameterNames, customers, { r: 1, alpha: meanT(customers), a: 1, b: 1 }, logLikelihoodUnchecked, options);
+  const fit = fitRfmLikelihood(bgNbdParameterNames, customers, { r: 1, alpha: meanT(customers), a: 1, b: 1 }, logLikelihoodUnchecked, options, logLikelihoodGradient);
   return { kind: 'modified-bg-nbd', ...fit };
 }
 
@@ -111,12 +133,12 @@ export function modifiedBgNbdExpectedPurchasesUnchecked(
   params: ModifiedBgNbdParameters,
   customer: RfmObservation,
   t: number,
+  pAlive: number = modifiedBgNbdProbabilityAliveUnchecked(params, customer),
 ): number {
   if (t === 0) return 0;
   const { r, alpha, b } = params;
   const x = customer.frequency;
   const T = customer.T;
-  const pAlive = logistic(-aliveLogOdds(params, customer));
   if (pAlive === 0) return 0;
   const z = t / (alpha + T + t);
   const shrink = -(r + x) * Math.log1p(t / (alpha + T));

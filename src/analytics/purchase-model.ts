@@ -8,6 +8,7 @@ import {
   type BgNbdFit,
   type BgNbdParameters,
 } from './bg-nbd.js';
+import { bgNbdFamilyChurnProbability, paretoNbdChurnProbability, purchaseRateIfAlive } from './churn-probability.js';
 import type { FitOptions } from './maximum-likelihood.js';
 import {
   fitModifiedBgNbd,
@@ -49,6 +50,33 @@ export type PurchaseModelFit = BgNbdFit | ModifiedBgNbdFit | ParetoNbdFit;
 export interface PurchaseModelFunctions {
   probabilityAlive(customer: RfmObservation): number;
   expectedPurchases(customer: RfmObservation, t: number): number;
+  /** P(no purchase in the next t | history). */
+  churnProbability(customer: RfmObservation, t: number): number;
+  /** E[purchase rate | alive, history], per time unit. */
+  rateIfAlive(customer: RfmObservation): number;
+}
+
+/**
+ * Remembers the value for the last customer object: scoring asks for P(alive), the churn
+ * probability, the expectation and a year of monthly expectations of the same customer in a row,
+ * and P(alive) (two 2F1 under the Pareto/NBD) is the expensive part. Internal.
+ */
+function lastCustomerMemo(compute: (c: RfmObservation) => number): (c: RfmObservation) => number {
+  let last: RfmObservation | undefined;
+  let lastFrequency = 0;
+  let lastRecency = 0;
+  let lastT = 0;
+  let value = 0;
+  return (c) => {
+    if (c !== last || c.frequency !== lastFrequency || c.recency !== lastRecency || c.T !== lastT) {
+      value = compute(c);
+      last = c;
+      lastFrequency = c.frequency;
+      lastRecency = c.recency;
+      lastT = c.T;
+    }
+    return value;
+  };
 }
 
 /** Validates the model once and returns fast per-customer functions. Internal. */
@@ -60,22 +88,30 @@ export function purchaseModelFunctions(model: PurchaseModel): PurchaseModelFunct
       return {
         probabilityAlive: (c) => bgNbdProbabilityAliveUnchecked(p, c),
         expectedPurchases: (c, t) => bgNbdExpectedPurchasesUnchecked(p, c, t),
+        churnProbability: (c, t) => bgNbdFamilyChurnProbability(p, c, t, bgNbdProbabilityAliveUnchecked(p, c)),
+        rateIfAlive: (c) => purchaseRateIfAlive(p, c),
       };
     }
     case 'modified-bg-nbd': {
       assertPositiveParameters(model.params, bgNbdParameterNames);
       const p = model.params;
+      const alive = lastCustomerMemo((c) => modifiedBgNbdProbabilityAliveUnchecked(p, c));
       return {
-        probabilityAlive: (c) => modifiedBgNbdProbabilityAliveUnchecked(p, c),
-        expectedPurchases: (c, t) => modifiedBgNbdExpectedPurchasesUnchecked(p, c, t),
+        probabilityAlive: alive,
+        expectedPurchases: (c, t) => modifiedBgNbdExpectedPurchasesUnchecked(p, c, t, alive(c)),
+        churnProbability: (c, t) => bgNbdFamilyChurnProbability(p, c, t, alive(c)),
+        rateIfAlive: (c) => purchaseRateIfAlive(p, c),
       };
     }
     case 'pareto-nbd': {
       assertPositiveParameters(model.params, paretoNbdParameterNames);
       const p = model.params;
+      const alive = lastCustomerMemo((c) => paretoNbdProbabilityAliveUnchecked(p, c));
       return {
-        probabilityAlive: (c) => paretoNbdProbabilityAliveUnchecked(p, c),
-        expectedPurchases: (c, t) => paretoNbdExpectedPurchasesUnchecked(p, c, t),
+        probabilityAlive: alive,
+        expectedPurchases: (c, t) => paretoNbdExpectedPurchasesUnchecked(p, c, t, alive(c)),
+        churnProbability: (c, t) => paretoNbdChurnProbability(p, c, t, alive(c)),
+        rateIfAlive: (c) => purchaseRateIfAlive(p, c),
       };
     }
     default: {
@@ -124,6 +160,24 @@ export function probabilityAlive(model: PurchaseModel, customer: RfmObservation)
   const f = purchaseModelFunctions(model);
   assertRfm(customer);
   return f.probabilityAlive(customer);
+}
+
+/**
+ * The churn probability: P(no purchase in the next `horizon` time units | x, t_x, T) under any
+ * purchase model. Unlike 1 - P(alive) it is a statement about something observable (the customer
+ * does not buy within the horizon), so it can be checked against a holdout; and under the modified
+ * BG/NBD and Pareto/NBD one-time buyers are not assumed alive.
+ *
+ * @example
+ * ```ts
+ * churnProbability(fit, { frequency: 0, recency: 0, T: 25 }, 13); // ≈ 0.9: one purchase 25 weeks ago
+ * ```
+ */
+export function churnProbability(model: PurchaseModel, customer: RfmObservation, horizon: number): number {
+  const f = purchaseModelFunctions(model);
+  assertRfm(customer);
+  assertNonNegative(horizon, 'horizon');
+  return f.churnProbability(customer, horizon);
 }
 
 /**

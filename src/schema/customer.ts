@@ -109,10 +109,34 @@ export const customerShape = {
   consent: consentByChannelSchema.default({}),
 };
 
+/**
+ * A customer's churn score as `crm.analytics.churn({ persist: true })` last wrote it: managed
+ * (recipes cannot change it), filterable (`where('churn.riskBand', 'eq', 'high')`). Amounts in
+ * minor units of `currency`.
+ */
+export const customerChurnSchema = z.strictObject({
+  /** P(no purchase within `horizon` `timeUnit`s | history). */
+  probability: z.number().min(0).max(1),
+  riskBand: z.enum(['low', 'medium', 'high', 'lost']),
+  /** Churn probability × spend within the horizon if active. */
+  expectedRevenueLost: z.number().min(0),
+  lifetimeValue: z.number().min(0).optional(),
+  currency: z.string().optional(),
+  horizon: z.number().min(0),
+  timeUnit: z.enum(['days', 'weeks', 'months']),
+  /** The purchase model that scored it. */
+  model: z.string(),
+  scoredAt: z.date(),
+});
+
+/** The managed fields of a customer. */
+export const customerManagedShape = { churn: customerChurnSchema.optional() };
+
 /** The schema of a stored customer, custom fields as free JSON (`createCrm` substitutes the host's schema). */
 export const customerSchema = z.strictObject({
   ...recordBaseShape,
   ...customerShape,
+  ...customerManagedShape,
   custom: z.record(z.string(), z.json()).default({}),
 });
 
@@ -134,6 +158,7 @@ export const customerModel = {
   collection: 'customers',
   entity: 'customer',
   shape: customerShape,
+  managedShape: customerManagedShape,
   references: [{ field: 'organizationId', collection: 'customers' }],
   indexes: [
     { name: 'customers_emails', fields: ['emails'] },
@@ -142,5 +167,6 @@ export const customerModel = {
     { name: 'customers_owner', fields: ['ownerId'] },
     { name: 'customers_lifecycle', fields: ['lifecycleStage'] },
     { name: 'customers_name', fields: ['name'] },
+    { name: 'customers_churn', fields: ['churn.riskBand', 'churn.probability'] },
   ],
 } as const satisfies ModelDefinition;

@@ -365,6 +365,62 @@ export class ModelService<R extends RecordBase, I> {
   }
 
   /**
+   * Writes fields the core maintains (the model's `managedShape`) on many records in one
+   * atomic batch, for the services that derive them: `crm.analytics.churn({ persist: true })`
+   * writes each customer's `churn`. Each record is read, the fields replaced, the record
+   * validated and stored with its version bumped, and an `updated` event emitted. Ids that no
+   * longer exist, or records changed meanwhile, are skipped and counted; other fields are refused.
+   *
+   * @internal
+   * @example
+   * ```ts
+   * await customers.writeManaged([{ id, fields: { churn: { probability: 0.93, riskBand: 'lost', … } } }]);
+   * ```
+   */
+  async writeManaged(updates: readonly { readonly id: string; readonly fields: Readonly<Record<string, unknown>> }[]): Promise<{ updated: number; skipped: number }> {
+    const managed = new Set(Object.keys(this.model.managedShape ?? {}));
+    const issues: CrmIssue[] = [];
+    updates.forEach((update, index) => {
+      for (const field of Object.keys(update.fields)) {
+        if (!managed.has(field)) issues.push({ code: 'invalid_option', path: [index, field], message: `${field} is not a managed field of ${this.collection}` });
+      }
+    });
+    throwIfIssues(this.collection, issues);
+    const now = this.context.clock.now();
+    const currents = await this.getMany(updates.map((update) => update.id));
+    const pending: PreparedUpdate<R>[] = [];
+    let skipped = 0;
+    updates.forEach((update, index) => {
+      const current = currents[index];
+      if (current === undefined) {
+        skipped += 1;
+        return;
+      }
+      const [produced, patches, inversePatches] = immer.produceWithPatches(current, (draft: Record<string, unknown>) => {
+        Object.assign(draft, update.fields);
+      }) as unknown as [R, Patch[], Patch[]];
+      if (patches.length === 0) return;
+      const next = this.parseRecord({ ...(produced as object), updatedAt: now, version: current.version + 1 }, [index], issues);
+      if (next !== undefined) pending.push({ current, next, patches, inversePatches });
+    });
+    throwIfIssues(this.collection, issues);
+    const outcomes = await this.context.atomically((storage) =>
+      storage.updateMany(
+        this.collection,
+        pending.map(({ next, current }) => ({ record: next as unknown as StoredRecord, expectedVersion: current.version })),
+      ),
+    );
+    let updated = 0;
+    pending.forEach((prepared, i) => {
+      if (outcomes[i]?.ok) {
+        updated += 1;
+        this.#emitUpdated(prepared);
+      } else skipped += 1;
+    });
+    return { updated, skipped };
+  }
+
+  /**
    * Deletes a record. Throws `NotFoundError` when there is none, `ConflictError`
    * when `expectedVersion` is stale or other records still refer to it.
    *

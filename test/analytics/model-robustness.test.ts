@@ -7,6 +7,7 @@ import {
   bgNbdLogLikelihood,
   bgNbdProbabilityAlive,
   bgNbdPurchaseProbability,
+  churnProbability,
   churnScore,
   expectedPurchases,
   expectedPurchasesUnconditional,
@@ -15,6 +16,7 @@ import {
   gammaGammaExpectedSpend,
   modifiedBgNbdPurchaseProbability,
   probabilityAlive,
+  riskBands,
   scoreCustomers,
   type PurchaseModel,
   type RfmObservation,
@@ -37,6 +39,17 @@ const params = fc.record({
   a: fc.double({ min: 1e-2, max: 50, noNaN: true }),
   b: fc.double({ min: 1e-2, max: 50, noNaN: true }),
 });
+
+function issueCodes(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(isCrmError(error, 'validation')).toBe(true);
+    return (error as ValidationError).issues.map((i) => i.code);
+  }
+  throw new Error('expected a ValidationError');
+}
 
 describe('numerically hard inputs', () => {
   it.each(models)('$kind: huge frequency, recency = T, zero purchases, very long horizons stay finite', (model) => {
@@ -186,16 +199,6 @@ describe('numerically hard inputs', () => {
 });
 
 describe('bad input is rejected with a typed error', () => {
-  const issueCodes = (fn: () => unknown): string[] => {
-    try {
-      fn();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ValidationError);
-      expect(isCrmError(error, 'validation')).toBe(true);
-      return (error as ValidationError).issues.map((i) => i.code);
-    }
-    throw new Error('expected a ValidationError');
-  };
 
   it.each([
     [{ frequency: 2, recency: 40, T: 38 }, 'recency_exceeds_age'],
@@ -245,36 +248,119 @@ describe('bad input is rejected with a typed error', () => {
   });
 });
 
+describe('churn probability: P(no purchase within the horizon | history)', () => {
+  const pareto = models[2] as PurchaseModel & { kind: 'pareto-nbd' };
+
+  it('Pareto/NBD: equals a brute-force integral of the first-purchase density; 1 at horizon 0, above 1 - P(alive) always', () => {
+    const { r, alpha, s, beta } = pareto.params;
+    for (const c of [
+      { frequency: 0, recency: 0, T: 25 },
+      { frequency: 2, recency: 30.43, T: 38.86 },
+      { frequency: 30, recency: 38, T: 38.86 },
+    ]) {
+      for (const t of [1, 13, 39, 520]) {
+        // ∫₀ᵗ (r'/α')(α'/(α'+v))^(r'+1) (β'/(β'+v))^s dv by Simpson's rule on 20,000 panels
+        const [rp, ap, bp] = [r + c.frequency, alpha + c.T, beta + c.T];
+        const density = (v: number) => (rp / ap) * (ap / (ap + v)) ** (rp + 1) * (bp / (bp + v)) ** s;
+        const panels = 20_000;
+        const h = t / panels;
+        let integral = density(0) + density(t);
+        for (let k = 1; k < panels; k += 1) integral += (k % 2 === 1 ? 4 : 2) * density(k * h);
+        integral *= h / 3;
+        const expected = 1 - probabilityAlive(pareto, c) * integral;
+        expect(churnProbability(pareto, c, t)).toBeCloseTo(expected, 8);
+      }
+      expect(churnProbability(pareto, c, 0)).toBe(1);
+      expect(churnProbability(pareto, c, 1e9)).toBeGreaterThan(1 - probabilityAlive(pareto, c));
+    }
+  });
+
+  it('BG/NBD family: 1 - P(alive) (1 - ((α+T)/(α+T+t))^(r+x))', () => {
+    const c = { frequency: 2, recency: 30.43, T: 38.86 };
+    for (const model of models.slice(0, 2)) {
+      const { r, alpha } = model.params as { r: number; alpha: number };
+      const expected = 1 - probabilityAlive(model, c) * (1 - ((alpha + c.T) / (alpha + c.T + 13)) ** (r + 2));
+      expect(churnProbability(model, c, 13)).toBeCloseTo(expected, 12);
+    }
+  });
+
+  fcTest.prop([rfm, fc.double({ min: 0, max: 1e4, noNaN: true }), fc.double({ min: 0, max: 1e4, noNaN: true })])(
+    'is a probability, shrinks as the horizon grows, grows with the silence since the last purchase',
+    (c, t1, t2) => {
+      for (const model of models) {
+        const [short, long] = [Math.min(t1, t2), Math.max(t1, t2)];
+        const p = churnProbability(model, c, short);
+        expect(p).toBeGreaterThanOrEqual(0);
+        expect(p).toBeLessThanOrEqual(1);
+        expect(churnProbability(model, c, long)).toBeLessThanOrEqual(p + 1e-9);
+        if (c.frequency > 0 && c.frequency < 1000) {
+          const quieter = { ...c, recency: c.recency / 2 };
+          expect(churnProbability(model, quieter, 13)).toBeGreaterThanOrEqual(churnProbability(model, c, 13) - 1e-9);
+        }
+      }
+    },
+  );
+
+  it('validates its input', () => {
+    expect(issueCodes(() => churnProbability(pareto, { frequency: 1, recency: 5, T: 2 }, 13))).toEqual(['recency_exceeds_age']);
+    expect(issueCodes(() => churnProbability(pareto, { frequency: 1, recency: 1, T: 2 }, -1))).toEqual(['negative']);
+  });
+});
+
 describe('churn scores', () => {
-  const model = models[0] as PurchaseModel;
+  const model = models[2] as PurchaseModel;
 
-  it('explains a lapsed regular in words', () => {
+  it('explains a lapsed regular in words that are true', () => {
     const score = churnScore(model, { frequency: 4, recency: 120, T: 262 }, { horizon: 30, timeUnit: 'days', expectedSpend: 4200 });
-    expect(score.reasons[0]).toBe('no purchase for 142 days; this customer used to buy every 30 days');
+    expect(score.reasons[0]).toBe('bought 5 times, last 142 days ago; used to buy every 30 days');
     expect(score.reasons).toContain('silent for 4.7 times their usual gap between purchases');
-    expect(score.riskBand).toBe('high');
-    expect(score.valueAtRisk).toBeGreaterThan(0);
-    expect(score.probabilityAlive).toBeCloseTo(0.213, 3);
+    expect(score.churnProbability).toBeCloseTo(churnProbability(model, { frequency: 4, recency: 120, T: 262 }, 30), 12);
+    expect(score.probabilityAlive).toBeCloseTo(probabilityAlive(model, { frequency: 4, recency: 120, T: 262 }), 12);
   });
 
-  it('bands follow P(alive) and one-time buyers are described as such', () => {
-    const recent = churnScore(model, { frequency: 10, recency: 37, T: 38 }, { horizon: 4, timeUnit: 'weeks' });
+  it('a one-time buyer is not immortal: bought once 25 weeks ago, rarely returns', () => {
+    const once = churnScore(model, { frequency: 0, recency: 0, T: 25 }, { horizon: 13, timeUnit: 'weeks' });
+    expect(once.probabilityAlive).toBeLessThan(0.8);
+    expect(once.churnProbability).toBeGreaterThan(0.9);
+    expect(once.riskBand).toBe('lost');
+    expect(once.reasons[0]).toBe('bought once, 25 weeks ago');
+    expect(once.reasons[1]).toMatch(/^customers like this rarely return: \d% chance of a purchase in the next 13 weeks$/);
+    // small expectations keep two significant digits instead of rounding to "0 time(s)"
+    expect(once.reasons[2]).toMatch(/^expected purchases in the next 13 weeks: 0\.0\d+$/);
+    const binge = churnScore(model, { frequency: 21, recency: 4, T: 29 }, { horizon: 13, timeUnit: 'weeks' });
+    expect(binge.reasons.at(-1)).toBe('expected purchases in the next 13 weeks: under 0.001');
+    expect(binge.reasons[0]).toBe('bought 22 times, last 25 weeks ago; used to buy every 0.2 weeks');
+    const recent = churnScore(model, { frequency: 10, recency: 37, T: 38 }, { horizon: 13, timeUnit: 'weeks' });
     expect(recent.riskBand).toBe('low');
-    expect(recent.valueAtRisk).toBe(0);
-    const gone = churnScore(model, { frequency: 10, recency: 5, T: 38 }, { horizon: 4, timeUnit: 'weeks' });
-    expect(gone.riskBand).toBe('lost');
-    const once = churnScore(model, { frequency: 0, recency: 0, T: 1 }, { horizon: 1, timeUnit: 'months' });
-    expect(once.reasons[0]).toBe('only one purchase so far, 1 month ago');
+    expect(recent.reasons[1]).toMatch(/^customers like this usually buy again/);
   });
 
-  it('scores many customers with per-customer spend', () => {
+  it('bands are monotone in the churn probability', () => {
+    const rows: RfmObservation[] = [];
+    for (let x = 0; x <= 12; x += 1) for (const T of [5, 20, 39]) for (const share of [0, 0.3, 0.9, 1]) rows.push({ frequency: x, T, recency: x === 0 ? 0 : T * Math.max(share, 0.05) });
+    const scores = scoreCustomers(model, rows, { horizon: 13, timeUnit: 'weeks' }).sort((a, b) => a.churnProbability - b.churnProbability);
+    const order = scores.map((s) => riskBands.indexOf(s.riskBand));
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(new Set(order).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('expected revenue lost is the churn probability times the spend in the horizon if active', () => {
     const rows = [
       { frequency: 4, recency: 120, T: 262, spend: 1000 },
       { frequency: 0, recency: 0, T: 10, spend: 2000 },
     ];
     const scores = scoreCustomers(model, rows, { horizon: 30, timeUnit: 'days' }, (r) => r.spend);
-    expect(scores).toHaveLength(2);
-    expect(scores[1]?.valueAtRisk).toBe(0); // BG/NBD: P(alive) = 1 without repeat purchases
+    const { r, alpha } = (model as { params: { r: number; alpha: number } }).params;
+    rows.forEach((row, i) => {
+      const score = scores[i]!;
+      expect(score.expectedRevenueLost).toBeCloseTo(score.churnProbability * ((r + row.frequency) / (alpha + row.T)) * 30 * row.spend, 9);
+    });
+    expect(scoreCustomers(model, rows, { horizon: 30, timeUnit: 'days' })[0]?.expectedRevenueLost).toBe(0);
+  });
+
+  it('thresholds must be ordered', () => {
+    const c = { frequency: 1, recency: 1, T: 2 };
+    expect(issueCodes(() => churnScore(model, c, { horizon: 30, timeUnit: 'days', thresholds: { medium: 0.8, high: 0.5, lost: 0.9 } }))).toEqual(['invalid_option']);
   });
 });
 

@@ -64,6 +64,26 @@ describe('summary of CDNOW_sample.txt', () => {
     expect(report.modelAuc).toBeGreaterThanOrEqual(report.recencyBaselineAuc - 0.01);
     expect(report.recencyBaselineAuc).toBeGreaterThan(0.7);
   });
+
+  it('holdout evaluation of the default Pareto/NBD churn probability: AUC, baselines and deciles as measured', () => {
+    const report = evaluateHoldout(rows);
+    expect(report.model.kind).toBe('pareto-nbd');
+    // AUC for "did not buy again" (docs/analytics.md): 0.771, against recency 0.771, frequency 0.758, RFM 0.775
+    expect(report.churnProbabilityAuc).toBeCloseTo(0.7712, 3);
+    expect(report.recencyBaselineAuc).toBeCloseTo(0.7714, 3);
+    expect(report.frequencyBaselineAuc).toBeCloseTo(0.7576, 3);
+    expect(report.rfmBaselineAuc).toBeCloseTo(0.7753, 3);
+    expect(report.calibration.map((g) => g.customers).reduce((a, b) => a + b, 0)).toBe(2357);
+    const first = report.calibration[0]!;
+    const last = report.calibration.at(-1)!;
+    expect(first.observedBoughtAgain).toBeLessThan(last.observedBoughtAgain);
+    expect(first.observedBoughtAgain).toBeCloseTo(0.123, 2);
+    expect(last.observedBoughtAgain).toBeCloseTo(0.809, 2);
+    // predicted share who bought again rises decile by decile (sorted by churn probability)
+    const predicted = report.calibration.map((g) => g.predictedBoughtAgain);
+    expect([...predicted].sort((a, b) => a - b)).toEqual(predicted);
+    expect(() => evaluateHoldout(rows, { calibrationGroups: 0 })).toThrow(/calibrationGroups/);
+  });
 });
 
 describe('summarizeTransactions', () => {
