@@ -1,5 +1,5 @@
-import { describe } from 'vitest';
 import type { ConformanceGroup, ConformanceOptions } from './conformance-options.js';
+import { describe, registerSkipped, registerWith, vitestRunner, type ConformanceRunner } from './conformance-runner.js';
 import { useConformanceHarness, type ConformanceHarness } from './conformance-harness.js';
 import { defineAggregateBucketTests } from './aggregate-bucket-tests.js';
 import { defineAggregateTests } from './aggregate-tests.js';
@@ -32,8 +32,9 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
 };
 
 /**
- * The adapter conformance suite. Call it from a vitest test file with a factory
- * for your adapter; it registers over five hundred tests, each on a fresh
+ * The adapter conformance suite. Call it from a test file with a factory
+ * for your adapter (vitest by default; pass `runner` for Jest, node:test or
+ * another runner, see {@link ConformanceRunner}); it registers over five hundred tests, each on a fresh
  * adapter, in these groups (see {@link conformanceGroups}): CRUD; every filter
  * operator with absent values; nested and / or / not; sort order, ties and
  * absent values; cursor pagination while records are inserted and deleted
@@ -62,15 +63,17 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
  * ```
  */
 export function describeAdapterConformance(options: ConformanceOptions): void {
-  describe(`crmkit adapter conformance: ${options.name}`, { timeout: options.timeout }, () => {
-    const harness = useConformanceHarness(options);
-    for (const [group, define] of Object.entries(groups) as [ConformanceGroup, GroupDefinition][]) {
-      const reason = options.skip?.[group];
-      if (reason !== undefined) {
-        describe.skip(`${group} (skipped: ${reason})`, () => define(harness));
-        continue;
+  registerWith(options.runner ?? vitestRunner, options.timeout, () => {
+    describe(`crmkit adapter conformance: ${options.name}`, () => {
+      const harness = useConformanceHarness(options);
+      for (const [group, define] of Object.entries(groups) as [ConformanceGroup, GroupDefinition][]) {
+        const reason = options.skip?.[group];
+        if (reason !== undefined) {
+          describe(`${group} (skipped: ${reason})`, () => registerSkipped(reason, () => define(harness)));
+          continue;
+        }
+        define(harness);
       }
-      define(harness);
-    }
+    });
   });
 }

@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { expect } from './conformance-runner.js';
 import type { Crm } from '../crm.js';
 import type { CollectionName } from '../schema/models.js';
 import type { CrmError, CrmErrorCode } from '../storage/errors.js';
