@@ -15,6 +15,10 @@ export const conformanceGroups = [
   'aggregate',
   'aggregate-buckets',
   'custom-fields',
+  'adapter-contract',
+  'string-matching',
+  'absent-values',
+  'exact-values',
 ] as const;
 
 /** One of {@link conformanceGroups}. */
