@@ -40,6 +40,7 @@ export const operatorCases: readonly (readonly [string, Filter, string])[] = [
   ['in on numbers', { field: 'custom.score', op: 'in', value: [0, 90] }, 'AE'],
   ['in on dates', { field: 'custom.since', op: 'in', value: [d('2021-06-01T00:00:00.000Z')] }, 'T'],
   ['in on a string array matches any element', { field: 'tags', op: 'in', value: ['vip', '😀'] }, 'AEM'],
+  ['in on a string array matches a later element too', { field: 'tags', op: 'in', value: ['math', '%_'] }, 'ATZ'],
   ['nin on a string array matches no element', { field: 'tags', op: 'nin', value: ['vip'] }, 'TGMZFB'],
   ['contains on a string is a substring', { field: 'name', op: 'contains', value: 'an' }, 'T'],
   ['contains is case-sensitive', { field: 'name', op: 'contains', value: 'a' }, 'ATGEF'],
