@@ -59,11 +59,9 @@ export const stringSortCases: readonly (readonly [string, SortInput, string])[] 
 ];
 
 async function seed(crm: Crm<typeof conformanceCustomFields>): Promise<(records: readonly { id: string }[]) => string> {
-  const labelById = new Map<string, string>();
-  for (const [label, value] of Object.entries(seedNotes)) {
-    const record = await crm.customers.create({ name: `note ${label}`, custom: value === undefined ? {} : { note: value } });
-    labelById.set(record.id, label);
-  }
+  const entries = Object.entries(seedNotes);
+  const created = await crm.customers.createMany(entries.map(([label, value]) => ({ name: `note ${label}`, custom: value === undefined ? {} : { note: value } })));
+  const labelById = new Map(created.map((record, i) => [record.id, entries[i]![0]]));
   return (records) => records.map((r) => labelById.get(r.id) ?? '?').join('');
 }
 
