@@ -210,6 +210,26 @@ export function defineAdapterContractTests(harness: () => ConformanceHarness): v
         else expect([outcomes, a]).toEqual([[{ ok: false, code: 'conflict' }], rawCustomer('a')]);
       });
 
+      it('a rollback of a delete does not undo a write to that record committed outside meanwhile', async (context) => {
+        const { adapter } = transactional(context);
+        await adapter.insertMany('customers', [rawCustomer('a')]);
+        let outside: Promise<readonly WriteOutcome[]> | undefined;
+        await expect(
+          adapter.transaction(async (tx) => {
+            expect(await tx.deleteMany('customers', [{ id: 'a', expectedVersion: 1 }])).toEqual([{ ok: true }]);
+            outside = adapter.updateMany('customers', [{ record: rawCustomer('a', { version: 2, name: 'outside' }), expectedVersion: 1 }]);
+            outside.catch(() => undefined);
+            await pause(10);
+            throw new Error('rollback');
+          }),
+        ).rejects.toThrow('rollback');
+        const outcomes = await outside!;
+        const [a] = await adapter.getMany('customers', ['a']);
+        // The outside write either waited for the rollback and landed, or found no record (the delete was not yet undone).
+        if (outcomes[0]!.ok) expect(a).toEqual(rawCustomer('a', { version: 2, name: 'outside' }));
+        else expect([outcomes[0], a]).toEqual([{ ok: false, code: expect.any(String) }, rawCustomer('a')]);
+      });
+
       it('a rollback does not undo a write to another record committed outside meanwhile', async (context) => {
         const { adapter } = transactional(context);
         await adapter.insertMany('customers', [rawCustomer('a'), rawCustomer('b')]);
