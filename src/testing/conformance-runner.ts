@@ -58,6 +58,9 @@ export interface ConformanceIt {
  * A test that finds out at run time that it does not apply (an adapter without
  * `transactions`, say) calls its runner context's `skip(reason)` when the
  * runner passes a context with one (vitest, node:test); under Jest it passes.
+ * `crmkit/testing` imports vitest for its default runner, so vitest must be
+ * installed (an optional peer dependency) even when another runner runs the tests;
+ * vitest's `expect` also works on its own as the `expect` for node:test.
  *
  * @example
  * ```ts

@@ -147,8 +147,11 @@ function undoLogTransaction(inner: CrmAdapter): CrmAdapter['transaction'] {
     const tx: StorageOperations = {
       ...inner,
       async insertMany(collection, records) {
-        for (const record of records) undo.push(restore(collection, undefined, record.id));
-        return inner.insertMany(collection, records);
+        const outcomes = await inner.insertMany(collection, records);
+        records.forEach((record, i) => {
+          if (outcomes[i]!.ok) undo.push(restore(collection, undefined, record.id));
+        });
+        return outcomes;
       },
       async updateMany(collection, writes) {
         const before = await inner.getMany(collection, writes.map((w) => w.record.id));
