@@ -138,6 +138,16 @@ export function defineAbsentValueTests(harness: () => ConformanceHarness): void 
         expect(memberIds(first.items)).toBe(expected.slice(0, 1));
       });
 
+      it.each(requiredAbsentSortCases)('scans never skip a record without it: %s', async (_title, sort, expected) => {
+        const h = harness();
+        await seedMembers(h);
+        for (const batchSize of [1, 2]) {
+          const scanned: { id: string }[] = [];
+          for await (const batch of h.crm.campaignMembers.scan({ sort, batchSize })) scanned.push(...batch);
+          expect(memberIds(scanned), `batches of ${batchSize}`).toBe(expected);
+        }
+      });
+
       it('a sort descending with limit 1 after the present values returns the absent one', async () => {
         const h = harness();
         await seedMembers(h);
