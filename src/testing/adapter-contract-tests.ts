@@ -1,3 +1,4 @@
+import type { StorageOperations } from '../storage/adapter.js';
 import type { StorageFilter } from '../storage/filter.js';
 import type { SortKey } from '../storage/sort.js';
 import type { WriteOutcome } from '../storage/write-outcome.js';
@@ -6,7 +7,14 @@ import { describe, expect, it, type ConformanceContext } from './conformance-run
 import { rawCustomer } from './raw-records.js';
 
 const byId: readonly SortKey[] = [{ field: 'id', direction: 'asc' }];
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Lets an outside operation that does not wait for the open transaction run to
+ * its end, while keeping the transaction busy with its own reads (a timer would
+ * let IndexedDB commit it, or make the adapter abort it).
+ */
+const keepBusy = async (tx: StorageOperations) => {
+  for (let i = 0; i < 25; i++) await tx.getMany('customers', ['a']);
+};
 
 /** a..e with ties and an absent value on custom.score, inserted out of id order. */
 const scored = [
@@ -179,8 +187,7 @@ export function defineAdapterContractTests(harness: () => ConformanceHarness): v
             await tx.updateMany('customers', [{ record: rawCustomer('a', { version: 2, name: 'in tx' }), expectedVersion: 1 }]);
             outside = Promise.all([adapter.getMany('customers', ['new', 'a']), adapter.count('customers'), adapter.find('customers', { sort: byId })]);
             outside.catch(() => undefined);
-            await tx.getMany('customers', ['a']);
-            await pause(10); // an outside read that does not wait for the transaction answers now
+            await keepBusy(tx); // an outside read that does not wait for the transaction answers meanwhile
             throw new Error('rollback');
           }),
         ).rejects.toThrow('rollback');
@@ -199,7 +206,7 @@ export function defineAdapterContractTests(harness: () => ConformanceHarness): v
             await tx.updateMany('customers', [{ record: rawCustomer('a', { version: 2, name: 'in tx' }), expectedVersion: 1 }]);
             outside = adapter.updateMany('customers', [{ record: rawCustomer('a', { version: 2, name: 'outside' }), expectedVersion: 1 }]);
             outside.catch(() => undefined);
-            await pause(10);
+            await keepBusy(tx);
             throw new Error('rollback');
           }),
         ).rejects.toThrow('rollback');
@@ -219,7 +226,7 @@ export function defineAdapterContractTests(harness: () => ConformanceHarness): v
             expect(await tx.deleteMany('customers', [{ id: 'a', expectedVersion: 1 }])).toEqual([{ ok: true }]);
             outside = adapter.updateMany('customers', [{ record: rawCustomer('a', { version: 2, name: 'outside' }), expectedVersion: 1 }]);
             outside.catch(() => undefined);
-            await pause(10);
+            await keepBusy(tx);
             throw new Error('rollback');
           }),
         ).rejects.toThrow('rollback');
@@ -239,7 +246,7 @@ export function defineAdapterContractTests(harness: () => ConformanceHarness): v
             await tx.updateMany('customers', [{ record: rawCustomer('a', { version: 2, name: 'in tx' }), expectedVersion: 1 }]);
             outside = adapter.updateMany('customers', [{ record: rawCustomer('b', { version: 2, name: 'outside' }), expectedVersion: 1 }]);
             outside.catch(() => undefined);
-            await pause(10);
+            await keepBusy(tx);
             throw new Error('rollback');
           }),
         ).rejects.toThrow('rollback');
