@@ -143,7 +143,10 @@ export function defineAbsentValueTests(harness: () => ConformanceHarness): void 
         await seedMembers(h);
         for (const batchSize of [1, 2]) {
           const scanned: { id: string }[] = [];
-          for await (const batch of h.crm.campaignMembers.scan({ sort, batchSize })) scanned.push(...batch);
+          for await (const batch of h.crm.campaignMembers.scan({ sort, batchSize })) {
+            scanned.push(...batch);
+            if (scanned.length > 2 * expected.length) break; // a scan that repeats records fails here instead of never ending
+          }
           expect(memberIds(scanned), `batches of ${batchSize}`).toBe(expected);
         }
       });
