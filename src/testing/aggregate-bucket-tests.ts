@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from './conformance-runner.js';
 import type { AggregateGroupKey } from '../storage/aggregate-query.js';
 import type { ConformanceHarness } from './conformance-harness.js';
 import { expectCrmError } from './expect-crm-error.js';

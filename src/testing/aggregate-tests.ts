@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from './conformance-runner.js';
 import type { AggregateOptions } from '../services/model-service.js';
 import { ago } from '../storage/relative-date.js';
 import type { ConformanceHarness } from './conformance-harness.js';

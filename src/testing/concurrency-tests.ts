@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from './conformance-runner.js';
 import { isCrmError } from '../storage/errors.js';
 import type { StoredRecord } from '../storage/stored-record.js';
 import type { ConformanceHarness } from './conformance-harness.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type ConformanceContext } from './conformance-runner.js';
 import type { StoredRecord } from '../storage/stored-record.js';
 import type { ConformanceHarness } from './conformance-harness.js';
 
@@ -22,7 +22,7 @@ const manyWritersTimeout = 120_000;
  */
 export function defineConcurrentUpdateTests(harness: () => ConformanceHarness): void {
   describe('concurrent updates without expectedVersion', () => {
-    it(`${racers} concurrent increments of a custom counter end at exactly ${racers}`, { timeout: manyWritersTimeout }, async () => {
+    it(`${racers} concurrent increments of a custom counter end at exactly ${racers}`, async () => {
       const { crm } = harness();
       const counter = await crm.customers.create({ name: 'Counter', custom: { score: 0 } });
       let events = 0;
@@ -39,9 +39,9 @@ export function defineConcurrentUpdateTests(harness: () => ConformanceHarness): 
       // Every update saw the record its predecessor wrote: the versions it returned are all different.
       const versions = results.map((r) => (r as PromiseFulfilledResult<{ version: number }>).value.version);
       expect(new Set(versions).size).toBe(racers);
-    });
+    }, { timeout: manyWritersTimeout });
 
-    it('concurrent increments of two counters on one record: neither loses a write', { timeout: manyWritersTimeout }, async () => {
+    it('concurrent increments of two counters on one record: neither loses a write', async () => {
       const { crm } = harness();
       const record = await crm.customers.create({ name: 'Two counters', custom: { score: 0 }, tags: [] });
       await Promise.all(
@@ -55,7 +55,7 @@ export function defineConcurrentUpdateTests(harness: () => ConformanceHarness): 
       expect(stored.custom.score).toBe(50);
       expect(stored.tags).toHaveLength(50);
       expect(stored.version).toBe(101);
-    });
+    }, { timeout: manyWritersTimeout });
 
     it('getMany accepts { forUpdate } and reads the same records with or without it', async () => {
       const { crm, adapter } = harness();
@@ -69,9 +69,7 @@ export function defineConcurrentUpdateTests(harness: () => ConformanceHarness): 
       expect(inside).toEqual(plain);
     });
 
-    it(`straight at the adapter: ${adapterRacers} transactions reading with forUpdate and writing version + 1 never conflict`, {
-      timeout: manyWritersTimeout,
-    }, async (context) => {
+    it(`straight at the adapter: ${adapterRacers} transactions reading with forUpdate and writing version + 1 never conflict`, async (context: ConformanceContext) => {
       const { crm, adapter } = harness();
       if (!adapter.capabilities.transactions) {
         context.skip('the adapter has no transactions: forUpdate means nothing and the core retries its compare-and-set');
@@ -92,6 +90,6 @@ export function defineConcurrentUpdateTests(harness: () => ConformanceHarness): 
       expect(outcomes.filter((o) => !o.ok)).toEqual([]);
       const [stored] = await adapter.getMany('customers', [record.id]);
       expect(stored).toMatchObject({ version: adapterRacers + 1, custom: { score: adapterRacers } });
-    });
+    }, { timeout: manyWritersTimeout });
   });
 }

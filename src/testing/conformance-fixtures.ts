@@ -3,7 +3,13 @@ import type { Crm } from '../crm.js';
 import type { Customer, CustomerInput } from '../schema/customer.js';
 import type { ReadonlyRecord } from '../services/readonly-record.js';
 
-/** The custom fields the suite declares on customers, one of each filterable type. */
+/**
+ * The custom fields the suite declares: on customers one optional field of each
+ * filterable type; on campaign members two required ones (with defaults, so
+ * every write through the crm has them), which the suite also stores without
+ * them, straight through the adapter, to hold adapters to data the catalogue
+ * does not guarantee.
+ */
 export const conformanceCustomFields = {
   customers: z.strictObject({
     tier: z.enum(['bronze', 'silver', 'gold']).optional(),
@@ -11,6 +17,10 @@ export const conformanceCustomFields = {
     vip: z.boolean().optional(),
     since: z.date().optional(),
     note: z.string().optional(),
+  }),
+  campaignMembers: z.strictObject({
+    label: z.string().default('none'),
+    labels: z.array(z.string()).default([]),
   }),
 };
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach } from './conformance-runner.js';
 import { createCrm, type Crm } from '../crm.js';
 import type { CrmAdapter } from '../storage/adapter.js';
 import type { ConformanceOptions } from './conformance-options.js';

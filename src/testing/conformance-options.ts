@@ -1,4 +1,5 @@
 import type { CrmAdapter } from '../storage/adapter.js';
+import type { ConformanceRunner } from './conformance-runner.js';
 
 /** The groups of the conformance suite; `skip` takes their names. */
 export const conformanceGroups = [
@@ -14,6 +15,10 @@ export const conformanceGroups = [
   'aggregate',
   'aggregate-buckets',
   'custom-fields',
+  'adapter-contract',
+  'string-matching',
+  'absent-values',
+  'exact-values',
 ] as const;
 
 /** One of {@link conformanceGroups}. */
@@ -32,6 +37,12 @@ export interface ConformanceOptions {
   readonly destroyAdapter?: (adapter: CrmAdapter) => void | Promise<void>;
   /** Groups to leave out, with the reason shown in the output. */
   readonly skip?: Partial<Record<ConformanceGroup, string>>;
-  /** Per-test timeout in milliseconds (vitest's default otherwise). */
+  /** Per-test timeout in milliseconds (the runner's default otherwise). */
   readonly timeout?: number;
+  /**
+   * The test runner to register with: `{ describe, it, expect, beforeEach, afterEach }`
+   * of Jest, node:test (with the `expect` package) or a runner of your own.
+   * Vitest's ({@link vitestRunner}) by default.
+   */
+  readonly runner?: ConformanceRunner;
 }

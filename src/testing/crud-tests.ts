@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { isCrmError } from '../storage/errors.js';
+import { describe, expect, it } from './conformance-runner.js';
+import { expectCrmError } from './expect-crm-error.js';
 import type { ConformanceHarness } from './conformance-harness.js';
 import { worldStages } from './seed-world.js';
 
@@ -81,7 +81,7 @@ export function defineCrudTests(harness: () => ConformanceHarness): void {
 
     it('get of a missing id throws not_found', async () => {
       const { crm } = harness();
-      await expect(crm.customers.get('nope')).rejects.toSatisfy((e) => isCrmError(e, 'not_found'));
+      await expectCrmError(crm.customers.get('nope'), 'not_found');
     });
 
     it('update applies the recipe and increments the version', async () => {
@@ -126,7 +126,7 @@ export function defineCrudTests(harness: () => ConformanceHarness): void {
 
     it('update of a missing id throws not_found', async () => {
       const { crm } = harness();
-      await expect(crm.customers.update('nope', (d) => void (d.name = 'x'))).rejects.toSatisfy((e) => isCrmError(e, 'not_found'));
+      await expectCrmError(crm.customers.update('nope', (d) => void (d.name = 'x')), 'not_found');
     });
 
     it('delete removes the record', async () => {
@@ -139,7 +139,7 @@ export function defineCrudTests(harness: () => ConformanceHarness): void {
 
     it('delete of a missing id throws not_found', async () => {
       const { crm } = harness();
-      await expect(crm.customers.delete('nope')).rejects.toSatisfy((e) => isCrmError(e, 'not_found'));
+      await expectCrmError(crm.customers.delete('nope'), 'not_found');
     });
 
     it('deleteMany reports per item', async () => {
@@ -154,7 +154,7 @@ export function defineCrudTests(harness: () => ConformanceHarness): void {
       const { crm } = harness();
       const customer = await crm.customers.create({ name: 'Referenced' });
       await crm.interactions.create({ customerId: customer.id, channel: 'email', kind: 'message' });
-      await expect(crm.customers.delete(customer.id)).rejects.toSatisfy((e) => isCrmError(e, 'conflict'));
+      await expectCrmError(crm.customers.delete(customer.id), 'conflict');
       expect(await crm.customers.count()).toBe(1);
     });
 
@@ -274,7 +274,7 @@ export function defineCrudTests(harness: () => ConformanceHarness): void {
       const { crm } = harness();
       const acme = await crm.customers.create({ kind: 'organization', name: 'Acme' });
       const ada = await crm.customers.create({ name: 'Ada', organizationId: acme.id });
-      await expect(crm.customers.delete(acme.id)).rejects.toSatisfy((e) => isCrmError(e, 'conflict'));
+      await expectCrmError(crm.customers.delete(acme.id), 'conflict');
       const results = await crm.customers.deleteMany([acme.id, ada.id]);
       expect(results.map((r) => r.ok)).toEqual([true, true]);
       expect(await crm.customers.count()).toBe(0);

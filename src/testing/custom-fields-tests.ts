@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from './conformance-runner.js';
 import type { Filter } from '../storage/filter.js';
 import type { SortInput } from '../storage/resolve-sort.js';
 import type { ConformanceHarness } from './conformance-harness.js';

@@ -1,6 +1,8 @@
-import { describe } from 'vitest';
 import type { ConformanceGroup, ConformanceOptions } from './conformance-options.js';
+import { describe, registerSkipped, registerWith, vitestRunner, type ConformanceRunner } from './conformance-runner.js';
 import { useConformanceHarness, type ConformanceHarness } from './conformance-harness.js';
+import { defineAbsentValueTests } from './absent-values-tests.js';
+import { defineAdapterContractTests } from './adapter-contract-tests.js';
 import { defineAggregateBucketTests } from './aggregate-bucket-tests.js';
 import { defineAggregateTests } from './aggregate-tests.js';
 import { defineBadInputTests } from './bad-input-tests.js';
@@ -8,11 +10,13 @@ import { defineConcurrencyTests } from './concurrency-tests.js';
 import { defineConcurrentUpdateTests } from './concurrent-update-tests.js';
 import { defineCrudTests } from './crud-tests.js';
 import { defineCustomFieldTests } from './custom-fields-tests.js';
+import { defineExactValueTests } from './exact-values-tests.js';
 import { defineLogicTests } from './logic-tests.js';
 import { defineOperatorTests } from './operators-tests.js';
 import { definePaginationTests } from './pagination-tests.js';
 import { defineScanTests } from './scan-tests.js';
 import { defineSortTests } from './sort-tests.js';
+import { defineStringMatchingTests } from './string-matching-tests.js';
 import { defineTransactionTests } from './transactions-tests.js';
 
 type GroupDefinition = (harness: () => ConformanceHarness) => void;
@@ -30,17 +34,26 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
   aggregate: defineAggregateTests,
   'aggregate-buckets': defineAggregateBucketTests,
   'custom-fields': defineCustomFieldTests,
+  'adapter-contract': defineAdapterContractTests,
+  'string-matching': defineStringMatchingTests,
+  'absent-values': defineAbsentValueTests,
+  'exact-values': defineExactValueTests,
 };
 
 /**
- * The adapter conformance suite. Call it from a vitest test file with a factory
- * for your adapter; it registers over five hundred tests, each on a fresh
+ * The adapter conformance suite. Call it from a test file with a factory
+ * for your adapter (vitest by default; pass `runner` for Jest, node:test or
+ * another runner, see {@link ConformanceRunner}); it registers over five hundred tests, each on a fresh
  * adapter, in these groups (see {@link conformanceGroups}): CRUD; every filter
  * operator with absent values; nested and / or / not; sort order, ties and
  * absent values; cursor pagination while records are inserted and deleted
  * between pages; version conflicts and per-item bulk results (also straight at
  * the adapter's compare-and-set); transactions; bad input to every write method
- * and query (typed errors, nothing written); scans; aggregates; custom fields.
+ * and query (typed errors, nothing written); scans; aggregates; custom fields;
+ * the adapter's own promises checked straight at it (limits, total order,
+ * counts, getMany, per-item outcomes, transaction isolation); string matching
+ * that case, padding and empty strings cannot fool; stored `null`s and
+ * required fields the data lacks; exact numbers, sums and instants.
  *
  * It reads `adapter.capabilities`: without `transactions` it checks that
  * `crm.transaction` throws `unsupported` and skips the rest of that group
@@ -63,15 +76,17 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
  * ```
  */
 export function describeAdapterConformance(options: ConformanceOptions): void {
-  describe(`crmkit adapter conformance: ${options.name}`, { timeout: options.timeout }, () => {
-    const harness = useConformanceHarness(options);
-    for (const [group, define] of Object.entries(groups) as [ConformanceGroup, GroupDefinition][]) {
-      const reason = options.skip?.[group];
-      if (reason !== undefined) {
-        describe.skip(`${group} (skipped: ${reason})`, () => define(harness));
-        continue;
+  registerWith(options.runner ?? vitestRunner, options.timeout, () => {
+    describe(`crmkit adapter conformance: ${options.name}`, () => {
+      const harness = useConformanceHarness(options);
+      for (const [group, define] of Object.entries(groups) as [ConformanceGroup, GroupDefinition][]) {
+        const reason = options.skip?.[group];
+        if (reason !== undefined) {
+          describe(`${group} (skipped: ${reason})`, () => registerSkipped(reason, () => define(harness)));
+          continue;
+        }
+        define(harness);
       }
-      define(harness);
-    }
+    });
   });
 }

@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { expect, fail } from './conformance-runner.js';
 import { isCrmError, type CrmError, type CrmErrorCode } from '../storage/errors.js';
 
 /**
@@ -23,11 +23,11 @@ export async function expectCrmError(
     outcome = { ok: false, error };
   }
   if (outcome.ok) {
-    expect.fail(`expected a crmkit "${code}" error, but the call succeeded`);
+    fail(`expected a crmkit "${code}" error, but the call succeeded`);
   }
   const { error } = outcome as { error: unknown };
   if (!isCrmError(error)) {
-    expect.fail(`expected a crmkit "${code}" error, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    fail(`expected a crmkit "${code}" error, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
   }
   expect((error as CrmError).code, (error as CrmError).message).toBe(code);
   return error as CrmError;

@@ -1,10 +1,9 @@
-import { expect } from 'vitest';
+import { expect } from './conformance-runner.js';
 import type { Crm } from '../crm.js';
-import type { CollectionName } from '../schema/models.js';
 import type { CrmError, CrmErrorCode } from '../storage/errors.js';
 import { expectCrmError } from './expect-crm-error.js';
 import { recordEvents } from './record-events.js';
-import { snapshotCollections } from './snapshot-collections.js';
+import { snapshotCollections, type ScannableCollections } from './snapshot-collections.js';
 
 /**
  * Expects `action` to fail with a crmkit error of `code` (`validation` unless
@@ -18,7 +17,7 @@ import { snapshotCollections } from './snapshot-collections.js';
  * ```
  */
 export async function expectNothingWritten(
-  crm: Pick<Crm, CollectionName | 'events'>,
+  crm: ScannableCollections & Pick<Crm, 'events'>,
   action: () => unknown,
   code: CrmErrorCode = 'validation',
 ): Promise<CrmError> {

@@ -7,6 +7,17 @@ export * from './collect-pages.js';
 export * from './conformance-fixtures.js';
 export * from './conformance-options.js';
 export type { ConformanceHarness } from './conformance-harness.js';
+export {
+  isConformanceSkip,
+  vitestRunner,
+  type ConformanceContext,
+  type ConformanceExpect,
+  type ConformanceIt,
+  type ConformanceMatchers,
+  type ConformanceRejectionMatchers,
+  type ConformanceRunner,
+  type ConformanceTestFunction,
+} from './conformance-runner.js';
 export { describeAdapterConformance } from './describe-adapter-conformance.js';
 export * from './expect-crm-error.js';
 export * from './expect-nothing-written.js';

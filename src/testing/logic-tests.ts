@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from './conformance-runner.js';
 import type { Filter } from '../storage/filter.js';
 import type { ConformanceHarness } from './conformance-harness.js';
 import { seedCustomers } from './conformance-fixtures.js';
@@ -20,6 +20,7 @@ export const logicCases: readonly (readonly [string, Filter, string])[] = [
   ['not of a comparison includes absent values (two-valued logic)', { not: { field: 'custom.score', op: 'gt', value: 0 } }, 'GEZFB'],
   ['not of eq includes absent values', { not: { field: 'custom.tier', op: 'eq', value: 'gold' } }, 'TGEZFB'],
   ['not of ne is eq', { not: { field: 'ownerId', op: 'ne', value: 'u1' } }, 'AE'],
+  ['not of endsWith keeps the empty string', { not: { field: 'custom.note', op: 'endsWith', value: 'x' } }, 'ATGEMZFB'],
   ['not of nin is in', { not: { field: 'tags', op: 'nin', value: ['vip'] } }, 'AE'],
   ['double negation', { not: { not: { field: 'custom.tier', op: 'eq', value: 'gold' } } }, 'AM'],
   [

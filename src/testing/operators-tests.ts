@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from './conformance-runner.js';
 import type { Filter } from '../storage/filter.js';
 import type { ConformanceHarness } from './conformance-harness.js';
 import { seedCustomers } from './conformance-fixtures.js';
@@ -40,6 +40,8 @@ export const operatorCases: readonly (readonly [string, Filter, string])[] = [
   ['in on numbers', { field: 'custom.score', op: 'in', value: [0, 90] }, 'AE'],
   ['in on dates', { field: 'custom.since', op: 'in', value: [d('2021-06-01T00:00:00.000Z')] }, 'T'],
   ['in on a string array matches any element', { field: 'tags', op: 'in', value: ['vip', '😀'] }, 'AEM'],
+  ['in on a string array matches a later element too', { field: 'tags', op: 'in', value: ['math', '%_'] }, 'ATZ'],
+  ['in on a string array matches a middle element', { field: 'tags', op: 'in', value: ['a;b'] }, 'Z'],
   ['nin on a string array matches no element', { field: 'tags', op: 'nin', value: ['vip'] }, 'TGMZFB'],
   ['contains on a string is a substring', { field: 'name', op: 'contains', value: 'an' }, 'T'],
   ['contains is case-sensitive', { field: 'name', op: 'contains', value: 'a' }, 'ATGEF'],

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from './conformance-runner.js';
 import type { FindOptions, ScanOptions } from '../services/find-options.js';
 import type { ConformanceHarness } from './conformance-harness.js';
 import { seedCustomers, type ConformanceCustomer } from './conformance-fixtures.js';

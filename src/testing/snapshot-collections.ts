@@ -1,6 +1,10 @@
-import type { Crm } from '../crm.js';
 import { collectionNames, type CollectionName } from '../schema/models.js';
 import type { StoredRecord } from '../storage/stored-record.js';
+
+/** Anything holding every collection's service, with its `scan`: a crm, or a transaction's services. */
+export type ScannableCollections = {
+  readonly [K in CollectionName]: { scan(options: { batchSize: number }): AsyncIterable<readonly object[]> };
+};
 
 /** Every record of every collection, in id order. */
 export type CollectionsSnapshot = Record<CollectionName, StoredRecord[]>;
@@ -16,12 +20,11 @@ export type CollectionsSnapshot = Record<CollectionName, StoredRecord[]>;
  * expect(await snapshotCollections(crm)).toEqual(before);
  * ```
  */
-export async function snapshotCollections(crm: Pick<Crm, CollectionName>): Promise<CollectionsSnapshot> {
+export async function snapshotCollections(crm: ScannableCollections): Promise<CollectionsSnapshot> {
   const snapshot = {} as CollectionsSnapshot;
   for (const name of collectionNames) {
     const records: StoredRecord[] = [];
-    const service = crm[name] as unknown as { scan(options: object): AsyncIterable<readonly StoredRecord[]> };
-    for await (const batch of service.scan({ batchSize: 10_000 })) records.push(...batch);
+    for await (const batch of crm[name].scan({ batchSize: 10_000 })) records.push(...(batch as readonly StoredRecord[]));
     snapshot[name] = records;
   }
   return snapshot;

@@ -1,4 +1,4 @@
-import { describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it, type ConformanceContext } from './conformance-runner.js';
 import type { CrmServices } from '../crm.js';
 import { isCrmError } from '../storage/errors.js';
 import type { ConformanceHarness } from './conformance-harness.js';
@@ -13,7 +13,7 @@ type Tx = CrmServices<typeof conformanceCustomFields>;
 /** `crm.transaction`: all or nothing on adapters that declare it, `unsupported` on the others. @internal */
 export function defineTransactionTests(harness: () => ConformanceHarness): void {
   /** The harness, or a skip (shown in the output) when the adapter declares no transactions. */
-  const transactional = (context: TestContext): ConformanceHarness => {
+  const transactional = (context: ConformanceContext): ConformanceHarness => {
     const current = harness();
     if (!current.adapter.capabilities.transactions) context.skip(`${current.adapter.name} declares no transactions`);
     return current;
