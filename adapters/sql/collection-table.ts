@@ -18,11 +18,21 @@ export interface StoredField {
   readonly path: string;
   /** Its type. */
   readonly type: FieldType;
-  /** Whether it may be absent. */
+  /** Whether the catalogue says it may be absent (used only to read list rows written before presence markers). */
   readonly optional: boolean;
+  /**
+   * Whether a stored row may hold no value for it: every field but the four
+   * every stored record has by the adapter contract (`id`, `version`,
+   * `createdAt`, `updatedAt`). The catalogue's `optional: false` is not
+   * trusted: stored data may predate a schema change.
+   */
+  readonly nullable: boolean;
   /** Where it is stored. */
   readonly storage: FieldStorage;
 }
+
+/** The fields every stored record has (`StoredRecord`): never absent, whatever a catalogue says. */
+const contractFields: ReadonlySet<string> = new Set(['id', 'version', 'createdAt', 'updatedAt']);
 
 const columnMatches: Record<ColumnKind, FieldType> = {
   key: 'string',
@@ -94,10 +104,10 @@ export class CollectionTable {
         keys.set(key, path);
         storage = definition.type === 'string[]' ? { kind: 'values', key } : { kind: 'ext', key };
       }
-      fields.set(path, { path, type: definition.type, optional: definition.optional, storage });
+      fields.set(path, { path, type: definition.type, optional: definition.optional, nullable: !contractFields.has(path), storage });
     }
     this.fields = fields;
-    this.#extFields = [...fields.values()].filter((f) => f.storage.kind === 'ext' || (f.storage.kind === 'values' && f.optional));
+    this.#extFields = [...fields.values()].filter((f) => f.storage.kind === 'ext' || f.storage.kind === 'values');
     this.#arrayFields = [...fields.values()].filter((f) => f.storage.kind === 'values');
     this.rowColumns = ['id', 'version', 'doc', 'ext', ...layout.columns.map((c) => c.column)];
     this.rowKinds = ['id', 'version', 'doc', 'ext', ...layout.columns.map((c) => c.kind)];
@@ -131,8 +141,8 @@ export class CollectionTable {
     let ext: Record<string, unknown> | undefined;
     for (const field of this.#extFields) {
       const value = readPath(record, field.path);
-      if (value === undefined) continue;
-      const encoded = field.type === 'string[]' ? (Array.isArray(value) ? 1 : undefined) : extValue(field.type, value);
+      // A list's presence marker is written either way (1 present, 0 absent): the side table cannot tell an empty list from none.
+      const encoded = field.type === 'string[]' ? (Array.isArray(value) ? 1 : 0) : value === undefined ? undefined : extValue(field.type, value);
       if (encoded === undefined) continue;
       (ext ??= {})[(field.storage as { key: string }).key] = encoded;
     }

@@ -17,6 +17,7 @@ import { compileSqlFilter } from './compile-sql-filter.js';
 import { compileSqlKeyset } from './compile-sql-keyset.js';
 import { compileSqlSort } from './compile-sql-sort.js';
 import { decodeKey, encodeKey } from './key-encoding.js';
+import { presentFields } from './present-fields.js';
 import { decodeRecord } from './record-codec.js';
 import { numberPlaceholders, paramKindOf, type SqlDialect } from './sql-dialect.js';
 import type { SqlExecutor } from './sql-executor.js';
@@ -218,7 +219,7 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
         if (!Number.isSafeInteger(query.limit) || query.limit < 0) throw new AdapterError(`invalid limit ${query.limit}`);
         limit = ` LIMIT ${query.limit}`;
       }
-      const order = query.sort.length === 0 ? sqlText('') : sql` ORDER BY ${compileSqlSort(dialect, table, query.sort)}`;
+      const order = query.sort.length === 0 ? sqlText('') : sql` ORDER BY ${compileSqlSort(dialect, table, query.sort, presentFields(query.filter))}`;
       return selectRecords(
         context.exec,
         sql`SELECT t.${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} AS t${whereClause(table, query.filter)}${order}${sqlText(limit)}`,
@@ -232,7 +233,8 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
       // The order ends with id (the core sees to it); id is unique, so later keys never decide.
       const sort: readonly SortKey[] = end === -1 ? [...query.sort, { field: 'id', direction: query.sort.at(-1)?.direction ?? 'asc' }] : query.sort.slice(0, end + 1);
       const filter = query.filter === undefined ? undefined : compileSqlFilter(dialect, table, query.filter);
-      const order = sql` ORDER BY ${compileSqlSort(dialect, table, sort)}`;
+      const present = presentFields(query.filter);
+      const order = sql` ORDER BY ${compileSqlSort(dialect, table, sort, present)}`;
       let after: SqlFragment | undefined;
       while (true) {
         const conditions = [filter, after].filter((part): part is SqlFragment => part !== undefined);
@@ -245,7 +247,7 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
         if (batch.length < batchSize) return;
         const last = batch.at(-1)!;
         const position = { sort, after: sort.map(({ field }) => readPath(last, field) as ScalarValue | undefined) };
-        after = compileSqlKeyset(dialect, table, position, (condition) => compileSqlFilter(dialect, table, condition));
+        after = compileSqlKeyset(dialect, table, position, (condition) => compileSqlFilter(dialect, table, condition), present);
       }
     },
 
