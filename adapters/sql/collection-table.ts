@@ -4,7 +4,7 @@ import { encodeKey } from './key-encoding.js';
 import { encodeRecord } from './record-codec.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { qualifiedName, valuesTableName, type TableNaming } from './table-names.js';
-import { tableLayouts, type ColumnKind, type ColumnLayout, type TableLayout } from './table-layout.js';
+import { indexedStringCapacity, tableLayouts, type ColumnKind, type ColumnLayout, type TableLayout } from './table-layout.js';
 
 /** Where one filterable path is stored: a real column, a key of `ext`, or the side table. */
 export type FieldStorage =
@@ -118,10 +118,21 @@ export class CollectionTable {
     return this.#arrayFields.length > 0;
   }
 
-  /** A record's row: id, version, doc, ext, then the layout's columns. */
+  /**
+   * A record's row: id, version, doc, ext, then the layout's columns. Throws
+   * `AdapterError` for a string beyond its column's {@link indexedStringCapacity}.
+   */
   row(record: StoredRecord): unknown[] {
-    const row: unknown[] = [encodeKey(record.id), record.version, encodeRecord(record), this.#ext(record)];
-    for (const column of this.#columns) row.push(columnValue(column.kind, readPath(record, column.path)));
+    const id = encodeKey(record.id);
+    if (id.length > indexedStringCapacity.id) throw tooLong(this.collection, 'id', indexedStringCapacity.id);
+    const row: unknown[] = [id, record.version, encodeRecord(record), this.#ext(record)];
+    for (const column of this.#columns) {
+      const value = columnValue(column.kind, readPath(record, column.path));
+      if ((column.kind === 'key' || column.kind === 'ref') && value !== null && (value as Buffer).length > indexedStringCapacity[column.kind]) {
+        throw tooLong(this.collection, column.path, indexedStringCapacity[column.kind]);
+      }
+      row.push(value);
+    }
     return row;
   }
 
@@ -172,6 +183,10 @@ export function columnValue(kind: ColumnKind, value: unknown): unknown {
     case 'boolean':
       return typeof value === 'boolean' ? (value ? 1 : 0) : null;
   }
+}
+
+function tooLong(collection: string, path: string, bytes: number): AdapterError {
+  return new AdapterError(`${collection}.${path} holds more than ${bytes} bytes of UTF-8, the most its indexed column keeps`);
 }
 
 function extValue(type: FieldType, value: unknown): string | number | undefined {
