@@ -21,22 +21,35 @@ const schema = customersSchema({
   'custom.seen': { type: 'date', optional: false },
   'custom.tags': { type: 'string[]', optional: false },
   firstName: { type: 'string', optional: false },
+  lifecycleStage: { type: 'string', optional: false }, // an indexed real column: pages split at the absent values
 });
 
 const records: StoredRecord[] = [
-  storedCustomer('a', { firstName: 'Ada', custom: { label: 'x', rank: 2, seen: new Date(5), tags: ['t'] } }),
+  storedCustomer('a', { firstName: 'Ada', lifecycleStage: 'lead', custom: { label: 'x', rank: 2, seen: new Date(5), tags: ['t'] } }),
   storedCustomer('b', { custom: {} }),
-  storedCustomer('c', { firstName: 'Cy', custom: { label: 'y', rank: 1, seen: new Date(-5), tags: [] } }),
+  storedCustomer('c', { firstName: 'Cy', lifecycleStage: 'won', custom: { label: 'y', rank: 1, seen: new Date(-5), tags: [] } }),
   storedCustomer('d', {}),
-  storedCustomer('e', { firstName: 'Ed', custom: { label: 'x', rank: 2, seen: new Date(5), tags: ['t', 'u'] } }),
+  storedCustomer('e', { firstName: 'Ed', lifecycleStage: 'lead', custom: { label: 'x', rank: 2, seen: new Date(5), tags: ['t', 'u'] } }),
 ];
 
-const sorts: SortKey[][] = ['custom.label', 'custom.rank', 'custom.seen', 'firstName'].flatMap((field) =>
-  (['asc', 'desc'] as const).map((direction) => [
-    { field, direction },
-    { field: 'id', direction },
-  ]),
-);
+const sorts: SortKey[][] = [
+  ...['custom.label', 'custom.rank', 'custom.seen', 'firstName', 'lifecycleStage'].flatMap((field) =>
+    (['asc', 'desc'] as const).map((direction): SortKey[] => [
+      { field, direction },
+      { field: 'id', direction },
+    ]),
+  ),
+  [
+    { field: 'lifecycleStage', direction: 'desc' },
+    { field: 'custom.label', direction: 'asc' },
+    { field: 'id', direction: 'desc' },
+  ],
+  [
+    { field: 'lifecycleStage', direction: 'asc' },
+    { field: 'firstName', direction: 'desc' },
+    { field: 'id', direction: 'asc' },
+  ],
+];
 
 const reference = (filter: StorageFilter | undefined, sort: readonly SortKey[]) =>
   records.filter(compileFilter(filter)).sort(compareRecords(sort)).map((r) => r.id);
@@ -55,6 +68,20 @@ describe('absent values of fields the catalogue calls required are found on ever
         for (const sort of sorts) {
           const expected = reference(undefined, sort);
           // Page by page with a limit of 1, as the core does with cursors.
+          for (const limit of [1, 2, 3]) {
+            const paged: string[] = [];
+            let after: StorageFilter | undefined;
+            for (let page = 0; page < records.length + 1; page++) {
+              const found = await adapter.find('customers', { filter: after, sort, limit });
+              paged.push(...found.map((r) => r.id));
+              if (found.length < limit) break;
+              after = keysetFilter(sort, sort.map(({ field }) => readPath(found.at(-1)!, field) as never));
+            }
+            expect(paged, `${JSON.stringify(sort)} limit ${limit}`).toEqual(expected);
+            const where: StorageFilter = { field: 'id', op: 'ne', value: 'c' };
+            const firstPage = await adapter.find('customers', { filter: where, sort, limit });
+            expect(firstPage.map((r) => r.id), `${JSON.stringify(sort)} limit ${limit}`).toEqual(reference(where, sort).slice(0, limit));
+          }
           const paged: string[] = [];
           let filter: StorageFilter | undefined;
           for (let page = 0; page < records.length + 1; page++) {
@@ -65,9 +92,15 @@ describe('absent values of fields the catalogue calls required are found on ever
           }
           expect(paged, JSON.stringify(sort)).toEqual(expected);
           expect((await adapter.find('customers', { sort })).map((r) => r.id), JSON.stringify(sort)).toEqual(expected);
-          const scanned: string[] = [];
-          for await (const batch of adapter.scan!('customers', { sort }, 1)) scanned.push(...batch.map((r) => r.id));
-          expect(scanned, JSON.stringify(sort)).toEqual(expected);
+          for (const batchSize of [1, 2, 10]) {
+            const scanned: string[] = [];
+            for await (const batch of adapter.scan!('customers', { sort }, batchSize)) {
+              expect(batch.length).toBeGreaterThan(0);
+              expect(batch.length).toBeLessThanOrEqual(batchSize);
+              scanned.push(...batch.map((r) => r.id));
+            }
+            expect(scanned, `${JSON.stringify(sort)} batches of ${batchSize}`).toEqual(expected);
+          }
         }
         const idSort: SortKey[] = [{ field: 'id', direction: 'asc' }];
         const filters: StorageFilter[] = [
