@@ -3,7 +3,9 @@ import type { CollectionTable, StoredField } from './collection-table.js';
 import { compileSqlFilter } from './compile-sql-filter.js';
 import { fieldExpression, lookupField } from './field-expression.js';
 import { groupKeyExpression } from './group-key-sql.js';
+import { exactSumColumns, fastSumColumns, fastSumIsExact, sumOf } from './exact-sum.js';
 import { decodeKey } from './key-encoding.js';
+import { listPresent } from './list-presence.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { SqlExecutor } from './sql-executor.js';
 import { sql, sqlJoin, sqlParam, sqlText, type SqlFragment } from './sql-fragment.js';
@@ -50,9 +52,42 @@ export async function* aggregateSql(
   query: AggregateQuery,
 ): AsyncGenerator<AggregateRow> {
   const keys = query.groupBy.map((key) => groupKeyExpression(dialect, table, key));
-  const selected: SqlFragment[] = keys.map((key, i) => sql`${key.expression} AS ${sqlText(dialect.quote(`g${i}`))}`);
-  query.measures.forEach((measure, i) => selected.push(sql`${measureExpression(dialect, table, measure)} AS ${sqlText(dialect.quote(`m${i}`))}`));
-  selected.push(sql`COUNT(*) AS ${sqlText(dialect.quote('n'))}`);
+  const as = (expression: SqlFragment, alias: string) => sql`${expression} AS ${sqlText(dialect.quote(alias))}`;
+  const keyColumns: SqlFragment[] = keys.map((key, i) => as(key.expression, `g${i}`));
+  // A number key is grouped and ordered by its value, and read back exactly (`e<i>`): MIN over a group of equal values.
+  keys.forEach((key, i) => {
+    if (key.field.type === 'number' && key.kind === 'num') keyColumns.push(as(dialect.exactNumber(sql`MIN(${key.expression})`), `e${i}`));
+  });
+  // Sums are read the fast way first (a plain SUM, exact when every value is an integer and
+  // count × max |v| ≤ 2^53), and again the exact way only when a group needs it (see exact-sum.ts).
+  const selectList = (mode: 'fast' | 'exact'): SqlFragment => {
+    const selected = [...keyColumns];
+    query.measures.forEach((measure, i) => {
+      if (measure.fn === 'sum' && measure.field !== undefined) {
+        const value = fieldExpression(dialect, lookupField(table, measure.field)).expression;
+        const columns = mode === 'fast' ? fastSumColumns(dialect, value) : exactSumColumns(dialect, value);
+        for (const [part, expression] of Object.entries(columns)) selected.push(as(expression, `m${i}_${part}`));
+      } else selected.push(as(measureExpression(dialect, table, measure), `m${i}`));
+    });
+    selected.push(sql`COUNT(*) AS ${sqlText(dialect.quote('n'))}`);
+    return sqlJoin(selected, ', ');
+  };
+  const sums = query.measures.flatMap((measure, i) => (measure.fn === 'sum' && measure.field !== undefined ? [i] : []));
+  const fastList = selectList('fast');
+  const exactList = sums.length === 0 ? fastList : selectList('exact');
+  // The column names of each measure's sum parts, made once (rows are read by the thousand).
+  const partColumns = new Map(sums.map((i) => [i, ['s', 'lo', 'hi', 'fr', 'i0', 'i1', 'f', 'a'].map((part) => [part, `m${i}_${part}`] as const)]));
+  const partsOf = (row: Record<string, unknown>, i: number): Record<string, unknown> => {
+    const parts: Record<string, unknown> = {};
+    for (const [part, column] of partColumns.get(i)!) if (column in row) parts[part] = row[column];
+    return parts;
+  };
+  /** Runs a statement (given its select list), again with exact sums when the fast ones are not exact for some group. */
+  const run = async (make: (selected: SqlFragment) => SqlFragment): Promise<readonly Record<string, unknown>[]> => {
+    const { rows } = await exec.run(make(fastList));
+    if (!rows.some((row) => sums.some((i) => !fastSumIsExact(partsOf(row, i), Number(row.n))))) return rows;
+    return (await exec.run(make(exactList))).rows;
+  };
   const filter = query.filter === undefined ? undefined : compileSqlFilter(dialect, table, query.filter);
   const groupBy = keys.length === 0 ? '' : ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`;
   const orderBy =
@@ -68,47 +103,54 @@ export async function* aggregateSql(
     }
     return conditions.length === 0 ? sqlText('') : sql` WHERE ${sqlJoin(conditions, ' AND ')}`;
   };
-  const statement = (bounds: readonly (KeyBound | 'null' | 'not null')[], limit: number | undefined): SqlFragment =>
-    sql`SELECT ${sqlJoin(selected, ', ')} FROM ${sqlText(table.table)} AS t${where(bounds)}${sqlText(groupBy)}${orderBy}${sqlText(limit === undefined ? '' : ` LIMIT ${limit}`)}`;
+  const statement = (bounds: readonly (KeyBound | 'null' | 'not null')[], limit: number | undefined) => (selected: SqlFragment): SqlFragment =>
+    sql`SELECT ${selected} FROM ${sqlText(table.table)} AS t${where(bounds)}${sqlText(groupBy)}${orderBy}${sqlText(limit === undefined ? '' : ` LIMIT ${limit}`)}`;
   // SQLite without statistics would answer a range with the filter's index, one pass over all
   // matching rows per range; a derived table with LIMIT -1 (not flattened into an aggregate) makes
   // it read just the range, through the index on the first key.
-  const rangeStatement = (bounds: readonly KeyBound[]): SqlFragment => {
+  const rangeStatement = (bounds: readonly KeyBound[]) => (selected: SqlFragment): SqlFragment => {
     const range = sqlJoin(bounds.map((b) => sql`${first!.expression} ${sqlText(b.op)} ${sqlParam(b.value, first!.kind)}`), ' AND ');
     const filtered = filter === undefined ? sqlText('') : sql` WHERE ${filter}`;
-    return sql`SELECT ${sqlJoin(selected, ', ')} FROM (SELECT * FROM ${sqlText(table.table)} AS t WHERE ${range} LIMIT -1) AS t${filtered}${sqlText(groupBy)}${orderBy}`;
+    return sql`SELECT ${selected} FROM (SELECT * FROM ${sqlText(table.table)} AS t WHERE ${range} LIMIT -1) AS t${filtered}${sqlText(groupBy)}${orderBy}`;
+  };
+  const keyValue = (row: Record<string, unknown>, i: number): unknown => (`e${i}` in row ? row[`e${i}`] : row[`g${i}`]);
+  const measureValue = (row: Record<string, unknown>, measure: AggregateMeasure, i: number): number | Date | string | null => {
+    if (measure.fn !== 'sum' || measure.field === undefined) return decodeMeasure(table, measure, row[`m${i}`]);
+    return sumOf(partsOf(row, i), Number(row.n), measure.name);
   };
   const decode = (row: Record<string, unknown>): AggregateRow => ({
-    key: keys.map((key, i) => decodeScalar(key.field.type, row[`g${i}`])),
-    values: Object.fromEntries(query.measures.map((measure, i) => [measure.name, decodeMeasure(table, measure, row[`m${i}`])])),
+    key: keys.map((key, i) => decodeScalar(key.field.type, keyValue(row, i))),
+    values: Object.fromEntries(query.measures.map((measure, i) => [measure.name, measureValue(row, measure, i)])),
   });
+  const boundOf = (row: Record<string, unknown>): unknown => boundValue(keyValue(row, 0));
   if (first === undefined) {
-    const { rows } = await exec.run(statement([], undefined));
+    const rows = await run(statement([], undefined));
     for (const row of rows) if (Number(row.n) > 0) yield decode(row);
     return;
   }
   if (keys.length === 1) {
     let after: KeyBound[] = [];
     while (true) {
-      const { rows } = await exec.run(statement(after, aggregateChunking.groups));
+      const rows = await run(statement(after, aggregateChunking.groups));
       for (const row of rows) yield decode(row);
       if (rows.length < aggregateChunking.groups) return;
-      after = [{ op: '>', value: boundValue(rows.at(-1)!.g0) }];
+      after = [{ op: '>', value: boundOf(rows.at(-1)!) }];
     }
   }
-  const { rows: absent } = await exec.run(statement(['null'], undefined));
+  const absent = await run(statement(['null'], undefined));
   for (const row of absent) yield decode(row);
   const quotedKey = sqlText(dialect.quote('g0'));
   let after: KeyBound[] = [];
   while (true) {
     const bounds = [sql`${first.expression} IS NOT NULL`, ...after.map((b) => sql`${first.expression} > ${sqlParam(b.value, first.kind)}`)];
-    const range = sql`SELECT ${first.expression} AS ${quotedKey} FROM ${sqlText(table.table)} AS t WHERE ${sqlJoin(bounds, ' AND ')} ORDER BY 1 LIMIT 1 OFFSET ${sqlText(String(aggregateChunking.keyRows - 1))}`;
+    const exactKey = first.field.type === 'number' && first.kind === 'num' ? sql`, ${as(dialect.exactNumber(first.expression), 'e0')}` : sqlText('');
+    const range = sql`SELECT ${first.expression} AS ${quotedKey}${exactKey} FROM ${sqlText(table.table)} AS t WHERE ${sqlJoin(bounds, ' AND ')} ORDER BY 1 LIMIT 1 OFFSET ${sqlText(String(aggregateChunking.keyRows - 1))}`;
     const { rows: [end] } = await exec.run(range);
-    const upTo: KeyBound[] = end === undefined ? [] : [{ op: '<=', value: boundValue(end.g0) }];
-    const { rows } = await exec.run(upTo.length > 0 && dialect.name === 'sqlite' ? rangeStatement([...after, ...upTo]) : statement(['not null', ...after, ...upTo], undefined));
+    const upTo: KeyBound[] = end === undefined ? [] : [{ op: '<=', value: boundOf(end) }];
+    const rows = await run(upTo.length > 0 && dialect.name === 'sqlite' ? rangeStatement([...after, ...upTo]) : statement(['not null', ...after, ...upTo], undefined));
     for (const row of rows) yield decode(row);
     if (end === undefined) return;
-    after = [{ op: '>', value: boundValue(end.g0) }];
+    after = [{ op: '>', value: boundOf(end) }];
   }
 }
 
@@ -119,26 +161,23 @@ function boundValue(raw: unknown): unknown {
 function measureExpression(dialect: SqlDialect, table: CollectionTable, measure: AggregateMeasure): SqlFragment {
   if (measure.field === undefined) return sqlText('COUNT(*)');
   const field = lookupField(table, measure.field);
-  if (field.storage.kind === 'values') {
-    if (!field.optional) return sqlText('COUNT(*)');
-    return sql`SUM(CASE WHEN ${dialect.extPresent(`t.${dialect.quote('ext')}`, field.storage.key)} THEN 1 ELSE 0 END)`;
-  }
+  if (field.storage.kind === 'values') return sql`SUM(CASE WHEN ${listPresent(dialect, field)} THEN 1 ELSE 0 END)`;
   const { expression, kind } = fieldExpression(dialect, field);
   switch (measure.fn) {
     case 'count':
       return sql`COUNT(${expression})`;
     case 'sum':
-      return sql`COALESCE(SUM(${expression}), 0)`;
+      throw new Error('sums have their own columns (sumColumns)');
     case 'min':
     case 'max': {
       const fn = measure.fn === 'min' ? 'MIN' : 'MAX';
-      return kind === 'bin' ? dialect.extremeOfBinary(fn, expression) : sql`${sqlText(fn)}(${expression})`;
+      return kind === 'bin' ? dialect.extremeOfBinary(fn, expression) : dialect.exactNumber(sql`${sqlText(fn)}(${expression})`);
     }
   }
 }
 
 function decodeMeasure(table: CollectionTable, measure: AggregateMeasure, value: unknown): number | Date | string | null {
-  if (measure.fn === 'count' || measure.fn === 'sum') return Number(value ?? 0);
+  if (measure.fn === 'count') return Number(value ?? 0);
   const field: StoredField = lookupField(table, measure.field!);
   return decodeScalar(field.type, value) as number | Date | string | null;
 }

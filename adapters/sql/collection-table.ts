@@ -4,7 +4,7 @@ import { encodeKey } from './key-encoding.js';
 import { encodeRecord } from './record-codec.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { qualifiedName, valuesTableName, type TableNaming } from './table-names.js';
-import { tableLayouts, type ColumnKind, type ColumnLayout, type TableLayout } from './table-layout.js';
+import { indexedStringCapacity, tableLayouts, type ColumnKind, type ColumnLayout, type TableLayout } from './table-layout.js';
 
 /** Where one filterable path is stored: a real column, a key of `ext`, or the side table. */
 export type FieldStorage =
@@ -18,11 +18,21 @@ export interface StoredField {
   readonly path: string;
   /** Its type. */
   readonly type: FieldType;
-  /** Whether it may be absent. */
+  /** Whether the catalogue says it may be absent (used only to read list rows written before presence markers). */
   readonly optional: boolean;
+  /**
+   * Whether a stored row may hold no value for it: every field but the four
+   * every stored record has by the adapter contract (`id`, `version`,
+   * `createdAt`, `updatedAt`). The catalogue's `optional: false` is not
+   * trusted: stored data may predate a schema change.
+   */
+  readonly nullable: boolean;
   /** Where it is stored. */
   readonly storage: FieldStorage;
 }
+
+/** The fields every stored record has (`StoredRecord`): never absent, whatever a catalogue says. */
+const contractFields: ReadonlySet<string> = new Set(['id', 'version', 'createdAt', 'updatedAt']);
 
 const columnMatches: Record<ColumnKind, FieldType> = {
   key: 'string',
@@ -94,10 +104,10 @@ export class CollectionTable {
         keys.set(key, path);
         storage = definition.type === 'string[]' ? { kind: 'values', key } : { kind: 'ext', key };
       }
-      fields.set(path, { path, type: definition.type, optional: definition.optional, storage });
+      fields.set(path, { path, type: definition.type, optional: definition.optional, nullable: !contractFields.has(path), storage });
     }
     this.fields = fields;
-    this.#extFields = [...fields.values()].filter((f) => f.storage.kind === 'ext' || (f.storage.kind === 'values' && f.optional));
+    this.#extFields = [...fields.values()].filter((f) => f.storage.kind === 'ext' || f.storage.kind === 'values');
     this.#arrayFields = [...fields.values()].filter((f) => f.storage.kind === 'values');
     this.rowColumns = ['id', 'version', 'doc', 'ext', ...layout.columns.map((c) => c.column)];
     this.rowKinds = ['id', 'version', 'doc', 'ext', ...layout.columns.map((c) => c.kind)];
@@ -108,10 +118,21 @@ export class CollectionTable {
     return this.#arrayFields.length > 0;
   }
 
-  /** A record's row: id, version, doc, ext, then the layout's columns. */
+  /**
+   * A record's row: id, version, doc, ext, then the layout's columns. Throws
+   * `AdapterError` for a string beyond its column's {@link indexedStringCapacity}.
+   */
   row(record: StoredRecord): unknown[] {
-    const row: unknown[] = [encodeKey(record.id), record.version, encodeRecord(record), this.#ext(record)];
-    for (const column of this.#columns) row.push(columnValue(column.kind, readPath(record, column.path)));
+    const id = encodeKey(record.id);
+    if (id.length > indexedStringCapacity.id) throw tooLong(this.collection, 'id', indexedStringCapacity.id);
+    const row: unknown[] = [id, record.version, encodeRecord(record), this.#ext(record)];
+    for (const column of this.#columns) {
+      const value = columnValue(column.kind, readPath(record, column.path));
+      if ((column.kind === 'key' || column.kind === 'ref') && value !== null && (value as Buffer).length > indexedStringCapacity[column.kind]) {
+        throw tooLong(this.collection, column.path, indexedStringCapacity[column.kind]);
+      }
+      row.push(value);
+    }
     return row;
   }
 
@@ -131,8 +152,8 @@ export class CollectionTable {
     let ext: Record<string, unknown> | undefined;
     for (const field of this.#extFields) {
       const value = readPath(record, field.path);
-      if (value === undefined) continue;
-      const encoded = field.type === 'string[]' ? (Array.isArray(value) ? 1 : undefined) : extValue(field.type, value);
+      // A list's presence marker is written either way (1 present, 0 absent): the side table cannot tell an empty list from none.
+      const encoded = field.type === 'string[]' ? (Array.isArray(value) ? 1 : 0) : value === undefined ? undefined : extValue(field.type, value);
       if (encoded === undefined) continue;
       (ext ??= {})[(field.storage as { key: string }).key] = encoded;
     }
@@ -162,6 +183,10 @@ export function columnValue(kind: ColumnKind, value: unknown): unknown {
     case 'boolean':
       return typeof value === 'boolean' ? (value ? 1 : 0) : null;
   }
+}
+
+function tooLong(collection: string, path: string, bytes: number): AdapterError {
+  return new AdapterError(`${collection}.${path} holds more than ${bytes} bytes of UTF-8, the most its indexed column keeps`);
 }
 
 function extValue(type: FieldType, value: unknown): string | number | undefined {

@@ -3,7 +3,9 @@ import type { CollectionTable, StoredField } from './collection-table.js';
 import { compileSqlKeyset } from './compile-sql-keyset.js';
 import { fieldExpression, lookupField, valueParam, type FieldExpression } from './field-expression.js';
 import { encodeKey, prefixUpperBound } from './key-encoding.js';
+import { listPresent } from './list-presence.js';
 import { matchKeysetFilter } from './match-keyset-filter.js';
+import { presentFields } from './present-fields.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { sql, sqlJoin, sqlParam, sqlText, type SqlFragment } from './sql-fragment.js';
 
@@ -25,16 +27,24 @@ const never = sqlText('(1=0)');
  * const where = compileSqlFilter(postgresDialect, table, { not: { field: 'custom.score', op: 'gt', value: 0 } });
  * ```
  */
-export function compileSqlFilter(dialect: SqlDialect, table: CollectionTable, filter: StorageFilter, negated = false): SqlFragment {
+export function compileSqlFilter(
+  dialect: SqlDialect,
+  table: CollectionTable,
+  filter: StorageFilter,
+  negated = false,
+  present: ReadonlySet<string> = new Set(),
+): SqlFragment {
   if (!isCondition(filter)) {
-    if ('not' in filter) return compileSqlFilter(dialect, table, filter.not, !negated);
+    if ('not' in filter) return compileSqlFilter(dialect, table, filter.not, !negated, present);
     const keyset = negated ? undefined : matchKeysetFilter(filter);
     // Only sorts are keysets, and only scalar fields sort: a list field (`{ or: [emails exists] }`) is an ordinary filter.
     if (keyset !== undefined && keyset.sort.every(({ field }) => lookupField(table, field).type !== 'string[]')) {
-      return compileSqlKeyset(dialect, table, keyset, (condition) => compileSqlFilter(dialect, table, condition));
+      return compileSqlKeyset(dialect, table, keyset, (condition) => compileSqlFilter(dialect, table, condition), present);
     }
     const isAnd = 'and' in filter;
-    const parts = (isAnd ? filter.and : filter.or).map((part) => compileSqlFilter(dialect, table, part, negated));
+    // A row only matters where the conjuncts of every enclosing `and` hold, so what they imply present holds below them.
+    const inner = isAnd && !negated ? new Set([...present, ...presentFields(filter)]) : present;
+    const parts = (isAnd ? filter.and : filter.or).map((part) => compileSqlFilter(dialect, table, part, negated, inner));
     const conjunction = isAnd !== negated; // not(and) is or(not), not(or) is and(not)
     if (parts.length === 0) return conjunction ? always : never;
     if (parts.length === 1) return parts[0]!;
@@ -111,10 +121,8 @@ function listCondition(dialect: SqlDialect, table: CollectionTable, field: Store
     case 'nin':
       return member(value as readonly ScalarValue[], negated);
     case 'exists': {
-      const wantPresent = (value === true) !== negated;
-      if (!field.optional) return wantPresent ? always : never;
-      const present = dialect.extPresent(`t.${dialect.quote('ext')}`, (field.storage as { key: string }).key);
-      return wantPresent ? present : sql`NOT ${present}`;
+      const present = listPresent(dialect, field);
+      return (value === true) !== negated ? present : sql`NOT ${present}`;
     }
     default:
       throw new AdapterError(`${op} does not apply to the list ${field.path}`);

@@ -13,10 +13,13 @@ const never = sqlText('(1=0)');
  * `a <= x AND (a < x OR id < y)`, the same rows as the core's
  * `a < x OR a IS NULL OR (a = x AND id < y)` but with the bound `a <= x` on its
  * own, where an index on `a` (or on `(kind, a)` under `kind = ?`) serves it.
- * Absent values keep their place (first in `asc`, last in `desc`): a key that
- * may be absent keeps its `IS NULL` branch, and an absent position value
- * becomes `IS NULL` / `IS NOT NULL` tests. A key the schema requires (and `id`)
- * is never NULL, so it needs no NULL branch. Comparisons go through
+ * Absent values keep their place (first in `asc`, last in `desc`): a `desc`
+ * key keeps its `IS NULL` branch, and an absent position value becomes
+ * `IS NULL` / `IS NOT NULL` tests. The catalogue's `optional: false` is not
+ * trusted (stored rows may predate the schema): only the fields every stored
+ * record has (`id`, `version`, `createdAt`, `updatedAt`) and the fields in
+ * `present` (those the rest of the filter requires present, see
+ * {@link presentFields}) go without the NULL branch. Comparisons go through
  * `condition`, so values are encoded exactly as in any other filter.
  *
  * @example
@@ -29,6 +32,7 @@ export function compileSqlKeyset(
   table: CollectionTable,
   position: KeysetPosition,
   condition: (condition: Condition<StorageValue>) => SqlFragment,
+  present: ReadonlySet<string> = new Set(),
 ): SqlFragment {
   const { sort, after } = position;
   const step = (i: number): SqlFragment | undefined => {
@@ -36,7 +40,7 @@ export function compileSqlKeyset(
     const value = after[i];
     const rest = i + 1 < sort.length ? step(i + 1) : undefined; // undefined: no row equal on this key is after
     const field = lookupField(table, path);
-    const nullable = field.optional && path !== 'id' && path !== 'version';
+    const nullable = field.nullable && !present.has(path);
     const v = fieldExpression(dialect, field).expression;
     const compare = (op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq') => condition({ field: path, op, value: value as ScalarValue });
     if (value === undefined) {

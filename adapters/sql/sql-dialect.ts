@@ -37,12 +37,19 @@ export interface SqlDialect {
   extNumber(ext: string, key: string): SqlFragment;
   /** A string read from `ext` as the bytes of {@link encodeKey}, NULL when absent. */
   extBinary(ext: string, key: string): SqlFragment;
-  /** True when `ext` has the key. */
-  extPresent(ext: string, key: string): SqlFragment;
   /** True when byte string `value` holds `needle` (non-empty). */
   contains(value: SqlFragment, needle: SqlFragment): SqlFragment;
   /** True when byte string `value` ends with `needle` of `length` bytes (non-empty). */
   endsWith(value: SqlFragment, needle: SqlFragment, length: number): SqlFragment;
+  /** The integral part of a double, truncated toward zero (exact for magnitudes up to 2^53). */
+  truncate(value: SqlFragment): SqlFragment;
+  /**
+   * The exact sum of an integer-valued expression (NULL over none) as decimal
+   * text: one part, or on SQLite two (`high`, `low`) meaning `high * 2^32 + low`.
+   */
+  exactIntegerSums(integer: SqlFragment): SqlFragment[];
+  /** A double expression as the driver reads it exactly (mysql2's text protocol rounds 17-digit doubles: MariaDB gives text). */
+  exactNumber(value: SqlFragment): SqlFragment;
   /** `MIN` or `MAX` of a byte-string expression. */
   extremeOfBinary(fn: 'MIN' | 'MAX', value: SqlFragment): SqlFragment;
   /** One ORDER BY term: absent first in `asc`, last in `desc`. */

@@ -17,6 +17,8 @@ import { compileSqlFilter } from './compile-sql-filter.js';
 import { compileSqlKeyset } from './compile-sql-keyset.js';
 import { compileSqlSort } from './compile-sql-sort.js';
 import { decodeKey, encodeKey } from './key-encoding.js';
+import { absenceSplit } from './absence-split.js';
+import { presentFields } from './present-fields.js';
 import { decodeRecord } from './record-codec.js';
 import { numberPlaceholders, paramKindOf, type SqlDialect } from './sql-dialect.js';
 import type { SqlExecutor } from './sql-executor.js';
@@ -214,40 +216,21 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
 
     async find(collection, query: StorageQuery) {
       const table = context.table(collection);
-      let limit = '';
-      if (query.limit !== undefined) {
-        if (!Number.isSafeInteger(query.limit) || query.limit < 0) throw new AdapterError(`invalid limit ${query.limit}`);
-        limit = ` LIMIT ${query.limit}`;
+      const split = absenceSplit(table, query);
+      if (split === undefined) return findPart(table, query);
+      const records: StoredRecord[] = [];
+      for (const part of split) {
+        const remaining = query.limit === undefined ? undefined : query.limit - records.length;
+        if (remaining !== undefined && remaining <= 0) break;
+        records.push(...(await findPart(table, remaining === undefined ? part : { ...part, limit: remaining })));
       }
-      const order = query.sort.length === 0 ? sqlText('') : sql` ORDER BY ${compileSqlSort(dialect, table, query.sort)}`;
-      return selectRecords(
-        context.exec,
-        sql`SELECT t.${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} AS t${whereClause(table, query.filter)}${order}${sqlText(limit)}`,
-      );
+      return records;
     },
 
     async *scan(collection, query: StorageQuery, batchSize: number) {
       const table = context.table(collection);
       if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new AdapterError(`invalid batch size ${batchSize}`);
-      const end = query.sort.findIndex((key) => key.field === 'id');
-      // The order ends with id (the core sees to it); id is unique, so later keys never decide.
-      const sort: readonly SortKey[] = end === -1 ? [...query.sort, { field: 'id', direction: query.sort.at(-1)?.direction ?? 'asc' }] : query.sort.slice(0, end + 1);
-      const filter = query.filter === undefined ? undefined : compileSqlFilter(dialect, table, query.filter);
-      const order = sql` ORDER BY ${compileSqlSort(dialect, table, sort)}`;
-      let after: SqlFragment | undefined;
-      while (true) {
-        const conditions = [filter, after].filter((part): part is SqlFragment => part !== undefined);
-        const where = conditions.length === 0 ? sqlText('') : sql` WHERE ${sqlJoin(conditions, ' AND ')}`;
-        const batch = await selectRecords(
-          context.exec,
-          sql`SELECT t.${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} AS t${where}${order}${sqlText(` LIMIT ${batchSize}`)}`,
-        );
-        if (batch.length > 0) yield batch;
-        if (batch.length < batchSize) return;
-        const last = batch.at(-1)!;
-        const position = { sort, after: sort.map(({ field }) => readPath(last, field) as ScalarValue | undefined) };
-        after = compileSqlKeyset(dialect, table, position, (condition) => compileSqlFilter(dialect, table, condition));
-      }
+      for (const part of absenceSplit(table, query) ?? [query]) yield* scanPart(table, part, batchSize);
     },
 
     async count(collection, filter) {
@@ -260,6 +243,44 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
       return aggregateSql(dialect, context.table(collection), context.exec, query);
     },
   };
+
+  /** One query of a {@link absenceSplit} (or the whole query when there is none). */
+  async function findPart(table: CollectionTable, query: StorageQuery): Promise<StoredRecord[]> {
+    let limit = '';
+    if (query.limit !== undefined) {
+      if (!Number.isSafeInteger(query.limit) || query.limit < 0) throw new AdapterError(`invalid limit ${query.limit}`);
+      limit = ` LIMIT ${query.limit}`;
+    }
+    const order = query.sort.length === 0 ? sqlText('') : sql` ORDER BY ${compileSqlSort(dialect, table, query.sort, presentFields(query.filter))}`;
+    return selectRecords(
+      context.exec,
+      sql`SELECT t.${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} AS t${whereClause(table, query.filter)}${order}${sqlText(limit)}`,
+    );
+  }
+
+  /** Scans one query of a {@link absenceSplit}: batches continued through the keyset range after the last row. */
+  async function* scanPart(table: CollectionTable, query: StorageQuery, batchSize: number): AsyncGenerator<StoredRecord[]> {
+    const end = query.sort.findIndex((key) => key.field === 'id');
+    // The order ends with id (the core sees to it); id is unique, so later keys never decide.
+    const sort: readonly SortKey[] = end === -1 ? [...query.sort, { field: 'id', direction: query.sort.at(-1)?.direction ?? 'asc' }] : query.sort.slice(0, end + 1);
+    const filter = query.filter === undefined ? undefined : compileSqlFilter(dialect, table, query.filter);
+    const present = presentFields(query.filter);
+    const order = sql` ORDER BY ${compileSqlSort(dialect, table, sort, present)}`;
+    let after: SqlFragment | undefined;
+    while (true) {
+      const conditions = [filter, after].filter((part): part is SqlFragment => part !== undefined);
+      const where = conditions.length === 0 ? sqlText('') : sql` WHERE ${sqlJoin(conditions, ' AND ')}`;
+      const batch = await selectRecords(
+        context.exec,
+        sql`SELECT t.${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} AS t${where}${order}${sqlText(` LIMIT ${batchSize}`)}`,
+      );
+      if (batch.length > 0) yield batch;
+      if (batch.length < batchSize) return;
+      const last = batch.at(-1)!;
+      const position = { sort, after: sort.map(({ field }) => readPath(last, field) as ScalarValue | undefined) };
+      after = compileSqlKeyset(dialect, table, position, (condition) => compileSqlFilter(dialect, table, condition), present);
+    }
+  }
 
   async function missingOrConflict(exec: SqlExecutor, table: CollectionTable, id: string): Promise<WriteOutcome> {
     const { rows } = await exec.run(

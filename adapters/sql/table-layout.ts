@@ -8,6 +8,24 @@ export const columnKinds = ['key', 'ref', 'long', 'number', 'date', 'boolean'] a
 /** One of {@link columnKinds}. `ref` is a `key` that holds a record id. */
 export type ColumnKind = (typeof columnKinds)[number];
 
+/**
+ * The most UTF-8 bytes an indexed string column holds, on every dialect alike:
+ * ids and `ref` columns 512 (MariaDB `VARBINARY(512)`), `key` columns 1,536
+ * (MariaDB `VARBINARY(1536)`; an index entry of that size, even incompressible,
+ * is within PostgreSQL's btree limit of about 2,700 bytes). The adapter refuses
+ * a longer value with `AdapterError` before writing anything, so SQLite (which
+ * has no limit), PostgreSQL and MariaDB (which would fail differently, or cut
+ * the value in a non-strict session) agree. The core's schemas stay well within
+ * (ids 128 characters, names 300: at most 3 bytes per UTF-16 unit). Strings kept
+ * in `ext` (custom fields) and `long` columns have no such limit.
+ *
+ * @example
+ * ```ts
+ * indexedStringCapacity.key; // 1536
+ * ```
+ */
+export const indexedStringCapacity = { id: 512, ref: 512, key: 1536 } as const;
+
 /** A real column: the dotted path it holds and how. */
 export interface ColumnLayout {
   /** The dotted path, for example `purchase.amount`. */

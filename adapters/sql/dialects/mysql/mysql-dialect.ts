@@ -41,9 +41,13 @@ export const mysqlDialect: SqlDialect = {
   extKey: (key) => sqlParam(`$.${key}`, 'text'),
   extNumber: (ext, key) => sql`CAST(JSON_EXTRACT(${sqlText(ext)}, ${mysqlDialect.extKey(key)}) AS DOUBLE)`,
   extBinary: (ext, key) => sql`UNHEX(JSON_UNQUOTE(JSON_EXTRACT(${sqlText(ext)}, ${mysqlDialect.extKey(key)})))`,
-  extPresent: (ext, key) => sql`(JSON_EXTRACT(${sqlText(ext)}, ${mysqlDialect.extKey(key)}) IS NOT NULL)`,
   contains: (value, needle) => sql`(LOCATE(${needle}, ${value}) > 0)`,
   endsWith: (value, needle, length) => sql`(RIGHT(${value}, ${sqlParam(length, 'int')}) = ${needle})`,
+  truncate: (value) => sql`TRUNCATE(${value}, 0)`,
+  // SUM of BIGINT is DECIMAL: exact.
+  exactIntegerSums: (integer) => [sql`CAST(SUM(CAST(${integer} AS SIGNED)) AS CHAR)`],
+  // MariaDB prints a double with the shortest digits that read back exactly; mysql2 would round them.
+  exactNumber: (value) => sql`CAST(${value} AS CHAR)`,
   extremeOfBinary: (fn, value) => sql`${sqlText(fn)}(${value})`,
   orderTerm: (expression, direction) => sql`${expression} ${sqlText(direction === 'asc' ? 'ASC' : 'DESC')}`,
 };

@@ -44,10 +44,13 @@ export const postgresDialect: SqlDialect = {
   extKey: (key) => sqlParam(key, 'text'),
   extNumber: (ext, key) => sql`(${sqlText(ext)} ->> ${postgresDialect.extKey(key)})::float8`,
   extBinary: (ext, key) => sql`decode(${sqlText(ext)} ->> ${postgresDialect.extKey(key)}, 'hex')`,
-  extPresent: (ext, key) => sql`((${sqlText(ext)} -> ${postgresDialect.extKey(key)}) IS NOT NULL)`,
   contains: (value, needle) => sql`(position(${needle} in ${value}) > 0)`,
   endsWith: (value, needle, length) =>
     sql`(length(${value}) >= ${sqlParam(length, 'int')} AND substring(${value} from (length(${value}) - ${sqlParam(length, 'int')} + 1)::int) = ${needle})`,
+  truncate: (value) => sql`trunc(${value})`,
+  // SUM of bigint is numeric: exact.
+  exactIntegerSums: (integer) => [sql`(SUM((${integer})::bigint))::text`],
+  exactNumber: (value) => value,
   // PostgreSQL has no MIN / MAX over bytea: take them over hex text in byte order.
   extremeOfBinary: (fn, value) => sql`decode(${sqlText(fn)}(encode(${value}, 'hex') COLLATE "C"), 'hex')`,
   orderTerm: (expression, direction, nullable) => {

@@ -40,11 +40,14 @@ export const sqliteDialect: SqlDialect = {
   extKey: (key) => sqlParam(`$.${key}`, 'text'),
   extNumber: (ext, key) => sql`json_extract(${sqlText(ext)}, ${sqliteDialect.extKey(key)})`,
   extBinary: (ext, key) => sql`unhex(json_extract(${sqlText(ext)}, ${sqliteDialect.extKey(key)}))`,
-  extPresent: (ext, key) => sql`(json_type(${sqlText(ext)}, ${sqliteDialect.extKey(key)}) IS NOT NULL)`,
   contains: (value, needle) => sql`(instr(${value}, ${needle}) > 0)`,
   // substr() of an empty blob is NULL, not an empty blob: test the length first so the result is never NULL.
   endsWith: (value: SqlFragment, needle: SqlFragment, length: number) =>
     sql`(length(${value}) >= ${sqlParam(length, 'int')} AND substr(${value}, ${sqlParam(-length, 'int')}) = ${needle})`,
+  truncate: (value) => sql`CAST(${value} AS INTEGER)`,
+  // Split at 2^32 (`/` and `%` truncate on integers) so SUM never overflows SQLite's 64-bit integer.
+  exactIntegerSums: (integer) => [sql`CAST(SUM(${integer} / 4294967296) AS TEXT)`, sql`CAST(SUM(${integer} % 4294967296) AS TEXT)`],
+  exactNumber: (value) => value,
   extremeOfBinary: (fn, value) => sql`${sqlText(fn)}(${value})`,
   orderTerm: (expression, direction) => sql`${expression} ${sqlText(direction === 'asc' ? 'ASC' : 'DESC')}`,
 };
