@@ -18,4 +18,15 @@ export interface AdapterCapabilities {
    * bucketed queries of a crm whose zone is not UTC itself, by streaming.
    */
   readonly timeZoneBuckets?: boolean;
+  /**
+   * Optional: `find()` and `scan()` honour `StorageQuery.after` (the keyset
+   * position of a page). Without it, the core writes the position into the
+   * filter as an `or` of comparisons, which every adapter answers.
+   */
+  readonly keysetAfter?: boolean;
+  /**
+   * Optional: `aggregate()` computes `month`, `quarter` and `year` buckets.
+   * Without it, the core aggregates queries with those buckets itself, by streaming.
+   */
+  readonly calendarBuckets?: boolean;
 }

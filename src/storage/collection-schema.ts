@@ -17,6 +17,26 @@ export interface IndexDefinition {
   readonly name: string;
   /** The dotted paths indexed, in order. A `string[]` field is indexed per element. */
   readonly fields: readonly string[];
+  /**
+   * No two records may share the values of these fields (all present). Records
+   * where any of the fields is absent never conflict, as in SQL. An insert or
+   * update that would break it fails with `{ ok: false, code: 'conflict',
+   * reason: 'unique', index: name }` and writes nothing for that item. Unique
+   * indexes hold scalar fields only. Optional: absent means not unique.
+   */
+  readonly unique?: boolean;
+}
+
+/**
+ * A field whose value is the id of a record of another (or the same)
+ * collection: an interaction's `customerId`. The core checks references on
+ * every write; an adapter may also keep a foreign key (SQL does).
+ */
+export interface ReferenceDefinition {
+  /** The dotted path holding the id, for example `customerId`. */
+  readonly field: string;
+  /** The collection whose record it names, for example `customers`. */
+  readonly collection: string;
 }
 
 /**
@@ -29,8 +49,10 @@ export interface CollectionSchema {
   readonly name: string;
   /** Every filterable path, including `id`, `createdAt`, `updatedAt` and `version`. */
   readonly fields: Readonly<Record<string, FieldDefinition>>;
-  /** Indexes worth keeping, beyond the primary key on `id`. */
+  /** Indexes worth keeping, beyond the primary key on `id`; the unique ones must be enforced. */
   readonly indexes: readonly IndexDefinition[];
+  /** Fields that hold ids of other records. Optional, for adapters written before it. */
+  readonly references?: readonly ReferenceDefinition[];
 }
 
 /** Every collection the core will use, handed to {@link CrmAdapter.open}. */
