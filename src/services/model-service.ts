@@ -192,7 +192,9 @@ export class ModelService<R extends RecordBase, I> {
           const inserted = prepared.filter((_, i) => outcomes[i]!.ok);
           if (inserted.length > 0) await storage.deleteMany(this.collection, inserted.map((r) => ({ id: r.id, expectedVersion: r.version })));
         }
-        throw new ConflictError(this.collection, taken[0]!.id, `${this.collection}: id ${taken.map((r) => r.id).join(', ')} already exists`);
+        throw new ConflictError(this.collection, taken[0]!.id, `${this.collection}: id ${taken.map((r) => r.id).join(', ')} already exists`, {
+          reason: 'id_taken',
+        });
       }
       return prepared;
     });
@@ -477,7 +479,9 @@ export class ModelService<R extends RecordBase, I> {
         } else if (blocked.has(target.id)) {
           out[index] = {
             ok: false,
-            error: new ConflictError(this.collection, target.id, `${this.collection} ${target.id} is still referenced by ${blocked.get(target.id)}`),
+            error: new ConflictError(this.collection, target.id, `${this.collection} ${target.id} is still referenced by ${blocked.get(target.id)}`, {
+              reason: 'still_referenced',
+            }),
           };
         } else deletes.push({ index, id: target.id, expectedVersion: current.version });
       });
@@ -866,7 +870,7 @@ function checkVersion(collection: string, current: RecordBase, expected: number 
 
 function staleVersion(collection: string, id: string, actual?: number, expected?: number): ConflictError {
   const detail = actual === undefined ? 'was changed by another write' : `is at version ${actual}, not ${expected}`;
-  return new ConflictError(collection, id, `${collection} ${id} ${detail}`);
+  return new ConflictError(collection, id, `${collection} ${id} ${detail}`, { reason: 'stale_version' });
 }
 
 /**

@@ -120,14 +120,36 @@ export class ConflictError extends CrmError {
   readonly collection: string;
   /** The id of the record in conflict. */
   readonly id: string;
+  /** Which conflict: see {@link conflictReasons}. */
+  readonly reason: ConflictReason;
+  /** For `unique`: the unique index whose value is taken. */
+  readonly index: string | undefined;
 
-  constructor(collection: string, id: string, message: string, options: CrmErrorOptions = {}) {
+  constructor(collection: string, id: string, message: string, options: CrmErrorOptions & { reason?: ConflictReason; index?: string } = {}) {
     super('conflict', message, options);
     this.name = 'ConflictError';
     this.collection = collection;
     this.id = id;
+    this.reason = options.reason ?? 'stale_version';
+    this.index = options.index;
   }
 }
+
+/**
+ * Why a write failed with `conflict`: `id_taken` (a create whose id exists),
+ * `stale_version` (the record changed since it was read, or is not at the
+ * `expectedVersion`), `still_referenced` (a delete of a record other records
+ * point at), `unique` (another record holds the value of a unique index).
+ *
+ * @example
+ * ```ts
+ * if (isCrmError(error, 'conflict') && error.reason === 'unique') showTaken(error.index);
+ * ```
+ */
+export const conflictReasons = ['id_taken', 'stale_version', 'still_referenced', 'unique'] as const;
+
+/** One of {@link conflictReasons}. */
+export type ConflictReason = (typeof conflictReasons)[number];
 
 /** A state change that the model does not allow (a deal moved to a stage of another pipeline, say). */
 export class InvalidTransitionError extends CrmError {
