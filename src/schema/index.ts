@@ -16,7 +16,6 @@ export * from './email-address.js';
 export * from './field-catalogue.js';
 export * from './interaction.js';
 export * from './model-definition.js';
-export * from './models.js';
 export * from './phone-number.js';
 export * from './pipeline.js';
 export * from './record-base.js';

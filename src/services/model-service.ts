@@ -1,5 +1,5 @@
 import { Immer, enablePatches, type Draft, type Patch } from 'immer';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ModelDefinition } from '../schema/model-definition.js';
 import { recordBaseFields, type RecordBase } from '../schema/record-base.js';
 import type { AggregateGroupKey, AggregateMeasure, AggregateQuery, AggregateRow } from '../storage/aggregate-query.js';

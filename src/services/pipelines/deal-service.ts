@@ -1,9 +1,9 @@
-import type { Deal, DealInput } from '../schema/deal.js';
-import type { Pipeline } from '../schema/pipeline.js';
-import type { StorageOperations } from '../storage/adapter.js';
-import { ValidationError, type CrmIssue } from '../storage/errors.js';
-import { ModelService } from './model-service.js';
-import type { ReadonlyRecord } from './readonly-record.js';
+import type { Deal, DealInput } from '../../schema/deal.js';
+import type { Pipeline } from '../../schema/pipeline.js';
+import type { StorageOperations } from '../../storage/adapter.js';
+import { ValidationError, type CrmIssue } from '../../storage/errors.js';
+import { ModelService } from '../model-service.js';
+import type { ReadonlyRecord } from '../readonly-record.js';
 
 /**
  * Deals: the model service plus the pipeline rules. A deal's stage must be a
