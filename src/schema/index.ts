@@ -11,6 +11,7 @@ export * from './currency-code.js';
 export * from './custom-fields.js';
 export * from './custom-fields-schema.js';
 export * from './customer.js';
+export * from './define-model.js';
 export * from './deal.js';
 export * from './email-address.js';
 export * from './field-catalogue.js';
