@@ -3,7 +3,7 @@ import { memoryAdapter } from 'crmkit/memory';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 
-const stages = [
+const stages: { id: string; name: string; probability: number; outcome?: 'open' | 'won' | 'lost' }[] = [
   { id: 'qualify', name: 'Qualify', probability: 0.1 },
   { id: 'won', name: 'Won', probability: 1, outcome: 'won' },
   { id: 'lost', name: 'Lost', probability: 0, outcome: 'lost' },
