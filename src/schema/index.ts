@@ -16,6 +16,7 @@ export * from './deal.js';
 export * from './email-address.js';
 export * from './field-catalogue.js';
 export * from './interaction.js';
+export * from './issue-codes.js';
 export * from './model-definition.js';
 export * from './phone-number.js';
 export * from './pipeline.js';
