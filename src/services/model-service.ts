@@ -2,22 +2,20 @@ import { Immer, enablePatches, type Draft, type Patch } from 'immer';
 import type * as z from 'zod';
 import type { ModelDefinition } from '../schema/model-definition.js';
 import { recordBaseFields, type RecordBase } from '../schema/record-base.js';
-import type { AggregateGroupKey, AggregateMeasure, AggregateQuery, AggregateRow } from '../storage/aggregate-query.js';
-import { aggregateFunctions, dateBuckets } from '../storage/aggregate-query.js';
+import type { AggregateGroupKey, AggregateMeasure, AggregateRow } from '../storage/aggregate-query.js';
 import { aggregateRecords } from '../storage/aggregate-records.js';
 import type { CollectionSchema } from '../storage/collection-schema.js';
 import { decodeCursor, encodeCursor, keysetFilter } from '../storage/cursor.js';
 import { ConflictError, InvalidQueryError, NotFoundError, ValidationError, type CrmIssue } from '../storage/errors.js';
-import { isScalarFieldType } from '../storage/field-type.js';
 import type { Filter, ScalarValue, StorageFilter } from '../storage/filter.js';
 import { readPath } from '../storage/read-path.js';
 import { isWellFormedString } from '../storage/well-formed-string.js';
+import { checkAggregateQuery, resolveAggregate } from '../storage/resolve-aggregate.js';
 import { resolveFilter } from '../storage/resolve-filter.js';
 import { resolveSort } from '../storage/resolve-sort.js';
 import type { SortKey } from '../storage/sort.js';
 import type { StorageQuery } from '../storage/storage-query.js';
 import type { StoredRecord } from '../storage/stored-record.js';
-import { canonicalTimeZone, isUtcTimeZone } from '../storage/time-zone.js';
 import type { CheckedFilter } from '../storage/typed-filter.js';
 import type { StorageOperations } from '../storage/adapter.js';
 import type { BulkItemResult } from './bulk-result.js';
@@ -630,13 +628,9 @@ export class ModelService<R extends RecordBase, I> {
   /** Like {@link aggregate}, streaming rows as the adapter produces them. */
   aggregateStream<const O extends AggregateOptions>(options: CheckedAggregateOptions<R, O>): AsyncGenerator<AggregateRowOf<R, O>>;
   async *aggregateStream(options: AggregateOptions): AsyncGenerator<AggregateRow> {
-    this.#checkAggregate(options);
+    checkAggregateQuery(options, this.collectionSchema);
     const filter = this.resolveWhere(options.where);
-    const groupBy = options.groupBy.map((key) => (typeof key === 'string' ? key : { field: key.field, bucket: key.bucket }));
-    const timeZone = canonicalTimeZone(options.timeZone ?? this.context.timeZone)!;
-    // The zone matters only to bucketed keys; adapters see it only then, and only when it is not UTC.
-    const zoned = !isUtcTimeZone(timeZone) && groupBy.some((key) => typeof key !== 'string');
-    const query: AggregateQuery = zoned ? { filter, groupBy, measures: options.measures, timeZone } : { filter, groupBy, measures: options.measures };
+    const { query, zoned } = resolveAggregate(options, filter, this.context.timeZone);
     const storage = this.context.storage;
     const pushdown = this.aggregatesInStorage && (!zoned || this.context.adapter.capabilities.timeZoneBuckets === true);
     if (pushdown && storage.aggregate) {
@@ -790,55 +784,6 @@ export class ModelService<R extends RecordBase, I> {
     return resolved === undefined ? { sort } : { filter: resolved, sort };
   }
 
-  #checkAggregate(options: AggregateOptions): void {
-    const issues: CrmIssue[] = [];
-    const fields = this.collectionSchema.fields;
-    if (!Array.isArray(options?.groupBy) || !Array.isArray(options?.measures)) {
-      throw new InvalidQueryError('aggregate takes { groupBy: (string | { field, bucket })[], measures: [...] }');
-    }
-    if (options.timeZone !== undefined && canonicalTimeZone(options.timeZone) === undefined) {
-      issues.push({ code: 'invalid_time_zone', path: ['timeZone'], message: `unknown time zone ${JSON.stringify(options.timeZone)} (an IANA name such as 'Europe/Berlin')` });
-    }
-    options.groupBy.forEach((key: unknown, i) => {
-      const bucketed = typeof key === 'object' && key !== null;
-      const field = bucketed ? (key as { field?: unknown }).field : key;
-      const definition = typeof field === 'string' && Object.hasOwn(fields, field) ? fields[field] : undefined;
-      if (definition === undefined || !isScalarFieldType(definition.type)) {
-        const path = bucketed ? ['groupBy', i, 'field'] : ['groupBy', i];
-        issues.push({ code: 'unknown_field', path, message: `cannot group by ${JSON.stringify(field)}` });
-        return;
-      }
-      if (!bucketed) return;
-      const { bucket } = key as { bucket?: unknown };
-      if (!(dateBuckets as readonly unknown[]).includes(bucket)) {
-        issues.push({ code: 'invalid_bucket', path: ['groupBy', i, 'bucket'], message: `unknown date bucket ${JSON.stringify(bucket)} (${dateBuckets.join(', ')})` });
-      } else if (definition.type !== 'date') {
-        issues.push({ code: 'invalid_bucket', path: ['groupBy', i, 'bucket'], message: `${JSON.stringify(field)} is not a date: only dates have ${bucket} buckets` });
-      }
-    });
-    const names = new Set<string>();
-    options.measures.forEach((measure, i) => {
-      const at = ['measures', i];
-      if (typeof measure?.name !== 'string' || measure.name === '' || names.has(measure.name)) {
-        issues.push({ code: 'invalid_measure', path: [...at, 'name'], message: 'measure names are unique non-empty strings' });
-      }
-      names.add(measure?.name);
-      if (!(aggregateFunctions as readonly unknown[]).includes(measure?.fn)) {
-        issues.push({ code: 'unknown_operator', path: [...at, 'fn'], message: `unknown aggregate function ${JSON.stringify(measure?.fn)}` });
-        return;
-      }
-      if (measure.field === undefined) {
-        if (measure.fn !== 'count') issues.push({ code: 'invalid_measure', path: [...at, 'field'], message: `${measure.fn} needs a field` });
-        return;
-      }
-      const definition = Object.hasOwn(fields, measure.field) ? fields[measure.field] : undefined;
-      const allowed = measure.fn === 'sum' ? ['number'] : measure.fn === 'count' ? undefined : ['number', 'date', 'string'];
-      if (definition === undefined || (allowed !== undefined && !allowed.includes(definition.type))) {
-        issues.push({ code: 'invalid_measure', path: [...at, 'field'], message: `${measure.fn} cannot read ${JSON.stringify(measure.field)}` });
-      }
-    });
-    if (issues.length > 0) throw new InvalidQueryError(`Invalid aggregate on ${this.collection}: ${issues.map((i) => i.message).join('; ')}`, issues);
-  }
 }
 
 /**
