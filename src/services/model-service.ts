@@ -32,7 +32,7 @@ import {
 import { ItemIssues, throwIfIssues } from './item-issues.js';
 import { checkReferences, findReferrers } from './reference-integrity.js';
 import type { ServiceContext } from './service-context.js';
-import type { WriteChange } from './write-hook.js';
+import { writeChange as change, type WriteChange } from './write-hook.js';
 import { staleVersion, writeOutcomeError } from './write-errors.js';
 import type { AggregateRowOf, CheckedAggregateOptions } from './typed-aggregate.js';
 
@@ -189,7 +189,7 @@ export class ModelService<R extends RecordBase, I> {
         }
         throw writeOutcomeError(this.collection, prepared[failed]!.id, outcomes[failed] as Extract<(typeof outcomes)[number], { ok: false }>, 'insert');
       }
-      await this.#runWriteHooks(storage, now, prepared.map((record) => change(this.collection, 'create', record.id, record, undefined)));
+      await this.runWriteHooks(storage, now, prepared.map((record) => change(this.collection, 'create', record.id, record, undefined)));
       return prepared;
     });
     for (const record of stored) this.emit('created', { record });
@@ -271,7 +271,7 @@ export class ModelService<R extends RecordBase, I> {
           if (outcome!.code === 'conflict' && (outcome!.reason ?? 'stale_version') === 'stale_version') return { outcome: 'conflict' as const };
           throw writeOutcomeError(this.collection, id, outcome!, 'update');
         }
-        await this.#runWriteHooks(storage, now, [change(this.collection, 'update', id, next!, current, prepared.patches, prepared.inversePatches)]);
+        await this.runWriteHooks(storage, now, [change(this.collection, 'update', id, next!, current, prepared.patches, prepared.inversePatches)]);
         return { outcome: 'written' as const, prepared, next: next! };
       });
       switch (written.outcome) {
@@ -347,7 +347,7 @@ export class ModelService<R extends RecordBase, I> {
         this.collection,
         nexts.map((next, i) => ({ record: next as unknown as StoredRecord, expectedVersion: pending[i]!.prepared.current.version })),
       );
-      await this.#runWriteHooks(
+      await this.runWriteHooks(
         storage,
         now,
         pending.flatMap(({ prepared }, i) =>
@@ -414,7 +414,7 @@ export class ModelService<R extends RecordBase, I> {
         this.collection,
         pending.map(({ next, current }) => ({ record: next as unknown as StoredRecord, expectedVersion: current.version })),
       );
-      await this.#runWriteHooks(
+      await this.runWriteHooks(
         storage,
         now,
         pending.flatMap((prepared, i) =>
@@ -506,7 +506,7 @@ export class ModelService<R extends RecordBase, I> {
         const outcome = outcomes[i]!;
         out[index] = outcome.ok ? { ok: true, record: currents[index]! } : { ok: false, error: writeOutcomeError(this.collection, id, outcome, 'delete') };
       });
-      await this.#runWriteHooks(
+      await this.runWriteHooks(
         storage,
         this.context.clock.now(),
         deletes.flatMap(({ index, id }, i) => (outcomes[i]!.ok ? [change(this.collection, 'delete', id, undefined, currents[index]!)] : [])),
@@ -688,8 +688,13 @@ export class ModelService<R extends RecordBase, I> {
     return prepared;
   }
 
-  /** Runs the crm's write hooks in the write's atomic block. */
-  async #runWriteHooks(storage: StorageOperations, now: Date, changes: readonly WriteChange[]): Promise<void> {
+  /**
+   * Runs the crm's write hooks with the changes a write's atomic block made,
+   * before it commits. Every write path calls it (an `upsertMany` too).
+   *
+   * @internal
+   */
+  protected async runWriteHooks(storage: StorageOperations, now: Date, changes: readonly WriteChange[]): Promise<void> {
     const hooks = this.context.writeHooks;
     if (hooks.length === 0 || changes.length === 0) return;
     for (const hook of hooks) await hook(changes, { storage, now });
@@ -845,25 +850,4 @@ function remapIssues(target: ItemIssues, indexes: readonly number[]): ItemIssues
   return Object.assign(Object.create(target) as ItemIssues, {
     add: (index: number, issue: CrmIssue) => target.add(indexes[index] ?? index, issue),
   });
-}
-
-/** A {@link WriteChange} for the write hooks. */
-function change(
-  collection: string,
-  operation: WriteChange['operation'],
-  id: string,
-  record: RecordBase | undefined,
-  previous: RecordBase | undefined,
-  patches: readonly Patch[] = [],
-  inversePatches: readonly Patch[] = [],
-): WriteChange {
-  return {
-    collection,
-    operation,
-    id,
-    record: record as unknown as StoredRecord | undefined,
-    previous: previous as unknown as StoredRecord | undefined,
-    patches,
-    inversePatches,
-  };
 }

@@ -1,5 +1,6 @@
 import type { Patch } from 'immer';
 import type { StorageOperations } from '../storage/adapter.js';
+import type { RecordBase } from '../schema/record-base.js';
 import type { StoredRecord } from '../storage/stored-record.js';
 
 /** The kinds of write a {@link WriteHook} sees. */
@@ -64,3 +65,31 @@ export interface WriteHookContext {
  * ```
  */
 export type WriteHook = (changes: readonly WriteChange[], context: WriteHookContext) => void | Promise<void>;
+
+/**
+ * A {@link WriteChange}, as every write path builds it for the hooks.
+ *
+ * @example
+ * ```ts
+ * const changes = written.map((record) => writeChange('customers', 'create', record.id, record, undefined));
+ * ```
+ */
+export function writeChange(
+  collection: string,
+  operation: WriteOperation,
+  id: string,
+  record: RecordBase | undefined,
+  previous: RecordBase | undefined,
+  patches: readonly Patch[] = [],
+  inversePatches: readonly Patch[] = [],
+): WriteChange {
+  return {
+    collection,
+    operation,
+    id,
+    record: record as unknown as StoredRecord | undefined,
+    previous: previous as unknown as StoredRecord | undefined,
+    patches,
+    inversePatches,
+  };
+}
