@@ -1,12 +1,26 @@
 import type { Patch } from 'immer';
 
-/** Emitted after a record was created and the write committed. */
+/**
+ * Emitted after a record was created and the write committed.
+ *
+ * @example
+ * ```ts
+ * crm.events.on('customer.created', ({ record }: CreatedEvent<Customer>) => welcome(record));
+ * ```
+ */
 export interface CreatedEvent<R> {
   /** The record as stored. */
   readonly record: R;
 }
 
-/** Emitted after a record was updated and the write committed. */
+/**
+ * Emitted after a record was updated and the write committed.
+ *
+ * @example
+ * ```ts
+ * crm.events.on('deal.updated', ({ patches }) => audit(patches));
+ * ```
+ */
 export interface UpdatedEvent<R> {
   /** The record as stored now. */
   readonly record: R;
@@ -18,7 +32,14 @@ export interface UpdatedEvent<R> {
   readonly inversePatches: readonly Patch[];
 }
 
-/** Emitted after a record was deleted and the write committed. */
+/**
+ * Emitted after a record was deleted and the write committed.
+ *
+ * @example
+ * ```ts
+ * crm.events.on('case.deleted', ({ id }) => forget(id));
+ * ```
+ */
 export interface DeletedEvent<R> {
   /** The id of the deleted record. */
   readonly id: string;

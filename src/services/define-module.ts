@@ -36,6 +36,11 @@ export type ApplyServiceTypes<L extends ServiceTypes, C, CI> = (L & { readonly c
  * Makes one collection's service. `context` is bound to the storage the
  * service runs on (the adapter, or an open transaction) and carries the
  * sibling services bound to the same storage (`context.services`).
+ *
+ * @example
+ * ```ts
+ * const factory: ServiceFactory = { create: (context, model, schema) => new ModelService(context, model, schema) };
+ * ```
  */
 export interface ServiceFactory<L extends ServiceTypes = ServiceTypes> {
   /** Makes the service. */
@@ -57,7 +62,14 @@ export function serviceFactory<L extends ServiceTypes>(create: ServiceFactory['c
   return { create };
 }
 
-/** Type only: the domain events a module emits, beyond `<entity>.created` / `.updated` / `.deleted`. */
+/**
+ * Type only: the domain events a module emits, beyond `<entity>.created` / `.updated` / `.deleted`.
+ *
+ * @example
+ * ```ts
+ * const events: EventTypes<{ 'note.pinned': { id: string } }> = eventTypes();
+ * ```
+ */
 export interface EventTypes<E> {
   /** Never set; carries `E`. */
   readonly events?: E;
@@ -81,6 +93,11 @@ export function eventTypes<E extends object>(): EventTypes<E> {
  * {@link ModelService} is not enough, its domain events, and write hooks run in
  * the atomic block of every write. `createCrm` composes the built-in modules
  * and the host's (`createCrm({ modules })`). See `docs/modules.md`.
+ *
+ * @example
+ * ```ts
+ * const crm = await createCrm({ adapter, modules: [notesModule] }); // crm.notes, 'note.*' events
+ * ```
  */
 export interface CrmModule<
   Models extends Readonly<Record<string, DefinedModel<any>>> = Readonly<Record<string, DefinedModel<any>>>,
@@ -122,15 +139,36 @@ export function defineModule<
   return module;
 }
 
-/** Any module. */
+/**
+ * Any module.
+ *
+ * @example
+ * ```ts
+ * const modules: readonly AnyCrmModule[] = [...builtinModules, notesModule];
+ * ```
+ */
 export type AnyCrmModule = CrmModule<any, any, any>;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
-/** Every model of the modules `M`, keyed by collection. */
+/**
+ * Every model of the modules `M`, keyed by collection.
+ *
+ * @example
+ * ```ts
+ * type Note = ModelsOfModules<[typeof notesModule]>['notes'];
+ * ```
+ */
 export type ModelsOfModules<M extends readonly AnyCrmModule[]> = UnionToIntersection<M[number]['models']>;
 
-/** The collections of the modules `M`. */
+/**
+ * The collections of the modules `M`.
+ *
+ * @example
+ * ```ts
+ * type Names = CollectionsOfModules<BuiltinModules>; // 'customers' | 'interactions' | …
+ * ```
+ */
 export type CollectionsOfModules<M extends readonly AnyCrmModule[]> = Extract<keyof ModelsOfModules<M>, string>;
 
 type ServiceFactoriesOf<M extends readonly AnyCrmModule[]> = UnionToIntersection<
@@ -152,7 +190,14 @@ export type ServiceOfModules<M extends readonly AnyCrmModule[], K extends string
     ? ModelService<R, ModelInput<ModelOf<M, K>, CI>>
     : never;
 
-/** The services of the modules `M`, custom fields as free JSON. */
+/**
+ * The services of the modules `M`, custom fields as free JSON.
+ *
+ * @example
+ * ```ts
+ * type Notes = ServicesOfModules<[typeof notesModule]>['notes']; // NoteService
+ * ```
+ */
 export type ServicesOfModules<M extends readonly AnyCrmModule[]> = {
   readonly [K in CollectionsOfModules<M>]: ServiceOfModules<M, K, Record<string, unknown>, Record<string, unknown>>;
 };
@@ -172,5 +217,12 @@ export type DomainEventsOfModules<M extends readonly AnyCrmModule[]> = UnionToIn
   M[number] extends infer U ? (U extends CrmModule<any, any, infer E> ? E : never) : never
 >;
 
-/** Every event of the modules `M`: the CRUD events of their entities and their domain events. */
+/**
+ * Every event of the modules `M`: the CRUD events of their entities and their domain events.
+ *
+ * @example
+ * ```ts
+ * type Pinned = EventsOfModules<[typeof notesModule]>['note.pinned'];
+ * ```
+ */
 export type EventsOfModules<M extends readonly AnyCrmModule[]> = CrudEventsOf<EntityRecordsOfModules<M>> & DomainEventsOfModules<M>;
