@@ -11,6 +11,8 @@ export default defineConfig({
     sql: 'adapters/sql/index.ts',
     indexeddb: 'adapters/indexeddb/index.ts',
     testing: 'src/testing/index.ts',
+    'adapter-kit': 'src/adapter-kit.ts',
+    analytics: 'src/analytics/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },

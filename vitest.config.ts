@@ -11,6 +11,8 @@ export const crmkitAliases = [
   { find: /^crmkit\/sql$/, replacement: here('./adapters/sql/index.ts') },
   { find: /^crmkit\/indexeddb$/, replacement: here('./adapters/indexeddb/index.ts') },
   { find: /^crmkit\/testing$/, replacement: here('./src/testing/index.ts') },
+  { find: /^crmkit\/adapter-kit$/, replacement: here('./src/adapter-kit.ts') },
+  { find: /^crmkit\/analytics$/, replacement: here('./src/analytics/index.ts') },
   { find: /^crmkit$/, replacement: here('./src/index.ts') },
 ];
 

@@ -1,5 +1,6 @@
 import { createCrm, where, type Customer, type Interaction, type ReadonlyRecord, type StorageFilter } from '../src/index.js';
-import { buildRecordSchema, models } from '../src/schema/index.js';
+import { buildRecordSchema } from '../src/schema/index.js';
+import { models } from '../src/services/index.js';
 import { memoryAdapter } from '../adapters/memory/index.js';
 import { heapMiB, medianTime, ms, timeOnce } from './measure.js';
 import { syntheticCustomers, syntheticInteractions } from './synthetic-data.js';

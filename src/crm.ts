@@ -1,28 +1,24 @@
 import mitt, { type Emitter } from 'mitt';
-import type { z } from 'zod';
-import type { CampaignMember, CampaignMemberInput } from './schema/campaign-member.js';
-import type { Campaign, CampaignInput } from './schema/campaign.js';
-import type { Case, CaseInput } from './schema/case.js';
-import type { Customer, CustomerInput } from './schema/customer.js';
+import type * as z from 'zod';
+import { customFieldsSchemaIssues } from './schema/custom-fields-schema.js';
+import type { DefinedModel } from './schema/define-model.js';
 import { fieldCatalogue } from './schema/field-catalogue.js';
-import type { Interaction, InteractionInput } from './schema/interaction.js';
-import { buildRecordSchema, type CustomFieldsSchema, type ModelDefinition } from './schema/model-definition.js';
-import { models, type CollectionName } from './schema/models.js';
-import type { Pipeline, PipelineInput } from './schema/pipeline.js';
+import type { CustomFieldsSchema } from './schema/model-definition.js';
 import type { CrmAdapter, StorageOperations } from './storage/adapter.js';
 import type { CollectionSchema, StorageSchema } from './storage/collection-schema.js';
 import { UnsupportedError, ValidationError, type CrmIssue } from './storage/errors.js';
 import { canonicalTimeZone, defaultTimeZone } from './storage/time-zone.js';
-import { customFieldsSchemaIssues } from './schema/custom-fields-schema.js';
 import { AnalyticsService } from './services/analytics-service.js';
+import { asyncScope } from './services/async-scope.js';
+import { builtinModules, type BuiltinModules, type CollectionName } from './services/builtin-modules.js';
 import { systemClock, type Clock } from './services/clock.js';
 import type { CrmEventName, CrmEvents } from './services/crm-events.js';
-import { DealService } from './services/deal-service.js';
+import type { AnyCrmModule, EventsOfModules, ServiceFactory, ServiceOfModules, ServicesOfModules } from './services/define-module.js';
 import { uuidV7Ids, type IdGenerator } from './services/id-generator.js';
 import { ModelService } from './services/model-service.js';
-import { asyncScope } from './services/async-scope.js';
-import type { ReadonlyRecord } from './services/readonly-record.js';
 import type { ServiceContext } from './services/service-context.js';
+import { composeStorageMiddleware, type StorageMiddleware } from './services/storage-middleware.js';
+import type { WriteHook } from './services/write-hook.js';
 
 /**
  * Custom field schemas per collection, declared by the host. They are
@@ -58,7 +54,7 @@ export type CustomInputOf<S extends CustomFieldSchemas, K extends CollectionName
   : Record<string, unknown>;
 
 /** Options of {@link createCrm}. */
-export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas> {
+export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas, M extends readonly AnyCrmModule[] = []> {
   /** Where the data lives: `memoryAdapter()`, `sqlAdapter(…)`, `indexedDbAdapter(…)` or a plugin's. */
   readonly adapter: CrmAdapter;
   /** Where the crm reads the time; the system clock by default. */
@@ -79,42 +75,65 @@ export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas> {
    * default the error is rethrown asynchronously so it surfaces as uncaught.
    */
   readonly onListenerError?: (error: unknown, event: CrmEventName) => void;
+  /**
+   * The host's own modules, composed after the built-in ones: their
+   * collections become crm properties, their events join `crm.events`. A
+   * collection or entity name already taken is a `ValidationError`.
+   */
+  readonly modules?: M;
+  /** Run inside the atomic block of every write of every collection, after the modules' hooks (see {@link WriteHook}). */
+  readonly writeHooks?: readonly WriteHook[];
+  /**
+   * Layers every read and write passes through, outside and inside
+   * transactions (see {@link StorageMiddleware}); the first is the outermost.
+   */
+  readonly storageMiddleware?: StorageMiddleware | readonly StorageMiddleware[];
 }
 
 /**
- * The model services, the same inside and outside a transaction. The records
- * they return are deeply readonly ({@link ReadonlyRecord}); queries are checked
+ * The model services, the same inside and outside a transaction, derived from
+ * the built-in modules (`crm.customers`, `crm.deals`, …). The records they
+ * return are deeply readonly ({@link ReadonlyRecord}); queries are checked
  * against each model's fields, custom fields of `S` included.
+ *
+ * @example
+ * ```ts
+ * async function vipCount(services: CrmServices) {
+ *   return services.customers.count(where('tags', 'contains', 'vip'));
+ * }
+ * ```
  */
-export interface CrmServices<S extends CustomFieldSchemas = CustomFieldSchemas> {
-  /** People and organizations. */
-  readonly customers: ModelService<ReadonlyRecord<Customer<CustomOf<S, 'customers'>>>, CustomerInput<CustomInputOf<S, 'customers'>>>;
-  /** The timeline: messages, calls, visits, purchases, survey answers. */
-  readonly interactions: ModelService<
-    ReadonlyRecord<Interaction<CustomOf<S, 'interactions'>>>,
-    InteractionInput<CustomInputOf<S, 'interactions'>>
-  >;
-  /** Sales pipelines and their stages. */
-  readonly pipelines: ModelService<ReadonlyRecord<Pipeline<CustomOf<S, 'pipelines'>>>, PipelineInput<CustomInputOf<S, 'pipelines'>>>;
-  /** Deals moving through pipelines. */
-  readonly deals: DealService<CustomOf<S, 'deals'>>;
-  /** Support cases. */
-  readonly cases: ModelService<ReadonlyRecord<Case<CustomOf<S, 'cases'>>>, CaseInput<CustomInputOf<S, 'cases'>>>;
-  /** Marketing campaigns. */
-  readonly campaigns: ModelService<ReadonlyRecord<Campaign<CustomOf<S, 'campaigns'>>>, CampaignInput<CustomInputOf<S, 'campaigns'>>>;
-  /** Customers' memberships of campaigns. */
-  readonly campaignMembers: ModelService<
-    ReadonlyRecord<CampaignMember<CustomOf<S, 'campaignMembers'>>>,
-    CampaignMemberInput<CustomInputOf<S, 'campaignMembers'>>
-  >;
-}
+export type CrmServices<S extends CustomFieldSchemas = CustomFieldSchemas> = {
+  readonly [K in CollectionName]: ServiceOfModules<BuiltinModules, K, CustomOf<S, K>, CustomInputOf<S, K>>;
+};
 
-/** A crm: the services, the event emitter, transactions. Made by {@link createCrm}. */
-export interface Crm<S extends CustomFieldSchemas = CustomFieldSchemas> extends CrmServices<S> {
+/**
+ * The services inside `crm.transaction`: the built-in ones and those of the host's modules `M`.
+ *
+ * @example
+ * ```ts
+ * await crm.transaction(async (tx: TransactionServices) => tx.customers.create({ name: 'Ada' }));
+ * ```
+ */
+export type TransactionServices<S extends CustomFieldSchemas = CustomFieldSchemas, M extends readonly AnyCrmModule[] = []> = CrmServices<S> &
+  ServicesOfModules<M>;
+
+/**
+ * A crm: the services of every module, the event emitter, transactions. Made by {@link createCrm}.
+ *
+ * @example
+ * ```ts
+ * const crm: Crm = await createCrm({ adapter: memoryAdapter() });
+ * ```
+ */
+export type Crm<S extends CustomFieldSchemas = CustomFieldSchemas, M extends readonly AnyCrmModule[] = []> = CrmBase<S, M> & TransactionServices<S, M>;
+
+/** What a {@link Crm} has beyond its services. */
+export interface CrmBase<S extends CustomFieldSchemas = CustomFieldSchemas, M extends readonly AnyCrmModule[] = []> {
   /** Churn, lifetime value and transaction summaries over the stored purchases. */
   readonly analytics: AnalyticsService;
   /** The typed event emitter; events fire after their write committed. */
-  readonly events: Emitter<CrmEvents>;
+  readonly events: Emitter<CrmEvents & EventsOfModules<M>>;
   /** The adapter underneath. */
   readonly adapter: CrmAdapter;
   /** The collections and filterable fields the adapter was opened with. */
@@ -141,7 +160,7 @@ export interface Crm<S extends CustomFieldSchemas = CustomFieldSchemas> extends 
    * });
    * ```
    */
-  transaction<T>(fn: (tx: CrmServices<S>) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: TransactionServices<S, M>) => Promise<T>): Promise<T>;
   /** Closes the adapter. */
   close(): Promise<void>;
 }
@@ -162,7 +181,9 @@ export interface Crm<S extends CustomFieldSchemas = CustomFieldSchemas> extends 
  * const vips = await crm.customers.find({ where: where('tags', 'contains', 'vip') });
  * ```
  */
-export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchemas>(options: CrmOptions<S>): Promise<Crm<S>> {
+export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchemas, const M extends readonly AnyCrmModule[] = []>(
+  options: CrmOptions<S, M>,
+): Promise<Crm<S, M>> {
   const { adapter } = options;
   if (adapter === undefined || typeof adapter.open !== 'function') {
     throw new ValidationError('createCrm needs an adapter', [{ code: 'invalid_type', path: ['adapter'], message: 'adapter is required' }]);
@@ -181,25 +202,30 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   for (const [name, custom] of Object.entries(options.customFields ?? {})) {
     if (custom !== undefined) optionIssues.push(...customFieldsSchemaIssues(name, custom));
   }
+  const modules: readonly AnyCrmModule[] = [...builtinModules, ...(options.modules ?? [])];
+  const composed = composeModules(modules, optionIssues);
   if (optionIssues.length > 0) {
     throw new ValidationError(`Invalid createCrm options: ${optionIssues.map((issue) => issue.message).join('; ')}`, optionIssues);
   }
+  const customFields = (options.customFields ?? {}) as Readonly<Record<string, CustomFieldsSchema | undefined>>;
   const recordSchemas = new Map<string, z.ZodType>();
   const collections: Record<string, CollectionSchema> = {};
-  for (const [name, model] of Object.entries(models) as [CollectionName, ModelDefinition][]) {
-    const schema = buildRecordSchema(model, options.customFields?.[name]);
+  for (const { name, model } of composed.models) {
+    const schema = model.recordSchemaWith(customFields[name]);
     recordSchemas.set(name, schema);
-    collections[name] = { name, fields: fieldCatalogue(schema), indexes: model.indexes };
+    collections[name] = { name, fields: fieldCatalogue(schema), indexes: model.indexes, references: model.references ?? [] };
   }
   const storageSchema: StorageSchema = { collections };
   const referencesTo = new Map<string, { collection: string; field: string }[]>();
-  for (const model of Object.values(models) as ModelDefinition[]) {
+  for (const { model } of composed.models) {
     for (const reference of model.references ?? []) {
       const list = referencesTo.get(reference.collection) ?? [];
       list.push({ collection: model.collection, field: reference.field });
       referencesTo.set(reference.collection, list);
     }
   }
+  const writeHooks: readonly WriteHook[] = [...modules.flatMap((module) => module.writeHooks ?? []), ...(options.writeHooks ?? [])];
+  const middleware = composeStorageMiddleware(options.storageMiddleware);
 
   await adapter.open(storageSchema);
   const events = mitt<CrmEvents>();
@@ -214,17 +240,15 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     }
   };
 
-  const makeServices = (context: ServiceContext): CrmServices<S> => {
-    const service = (name: CollectionName) => new ModelService(context, models[name], recordSchemas.get(name)!);
-    return {
-      customers: service('customers'),
-      interactions: service('interactions'),
-      pipelines: service('pipelines'),
-      deals: new DealService(context, models.deals, recordSchemas.get('deals')!),
-      cases: service('cases'),
-      campaigns: service('campaigns'),
-      campaignMembers: service('campaignMembers'),
-    } as unknown as CrmServices<S>;
+  type AnyServices = Readonly<Record<string, ModelService<any, any>>>;
+  /** The services bound to `context`, each seeing the others as `context.services`. */
+  const makeServices = (context: Omit<ServiceContext, 'services'>): AnyServices => {
+    const services: Record<string, ModelService<any, any>> = {};
+    const bound = Object.create(context, { services: { value: services, enumerable: true } }) as ServiceContext;
+    for (const { name, model, factory } of composed.models) {
+      services[name] = factory.create(bound, model, recordSchemas.get(name)!);
+    }
+    return services;
   };
 
   const baseContext = {
@@ -233,20 +257,23 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     clock,
     timeZone: timeZone!,
     ids,
+    writeHooks,
     referencesTo: (collection: string) => referencesTo.get(collection) ?? [],
   };
-  const adapterContext: ServiceContext = {
+  const adapterStorage = middleware(adapter);
+  const adapterContext: Omit<ServiceContext, 'services'> = {
     ...baseContext,
-    storage: adapter,
+    storage: adapterStorage,
     inTransaction: false,
     emit: deliver,
-    atomically: (fn) => (adapter.capabilities.transactions ? adapter.transaction(fn) : fn(adapter)),
+    atomically: (fn) => (adapter.capabilities.transactions ? adapter.transaction((storage) => fn(middleware(storage))) : fn(adapterStorage)),
+    transaction: (fn) => transaction(fn),
   };
   // The open transaction of the current async call chain, if any: a root service
   // called inside `crm.transaction` joins it rather than waiting for it to end.
-  const openTransaction = asyncScope<ServiceContext>();
-  const active = (): ServiceContext => openTransaction.current() ?? adapterContext;
-  const rootContext: ServiceContext = {
+  const openTransaction = asyncScope<{ context: Omit<ServiceContext, 'services'>; services: AnyServices }>();
+  const active = (): Omit<ServiceContext, 'services'> => openTransaction.current()?.context ?? adapterContext;
+  const rootContext: Omit<ServiceContext, 'services'> = {
     ...baseContext,
     get storage() {
       return active().storage;
@@ -256,25 +283,30 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     },
     emit: (name, payload) => active().emit(name, payload),
     atomically: (fn) => active().atomically(fn),
+    transaction: (fn) => transaction(fn),
   };
 
-  const transaction = async <T>(fn: (tx: CrmServices<S>) => Promise<T>): Promise<T> => {
+  const transaction = async <T>(fn: (tx: AnyServices) => Promise<T>): Promise<T> => {
     const joined = openTransaction.current();
-    if (joined !== undefined) return fn(makeServices(joined)); // nested: part of the enclosing transaction
+    if (joined !== undefined) return fn(joined.services); // nested: part of the enclosing transaction
     if (!adapter.capabilities.transactions) {
       throw new UnsupportedError(`the ${adapter.name} adapter does not support transactions`);
     }
     const queued: [CrmEventName, unknown][] = [];
-    const result = await adapter.transaction((storage: StorageOperations) => {
+    const result = await adapter.transaction((raw: StorageOperations) => {
       queued.length = 0; // an adapter may retry the function; keep only the last run's events
-      const context: ServiceContext = {
+      const storage = middleware(raw);
+      const context: Omit<ServiceContext, 'services'> = {
         ...baseContext,
         storage,
         inTransaction: true,
         emit: (name, payload) => void queued.push([name, payload]),
         atomically: (inner) => inner(storage),
+        // Inside the transaction, with or without async context tracking: run in it.
+        transaction: (inner) => inner(services),
       };
-      return openTransaction.run(context, () => fn(makeServices(context)));
+      const services = makeServices(context);
+      return openTransaction.run({ context, services }, () => fn(services));
     });
     for (const [name, payload] of queued) deliver(name, payload as CrmEvents[typeof name]);
     return result;
@@ -291,5 +323,45 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     timeZone: timeZone!,
     transaction,
     close: () => adapter.close(),
-  };
+  } as unknown as Crm<S, M>;
+}
+
+/** The models of the modules with their service factories; name clashes go to `issues`. */
+function composeModules(
+  modules: readonly AnyCrmModule[],
+  issues: CrmIssue[],
+): { models: { name: string; model: DefinedModel; factory: ServiceFactory }[] } {
+  const plain: ServiceFactory = { create: (context, model, schema) => new ModelService(context, model, schema) };
+  const models: { name: string; model: DefinedModel; factory: ServiceFactory }[] = [];
+  const moduleNames = new Set<string>();
+  const entities = new Map<string, string>();
+  const taken = new Map<string, string>();
+  const reserved = new Set(['analytics', 'events', 'adapter', 'schema', 'clock', 'timeZone', 'transaction', 'close']);
+  modules.forEach((module, index) => {
+    if (moduleNames.has(module.name)) {
+      issues.push({ code: 'duplicate_module', path: ['modules', index, 'name'], message: `two modules are named ${JSON.stringify(module.name)}` });
+    }
+    moduleNames.add(module.name);
+    for (const [name, model] of Object.entries(module.models as Record<string, DefinedModel>)) {
+      const path = ['modules', index, 'models', name];
+      if (model.collection !== name) {
+        issues.push({ code: 'invalid_module', path, message: `module ${module.name} lists model ${model.collection} as ${JSON.stringify(name)}` });
+      }
+      if (reserved.has(name) || taken.has(name)) {
+        issues.push({
+          code: 'duplicate_collection',
+          path,
+          message: `collection ${JSON.stringify(name)} of module ${module.name} is taken by ${taken.get(name) ?? 'the crm itself'}`,
+        });
+      }
+      if (entities.has(model.entity)) {
+        issues.push({ code: 'duplicate_collection', path: [...path, 'entity'], message: `entity ${JSON.stringify(model.entity)} is taken by ${entities.get(model.entity)}` });
+      }
+      taken.set(name, `module ${module.name}`);
+      entities.set(model.entity, `module ${module.name}`);
+      const factory = (module.services as Record<string, ServiceFactory | undefined> | undefined)?.[name] ?? plain;
+      models.push({ name, model, factory });
+    }
+  });
+  return { models };
 }

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CreateInput, WithCustom } from './custom-fields.js';
-import type { ModelDefinition } from './model-definition.js';
+import { defineModel } from './define-model.js';
 import { recordBaseShape } from './record-base.js';
 
 /** Where a customer stands in a campaign, from targeted to converted (or bounced, unsubscribed). */
@@ -51,7 +51,7 @@ export type CampaignMemberInput<C = Record<string, unknown>> = Omit<CreateInput<
 };
 
 /** The campaign member model: collection `campaignMembers`, events `campaignMember.*`. */
-export const campaignMemberModel = {
+export const campaignMemberModel = defineModel({
   collection: 'campaignMembers',
   entity: 'campaignMember',
   shape: campaignMemberShape,
@@ -64,4 +64,4 @@ export const campaignMemberModel = {
     { name: 'campaign_members_campaign_customer', fields: ['campaignId', 'customerId'] },
     { name: 'campaign_members_customer', fields: ['customerId'] },
   ],
-} as const satisfies ModelDefinition;
+});

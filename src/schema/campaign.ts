@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { channelSchema } from './channel.js';
 import { moneySchema } from './currency-code.js';
 import type { CreateInput, WithCustom } from './custom-fields.js';
-import type { ModelDefinition } from './model-definition.js';
+import { defineModel } from './define-model.js';
 import { recordBaseShape } from './record-base.js';
 
 /** The states of a marketing campaign. */
@@ -57,10 +57,10 @@ export type Campaign<C = Record<string, unknown>> = WithCustom<z.output<typeof c
 export type CampaignInput<C = Record<string, unknown>> = CreateInput<typeof campaignShape, C>;
 
 /** The campaign model: collection `campaigns`, events `campaign.*`. */
-export const campaignModel = {
+export const campaignModel = defineModel({
   collection: 'campaigns',
   entity: 'campaign',
   shape: campaignShape,
   check: checkCampaign,
   indexes: [{ name: 'campaigns_status', fields: ['status'] }],
-} as const satisfies ModelDefinition;
+});

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { channelSchema } from './channel.js';
 import type { CreateInput, WithCustom } from './custom-fields.js';
-import type { ModelDefinition } from './model-definition.js';
+import { defineModel } from './define-model.js';
 import { recordBaseShape } from './record-base.js';
 
 /** The states of a support case, from first report to closure. */
@@ -73,7 +73,7 @@ export type Case<C = Record<string, unknown>> = WithCustom<z.output<typeof caseS
 export type CaseInput<C = Record<string, unknown>> = Omit<CreateInput<typeof caseShape, C>, 'openedAt'> & { openedAt?: Date };
 
 /** The case model: collection `cases`, events `case.*`. */
-export const caseModel = {
+export const caseModel = defineModel({
   collection: 'cases',
   entity: 'case',
   shape: caseShape,
@@ -86,4 +86,4 @@ export const caseModel = {
     { name: 'cases_assignee', fields: ['assigneeId'] },
     { name: 'cases_resolution_due', fields: ['resolutionDueAt'] },
   ],
-} as const satisfies ModelDefinition;
+});

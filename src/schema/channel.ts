@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The channels customers are reached and heard through. */
 export const channels = ['email', 'phone', 'sms', 'chat', 'web', 'social', 'in_person', 'mail', 'other'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CrmIssue } from '../storage/errors.js';
 import { reservedKeys } from './stored-value-limits.js';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** A model's type `T` with its `custom` field typed as `C`. */
 export type WithCustom<T, C> = Omit<T, 'custom'> & { custom: C };

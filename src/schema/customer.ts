@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { channelSchema, channels } from './channel.js';
 import { emailAddressSchema } from './email-address.js';
 import { phoneNumberSchema } from './phone-number.js';
 import type { CreateInput, WithCustom } from './custom-fields.js';
-import type { ModelDefinition } from './model-definition.js';
+import { defineModel } from './define-model.js';
 import { recordBaseShape } from './record-base.js';
 import { uniqueList } from './unique-list.js';
 
@@ -154,7 +154,7 @@ export type Customer<C = Record<string, unknown>> = WithCustom<z.output<typeof c
 export type CustomerInput<C = Record<string, unknown>> = CreateInput<typeof customerShape, C>;
 
 /** The customer model: collection `customers`, events `customer.*`. */
-export const customerModel = {
+export const customerModel = defineModel({
   collection: 'customers',
   entity: 'customer',
   shape: customerShape,
@@ -169,4 +169,4 @@ export const customerModel = {
     { name: 'customers_name', fields: ['name'] },
     { name: 'customers_churn', fields: ['churn.riskBand', 'churn.probability'] },
   ],
-} as const satisfies ModelDefinition;
+});

@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { currencyCodeSchema, nonNegativeMinorUnitsSchema } from './currency-code.js';
 import type { CreateInput, WithCustom } from './custom-fields.js';
 import { stageOutcomes } from './pipeline.js';
-import type { ModelDefinition } from './model-definition.js';
+import { defineModel } from './define-model.js';
 import { recordBaseShape } from './record-base.js';
 
 /** The fields of a deal that users set, before custom fields. */
@@ -54,7 +54,7 @@ export type Deal<C = Record<string, unknown>> = WithCustom<z.output<typeof dealS
 export type DealInput<C = Record<string, unknown>> = CreateInput<typeof dealShape, C>;
 
 /** The deal model: collection `deals`, events `deal.*`. `status`, `closedAt` and `stageEnteredAt` are managed. */
-export const dealModel = {
+export const dealModel = defineModel({
   collection: 'deals',
   entity: 'deal',
   shape: dealShape,
@@ -74,4 +74,4 @@ export const dealModel = {
     { name: 'deals_owner', fields: ['ownerId'] },
     { name: 'deals_status_close', fields: ['status', 'expectedCloseDate'] },
   ],
-} as const satisfies ModelDefinition;
+});

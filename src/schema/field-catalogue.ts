@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FieldDefinition } from '../storage/collection-schema.js';
 import type { FieldType } from '../storage/field-type.js';
 

@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { channelSchema } from './channel.js';
 import { currencyCodeSchema, nonNegativeMinorUnitsSchema } from './currency-code.js';
 import type { CreateInput, WithCustom } from './custom-fields.js';
-import type { ModelDefinition } from './model-definition.js';
+import { defineModel } from './define-model.js';
 import { recordBaseShape } from './record-base.js';
 
 /** Whether the customer reached out, the business did, or neither (a note). */
@@ -139,7 +139,7 @@ export type InteractionInput<C = Record<string, unknown>> = Omit<CreateInput<typ
 };
 
 /** The interaction model: collection `interactions`, events `interaction.*`. */
-export const interactionModel = {
+export const interactionModel = defineModel({
   collection: 'interactions',
   entity: 'interaction',
   shape: interactionShape,
@@ -159,4 +159,4 @@ export const interactionModel = {
     { name: 'interactions_campaign', fields: ['campaignId'] },
     { name: 'interactions_order', fields: ['purchase.orderId'] },
   ],
-} as const satisfies ModelDefinition;
+});

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IndexDefinition } from '../storage/collection-schema.js';
 import { strictCustomFields } from './custom-fields-schema.js';
 import { fieldCatalogue } from './field-catalogue.js';

@@ -1,5 +1,5 @@
 import { parsePhoneNumberWithError } from 'libphonenumber-js/min';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A phone number in international form, normalized to E.164 (`+14155552671`).

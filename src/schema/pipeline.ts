@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { currencyCodeSchema } from './currency-code.js';
 import type { CreateInput, WithCustom } from './custom-fields.js';
-import type { ModelDefinition } from './model-definition.js';
+import { defineModel } from './define-model.js';
 import { recordBaseShape } from './record-base.js';
 
 /** Whether a stage keeps a deal open or closes it as won or lost. */
@@ -75,10 +75,10 @@ export type Pipeline<C = Record<string, unknown>> = WithCustom<z.output<typeof p
 export type PipelineInput<C = Record<string, unknown>> = CreateInput<typeof pipelineShape, C>;
 
 /** The pipeline model: collection `pipelines`, events `pipeline.*`. */
-export const pipelineModel = {
+export const pipelineModel = defineModel({
   collection: 'pipelines',
   entity: 'pipeline',
   shape: pipelineShape,
   check: checkPipeline,
   indexes: [],
-} as const satisfies ModelDefinition;
+});

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The fields every stored record has, assigned and maintained by the core. */
 export const recordBaseShape = {

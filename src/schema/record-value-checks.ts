@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { readPath } from '../storage/read-path.js';
 import { isWellFormedString, utf8ByteLength } from '../storage/well-formed-string.js';
 import {

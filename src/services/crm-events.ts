@@ -1,67 +1,28 @@
-import type { Patch } from 'immer';
-import type { CampaignMember } from '../schema/campaign-member.js';
-import type { Campaign } from '../schema/campaign.js';
-import type { Case } from '../schema/case.js';
-import type { Customer } from '../schema/customer.js';
-import type { Deal } from '../schema/deal.js';
-import type { Interaction } from '../schema/interaction.js';
-import type { Pipeline } from '../schema/pipeline.js';
+import type { BuiltinModules } from './builtin-modules.js';
+import type { EntityRecordsOfModules, EventsOfModules } from './define-module.js';
 
-/** Emitted after a record was created and the write committed. */
-export interface CreatedEvent<R> {
-  /** The record as stored. */
-  readonly record: R;
-}
+export type { CreatedEvent, DeletedEvent, UpdatedEvent } from './crud-events.js';
+export type { DealStageChangedEvent } from './pipelines/deal-stage-changed-event.js';
 
-/** Emitted after a record was updated and the write committed. */
-export interface UpdatedEvent<R> {
-  /** The record as stored now. */
-  readonly record: R;
-  /** The record as it was. */
-  readonly previous: R;
-  /** The immer patches the recipe produced (paths into the record); drive audit history from these. */
-  readonly patches: readonly Patch[];
-  /** The patches that undo the change. */
-  readonly inversePatches: readonly Patch[];
-}
-
-/** Emitted after a record was deleted and the write committed. */
-export interface DeletedEvent<R> {
-  /** The id of the deleted record. */
-  readonly id: string;
-  /** The record as it was. */
-  readonly previous: R;
-}
-
-/** Emitted after a deal moved to another stage. */
-export interface DealStageChangedEvent {
-  /** The deal as stored now. */
-  readonly deal: Deal;
-  /** The stage it left. */
-  readonly fromStageId: string;
-  /** The stage it entered. */
-  readonly toStageId: string;
-}
-
-/** The record type of each entity, as events carry them. */
-export interface EntityRecords {
-  customer: Customer;
-  interaction: Interaction;
-  pipeline: Pipeline;
-  deal: Deal;
-  case: Case;
-  campaign: Campaign;
-  campaignMember: CampaignMember;
-}
+/**
+ * The record type of each entity of the built-in modules, as events carry them.
+ *
+ * @example
+ * ```ts
+ * type Stored = EntityRecords['customer']; // a customer record
+ * ```
+ */
+export type EntityRecords = EntityRecordsOfModules<BuiltinModules>;
 
 /** One of the entity names events are prefixed with. */
 export type EntityName = keyof EntityRecords;
 
 /**
- * Every event `crm.events` emits, with its payload: `<entity>.created`,
- * `<entity>.updated`, `<entity>.deleted` for every model, and domain events
- * such as `deal.stageChanged`. Events are emitted only after the write
- * committed; inside `crm.transaction` they wait for the commit.
+ * Every event `crm.events` emits, with its payload, derived from the modules:
+ * `<entity>.created`, `<entity>.updated`, `<entity>.deleted` for every model,
+ * and the modules' domain events such as `deal.stageChanged`. Events are
+ * emitted only after the write committed; inside `crm.transaction` they wait
+ * for the commit.
  *
  * @example
  * ```ts
@@ -69,11 +30,7 @@ export type EntityName = keyof EntityRecords;
  * crm.events.on('deal.stageChanged', ({ deal, toStageId }) => notify(deal.ownerId, toStageId));
  * ```
  */
-export type CrmEvents = { [K in EntityName as `${K}.created`]: CreatedEvent<EntityRecords[K]> } & {
-  [K in EntityName as `${K}.updated`]: UpdatedEvent<EntityRecords[K]>;
-} & { [K in EntityName as `${K}.deleted`]: DeletedEvent<EntityRecords[K]> } & {
-  'deal.stageChanged': DealStageChangedEvent;
-};
+export type CrmEvents = EventsOfModules<BuiltinModules>;
 
 /** The name of one of {@link CrmEvents}. */
 export type CrmEventName = keyof CrmEvents;

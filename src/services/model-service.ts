@@ -1,29 +1,21 @@
 import { Immer, enablePatches, type Draft, type Patch } from 'immer';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ModelDefinition } from '../schema/model-definition.js';
 import { recordBaseFields, type RecordBase } from '../schema/record-base.js';
-import type { AggregateGroupKey, AggregateMeasure, AggregateQuery, AggregateRow } from '../storage/aggregate-query.js';
-import { aggregateFunctions, dateBuckets } from '../storage/aggregate-query.js';
+import type { AggregateGroupKey, AggregateMeasure, AggregateRow } from '../storage/aggregate-query.js';
 import { aggregateRecords } from '../storage/aggregate-records.js';
 import type { CollectionSchema } from '../storage/collection-schema.js';
 import { decodeCursor, encodeCursor, keysetFilter } from '../storage/cursor.js';
-import {
-  ConflictError,
-  InvalidQueryError,
-  NotFoundError,
-  ValidationError,
-  type CrmIssue,
-} from '../storage/errors.js';
-import { isScalarFieldType } from '../storage/field-type.js';
+import { ConflictError, InvalidQueryError, NotFoundError, ValidationError, type CrmIssue } from '../storage/errors.js';
 import type { Filter, ScalarValue, StorageFilter } from '../storage/filter.js';
 import { readPath } from '../storage/read-path.js';
 import { isWellFormedString } from '../storage/well-formed-string.js';
+import { checkAggregateQuery, resolveAggregate } from '../storage/resolve-aggregate.js';
 import { resolveFilter } from '../storage/resolve-filter.js';
 import { resolveSort } from '../storage/resolve-sort.js';
 import type { SortKey } from '../storage/sort.js';
 import type { StorageQuery } from '../storage/storage-query.js';
 import type { StoredRecord } from '../storage/stored-record.js';
-import { canonicalTimeZone, isUtcTimeZone } from '../storage/time-zone.js';
 import type { CheckedFilter } from '../storage/typed-filter.js';
 import type { StorageOperations } from '../storage/adapter.js';
 import type { BulkItemResult } from './bulk-result.js';
@@ -37,7 +29,11 @@ import {
   type Page,
   type ScanOptions,
 } from './find-options.js';
+import { ItemIssues, throwIfIssues } from './item-issues.js';
+import { checkReferences, findReferrers } from './reference-integrity.js';
 import type { ServiceContext } from './service-context.js';
+import { writeChange as change, type WriteChange } from './write-hook.js';
+import { staleVersion, writeOutcomeError } from './write-errors.js';
 import type { AggregateRowOf, CheckedAggregateOptions } from './typed-aggregate.js';
 
 enablePatches();
@@ -182,20 +178,18 @@ export class ModelService<R extends RecordBase, I> {
     throwIfIssues(this.collection, issues);
     if (records.length === 0) return [];
     const stored = await this.context.atomically(async (storage) => {
-      const prepared = await this.prepareWrites(storage, records.map((record) => ({ record, previous: undefined })), now, single);
-      await this.#checkReferences(storage, prepared, single);
+      const prepared = await this.#prepare(storage, records.map((record) => ({ record, previous: undefined })), now, single);
       const outcomes = await storage.insertMany(this.collection, prepared as unknown as StoredRecord[]);
-      const taken = prepared.filter((_, i) => !outcomes[i]!.ok);
-      if (taken.length > 0) {
+      const failed = outcomes.findIndex((outcome) => !outcome.ok);
+      if (failed >= 0) {
         if (!this.context.adapter.capabilities.transactions) {
           // No transaction to roll back: take back what this batch did insert, so a conflict writes nothing.
           const inserted = prepared.filter((_, i) => outcomes[i]!.ok);
           if (inserted.length > 0) await storage.deleteMany(this.collection, inserted.map((r) => ({ id: r.id, expectedVersion: r.version })));
         }
-        throw new ConflictError(this.collection, taken[0]!.id, `${this.collection}: id ${taken.map((r) => r.id).join(', ')} already exists`, {
-          reason: 'id_taken',
-        });
+        throw writeOutcomeError(this.collection, prepared[failed]!.id, outcomes[failed] as Extract<(typeof outcomes)[number], { ok: false }>, 'insert');
       }
+      await this.runWriteHooks(storage, now, prepared.map((record) => change(this.collection, 'create', record.id, record, undefined)));
       return prepared;
     });
     for (const record of stored) this.emit('created', { record });
@@ -268,12 +262,17 @@ export class ModelService<R extends RecordBase, I> {
         checkVersion(this.collection, current, options.expectedVersion);
         const prepared = this.#applyRecipe(current, recipe, now, []);
         if (prepared.patches.length === 0) return { outcome: 'unchanged' as const, current };
-        const [next] = await this.prepareWrites(storage, [{ record: prepared.next, previous: current }], now, true);
-        await this.#checkReferences(storage, [next!], true);
+        const [next] = await this.#prepare(storage, [{ record: prepared.next, previous: current }], now, true);
         const [outcome] = await storage.updateMany(this.collection, [
           { record: next as unknown as StoredRecord, expectedVersion: current.version },
         ]);
-        return outcome!.ok ? { outcome: 'written' as const, prepared, next: next! } : { outcome: outcome!.code };
+        if (!outcome!.ok) {
+          // A lost compare-and-set is retried below; any other failure (a unique value taken) is final.
+          if (outcome!.code === 'conflict' && (outcome!.reason ?? 'stale_version') === 'stale_version') return { outcome: 'conflict' as const };
+          throw writeOutcomeError(this.collection, id, outcome!, 'update');
+        }
+        await this.runWriteHooks(storage, now, [change(this.collection, 'update', id, next!, current, prepared.patches, prepared.inversePatches)]);
+        return { outcome: 'written' as const, prepared, next: next! };
       });
       switch (written.outcome) {
         case 'not_found':
@@ -337,16 +336,23 @@ export class ModelService<R extends RecordBase, I> {
     });
     throwIfIssues(this.collection, issues);
     const written = await this.context.atomically(async (storage) => {
-      const nexts = await this.prepareWrites(
+      const nexts = await this.#prepare(
         storage,
         pending.map(({ prepared }) => ({ record: prepared.next, previous: prepared.current })),
         now,
         false,
+        pending.map(({ index }) => index),
       );
-      await this.#checkReferences(storage, nexts, false);
       const outcomes = await storage.updateMany(
         this.collection,
         nexts.map((next, i) => ({ record: next as unknown as StoredRecord, expectedVersion: pending[i]!.prepared.current.version })),
+      );
+      await this.runWriteHooks(
+        storage,
+        now,
+        pending.flatMap(({ prepared }, i) =>
+          outcomes[i]!.ok ? [change(this.collection, 'update', nexts[i]!.id, nexts[i]!, prepared.current, prepared.patches, prepared.inversePatches)] : [],
+        ),
       );
       return { nexts, outcomes };
     });
@@ -357,10 +363,7 @@ export class ModelService<R extends RecordBase, I> {
         results[index] = { ok: true, record: next };
         this.#emitUpdated({ ...prepared, next });
       } else {
-        results[index] = {
-          ok: false,
-          error: outcome.code === 'not_found' ? new NotFoundError(this.collection, items[index]!.id) : staleVersion(this.collection, items[index]!.id),
-        };
+        results[index] = { ok: false, error: writeOutcomeError(this.collection, items[index]!.id, outcome, 'update') };
       }
     });
     return results as BulkItemResult<R>[];
@@ -406,12 +409,20 @@ export class ModelService<R extends RecordBase, I> {
       if (next !== undefined) pending.push({ current, next, patches, inversePatches });
     });
     throwIfIssues(this.collection, issues);
-    const outcomes = await this.context.atomically((storage) =>
-      storage.updateMany(
+    const outcomes = await this.context.atomically(async (storage) => {
+      const written = await storage.updateMany(
         this.collection,
         pending.map(({ next, current }) => ({ record: next as unknown as StoredRecord, expectedVersion: current.version })),
-      ),
-    );
+      );
+      await this.runWriteHooks(
+        storage,
+        now,
+        pending.flatMap((prepared, i) =>
+          written[i]!.ok ? [change(this.collection, 'update', prepared.next.id, prepared.next, prepared.current, prepared.patches, prepared.inversePatches)] : [],
+        ),
+      );
+      return written;
+    });
     let updated = 0;
     pending.forEach((prepared, i) => {
       if (outcomes[i]?.ok) {
@@ -468,7 +479,12 @@ export class ModelService<R extends RecordBase, I> {
     throwIfIssues(this.collection, issues);
     const results = await this.context.atomically(async (storage) => {
       const currents = (await storage.getMany(this.collection, targets.map((t) => t.id))) as (R | undefined)[];
-      const blocked = await this.#referrers(storage, currents.filter((c): c is R => c !== undefined).map((c) => c.id));
+      const blocked = await findReferrers(
+        storage,
+        this.collection,
+        this.context.referencesTo(this.collection),
+        currents.filter((c): c is R => c !== undefined).map((c) => c.id),
+      );
       const out: BulkItemResult<R>[] = [];
       const deletes: { index: number; id: string; expectedVersion: number }[] = [];
       targets.forEach((target, index) => {
@@ -488,10 +504,13 @@ export class ModelService<R extends RecordBase, I> {
       const outcomes = await storage.deleteMany(this.collection, deletes.map(({ id, expectedVersion }) => ({ id, expectedVersion })));
       deletes.forEach(({ index, id }, i) => {
         const outcome = outcomes[i]!;
-        out[index] = outcome.ok
-          ? { ok: true, record: currents[index]! }
-          : { ok: false, error: outcome.code === 'not_found' ? new NotFoundError(this.collection, id) : staleVersion(this.collection, id) };
+        out[index] = outcome.ok ? { ok: true, record: currents[index]! } : { ok: false, error: writeOutcomeError(this.collection, id, outcome, 'delete') };
       });
+      await this.runWriteHooks(
+        storage,
+        this.context.clock.now(),
+        deletes.flatMap(({ index, id }, i) => (outcomes[i]!.ok ? [change(this.collection, 'delete', id, undefined, currents[index]!)] : [])),
+      );
       return out;
     });
     for (const result of results) {
@@ -609,13 +628,9 @@ export class ModelService<R extends RecordBase, I> {
   /** Like {@link aggregate}, streaming rows as the adapter produces them. */
   aggregateStream<const O extends AggregateOptions>(options: CheckedAggregateOptions<R, O>): AsyncGenerator<AggregateRowOf<R, O>>;
   async *aggregateStream(options: AggregateOptions): AsyncGenerator<AggregateRow> {
-    this.#checkAggregate(options);
+    checkAggregateQuery(options, this.collectionSchema);
     const filter = this.resolveWhere(options.where);
-    const groupBy = options.groupBy.map((key) => (typeof key === 'string' ? key : { field: key.field, bucket: key.bucket }));
-    const timeZone = canonicalTimeZone(options.timeZone ?? this.context.timeZone)!;
-    // The zone matters only to bucketed keys; adapters see it only then, and only when it is not UTC.
-    const zoned = !isUtcTimeZone(timeZone) && groupBy.some((key) => typeof key !== 'string');
-    const query: AggregateQuery = zoned ? { filter, groupBy, measures: options.measures, timeZone } : { filter, groupBy, measures: options.measures };
+    const { query, zoned } = resolveAggregate(options, filter, this.context.timeZone);
     const storage = this.context.storage;
     const pushdown = this.aggregatesInStorage && (!zoned || this.context.adapter.capabilities.timeZoneBuckets === true);
     if (pushdown && storage.aggregate) {
@@ -637,9 +652,10 @@ export class ModelService<R extends RecordBase, I> {
 
   /**
    * Completes records about to be written: managed fields, cross-record checks.
-   * Throws `ValidationError` or `InvalidTransitionError` to refuse the write,
-   * with issue paths that start with the item's index unless `single` (a call
-   * of `create` or `update`). The base implementation returns the records unchanged.
+   * Refuses a write by reporting issues (paths relative to the item, as
+   * `issues.add(index, …)`: the caller prefixes the item's index for batch
+   * calls) or by throwing `InvalidTransitionError`. The base implementation
+   * returns the records unchanged.
    *
    * @internal
    */
@@ -647,9 +663,41 @@ export class ModelService<R extends RecordBase, I> {
     _storage: StorageOperations,
     writes: readonly { record: R; previous: R | undefined }[],
     _now: Date,
-    _single: boolean,
+    _issues: ItemIssues,
   ): Promise<R[]> {
     return writes.map(({ record }) => record);
+  }
+
+  /**
+   * {@link prepareWrites}, then the reference checks; throws the issues of both.
+   * `indexes` maps a write to its item's index in the call (by default its position).
+   */
+  async #prepare(
+    storage: StorageOperations,
+    writes: readonly { record: R; previous: R | undefined }[],
+    now: Date,
+    single: boolean,
+    indexes?: readonly number[],
+  ): Promise<R[]> {
+    const collected = new ItemIssues(this.collection, { batch: !single });
+    const issues = indexes === undefined ? collected : remapIssues(collected, indexes);
+    const prepared = await this.prepareWrites(storage, writes, now, issues);
+    collected.throwIfAny();
+    await checkReferences(storage, this.collection, this.model.references ?? [], prepared, issues);
+    collected.throwIfAny();
+    return prepared;
+  }
+
+  /**
+   * Runs the crm's write hooks with the changes a write's atomic block made,
+   * before it commits. Every write path calls it (an `upsertMany` too).
+   *
+   * @internal
+   */
+  protected async runWriteHooks(storage: StorageOperations, now: Date, changes: readonly WriteChange[]): Promise<void> {
+    const hooks = this.context.writeHooks;
+    if (hooks.length === 0 || changes.length === 0) return;
+    for (const hook of hooks) await hook(changes, { storage, now });
   }
 
   /**
@@ -741,96 +789,6 @@ export class ModelService<R extends RecordBase, I> {
     return resolved === undefined ? { sort } : { filter: resolved, sort };
   }
 
-  async #checkReferences(storage: StorageOperations, records: readonly R[], single: boolean): Promise<void> {
-    const issues: CrmIssue[] = [];
-    for (const { field, collection } of this.model.references ?? []) {
-      const wanted = [...new Set(records.map((r) => (r as Record<string, unknown>)[field]).filter((v): v is string => typeof v === 'string'))];
-      if (wanted.length === 0) continue;
-      const batchIds = collection === this.collection ? new Set(records.map((r) => r.id)) : new Set<string>();
-      const found = await storage.getMany(collection, wanted);
-      const missing = new Set(wanted.filter((id, i) => found[i] === undefined && !batchIds.has(id)));
-      records.forEach((record, index) => {
-        const value = (record as Record<string, unknown>)[field];
-        if (typeof value === 'string' && missing.has(value)) {
-          issues.push({
-            code: 'unknown_reference',
-            path: single ? [field] : [index, field],
-            message: `${field} ${JSON.stringify(value)} is not a record of ${collection}`,
-          });
-        }
-      });
-    }
-    throwIfIssues(this.collection, issues);
-  }
-
-  async #referrers(storage: StorageOperations, ids: readonly string[]): Promise<Map<string, string>> {
-    const blocked = new Map<string, string>();
-    const deleting = new Set(ids);
-    for (const { collection, field } of this.context.referencesTo(this.collection)) {
-      const remaining = ids.filter((id) => !blocked.has(id));
-      if (remaining.length === 0) break;
-      const referring = await storage.find(collection, {
-        filter: { field, op: 'in', value: remaining },
-        sort: [{ field: 'id', direction: 'asc' }],
-      });
-      for (const record of referring) {
-        const target = record[field] as string;
-        const deletedAlongside = collection === this.collection && deleting.has(record.id);
-        if (!blocked.has(target) && !deletedAlongside) blocked.set(target, `${collection} ${record.id}`);
-      }
-    }
-    return blocked;
-  }
-
-  #checkAggregate(options: AggregateOptions): void {
-    const issues: CrmIssue[] = [];
-    const fields = this.collectionSchema.fields;
-    if (!Array.isArray(options?.groupBy) || !Array.isArray(options?.measures)) {
-      throw new InvalidQueryError('aggregate takes { groupBy: (string | { field, bucket })[], measures: [...] }');
-    }
-    if (options.timeZone !== undefined && canonicalTimeZone(options.timeZone) === undefined) {
-      issues.push({ code: 'invalid_time_zone', path: ['timeZone'], message: `unknown time zone ${JSON.stringify(options.timeZone)} (an IANA name such as 'Europe/Berlin')` });
-    }
-    options.groupBy.forEach((key: unknown, i) => {
-      const bucketed = typeof key === 'object' && key !== null;
-      const field = bucketed ? (key as { field?: unknown }).field : key;
-      const definition = typeof field === 'string' && Object.hasOwn(fields, field) ? fields[field] : undefined;
-      if (definition === undefined || !isScalarFieldType(definition.type)) {
-        const path = bucketed ? ['groupBy', i, 'field'] : ['groupBy', i];
-        issues.push({ code: 'unknown_field', path, message: `cannot group by ${JSON.stringify(field)}` });
-        return;
-      }
-      if (!bucketed) return;
-      const { bucket } = key as { bucket?: unknown };
-      if (!(dateBuckets as readonly unknown[]).includes(bucket)) {
-        issues.push({ code: 'invalid_bucket', path: ['groupBy', i, 'bucket'], message: `unknown date bucket ${JSON.stringify(bucket)} (${dateBuckets.join(', ')})` });
-      } else if (definition.type !== 'date') {
-        issues.push({ code: 'invalid_bucket', path: ['groupBy', i, 'bucket'], message: `${JSON.stringify(field)} is not a date: only dates have ${bucket} buckets` });
-      }
-    });
-    const names = new Set<string>();
-    options.measures.forEach((measure, i) => {
-      const at = ['measures', i];
-      if (typeof measure?.name !== 'string' || measure.name === '' || names.has(measure.name)) {
-        issues.push({ code: 'invalid_measure', path: [...at, 'name'], message: 'measure names are unique non-empty strings' });
-      }
-      names.add(measure?.name);
-      if (!(aggregateFunctions as readonly unknown[]).includes(measure?.fn)) {
-        issues.push({ code: 'unknown_operator', path: [...at, 'fn'], message: `unknown aggregate function ${JSON.stringify(measure?.fn)}` });
-        return;
-      }
-      if (measure.field === undefined) {
-        if (measure.fn !== 'count') issues.push({ code: 'invalid_measure', path: [...at, 'field'], message: `${measure.fn} needs a field` });
-        return;
-      }
-      const definition = Object.hasOwn(fields, measure.field) ? fields[measure.field] : undefined;
-      const allowed = measure.fn === 'sum' ? ['number'] : measure.fn === 'count' ? undefined : ['number', 'date', 'string'];
-      if (definition === undefined || (allowed !== undefined && !allowed.includes(definition.type))) {
-        issues.push({ code: 'invalid_measure', path: [...at, 'field'], message: `${measure.fn} cannot read ${JSON.stringify(measure.field)}` });
-      }
-    });
-    if (issues.length > 0) throw new InvalidQueryError(`Invalid aggregate on ${this.collection}: ${issues.map((i) => i.message).join('; ')}`, issues);
-  }
 }
 
 /**
@@ -868,11 +826,6 @@ function checkVersion(collection: string, current: RecordBase, expected: number 
   if (expected !== undefined && current.version !== expected) throw staleVersion(collection, current.id, current.version, expected);
 }
 
-function staleVersion(collection: string, id: string, actual?: number, expected?: number): ConflictError {
-  const detail = actual === undefined ? 'was changed by another write' : `is at version ${actual}, not ${expected}`;
-  return new ConflictError(collection, id, `${collection} ${id} ${detail}`, { reason: 'stale_version' });
-}
-
 /**
  * The issue with an id that is not well-formed UTF-16: no stored record can have it (every write
  * refuses such strings), and a SQL driver would turn it into U+FFFD and find another record.
@@ -892,11 +845,9 @@ function invalidInput(message: string, path: PropertyKey[], code: string): Valid
   return new ValidationError(message, [{ code, path, message }]);
 }
 
-function throwIfIssues(collection: string, issues: readonly CrmIssue[]): void {
-  if (issues.length === 0) return;
-  const summary = issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(input)'}: ${issue.message}`)
-    .join('; ');
-  throw new ValidationError(`Invalid ${collection} input: ${summary}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}`, issues);
+/** A collector reporting into `target` with each write's position mapped to its item's index. */
+function remapIssues(target: ItemIssues, indexes: readonly number[]): ItemIssues {
+  return Object.assign(Object.create(target) as ItemIssues, {
+    add: (index: number, issue: CrmIssue) => target.add(indexes[index] ?? index, issue),
+  });
 }

@@ -3,6 +3,8 @@ import type { StorageSchema } from '../storage/collection-schema.js';
 import type { Clock } from './clock.js';
 import type { CrmEventName, CrmEvents } from './crm-events.js';
 import type { IdGenerator } from './id-generator.js';
+import type { ModelService } from './model-service.js';
+import type { WriteHook } from './write-hook.js';
 
 /**
  * What every service shares: the storage to use (the adapter, or a transaction
@@ -28,6 +30,23 @@ export interface ServiceContext {
   referencesTo(collection: string): readonly { readonly collection: string; readonly field: string }[];
   /** Emits (or, in a transaction, queues) an event. */
   emit<K extends CrmEventName>(name: K, payload: CrmEvents[K]): void;
-  /** Runs `fn` atomically when the adapter can, else directly. Used for bulk writes. */
+  /**
+   * Runs `fn` atomically when the adapter can, else directly, with the storage
+   * of the block (passed through the crm's storage middleware). Used for every write.
+   */
   atomically<T>(fn: (storage: StorageOperations) => Promise<T>): Promise<T>;
+  /**
+   * Every service of the crm, bound to the same storage as the service holding
+   * this context (inside a transaction: to that transaction). A module's
+   * service reaches its siblings here, so what it writes through them is
+   * validated and emits events, and is atomic when run in {@link transaction}.
+   */
+  readonly services: Readonly<Record<string, ModelService<any, any>>>;
+  /**
+   * Runs `fn` with services whose writes commit together (see
+   * `crm.transaction`); inside a transaction, `fn` runs in it.
+   */
+  transaction<T>(fn: (services: Readonly<Record<string, ModelService<any, any>>>) => Promise<T>): Promise<T>;
+  /** The hooks run inside the atomic block of every write (see {@link WriteHook}). */
+  readonly writeHooks: readonly WriteHook[];
 }

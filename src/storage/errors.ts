@@ -73,8 +73,11 @@ export class CrmError extends Error {
  * @example
  * ```ts
  * if (isCrmError(error, 'not_found')) return null;
+ * if (isCrmError(error, 'conflict') && error.reason === 'unique') showTaken(error.index); // narrowed to ConflictError
  * ```
  */
+export function isCrmError<C extends CrmErrorCode>(value: unknown, code: C): value is CrmErrorByCode[C];
+export function isCrmError(value: unknown): value is CrmError;
 export function isCrmError(value: unknown, code?: CrmErrorCode): value is CrmError {
   if (typeof value !== 'object' || value === null || !(brand in value)) return false;
   return code === undefined || (value as unknown as CrmError).code === code;
@@ -195,4 +198,23 @@ export class OutOfRangeError extends CrmError {
     super('out_of_range', message, options);
     this.name = 'OutOfRangeError';
   }
+}
+
+/**
+ * The error class of each {@link CrmErrorCode}: what {@link isCrmError} narrows to.
+ *
+ * @example
+ * ```ts
+ * const handle = (error: CrmErrorByCode['conflict']) => error.reason;
+ * ```
+ */
+export interface CrmErrorByCode {
+  validation: ValidationError;
+  invalid_query: InvalidQueryError;
+  not_found: NotFoundError;
+  conflict: ConflictError;
+  invalid_transition: InvalidTransitionError;
+  unsupported: UnsupportedError;
+  adapter: AdapterError;
+  out_of_range: OutOfRangeError;
 }

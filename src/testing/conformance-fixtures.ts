@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Crm } from '../crm.js';
 import type { Customer, CustomerInput } from '../schema/customer.js';
 import type { ReadonlyRecord } from '../services/readonly-record.js';

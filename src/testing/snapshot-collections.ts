@@ -1,4 +1,4 @@
-import { collectionNames, type CollectionName } from '../schema/models.js';
+import { collectionNames, type CollectionName } from '../services/builtin-modules.js';
 import type { StoredRecord } from '../storage/stored-record.js';
 
 /** Anything holding every collection's service, with its `scan`: a crm, or a transaction's services. */

@@ -5,22 +5,8 @@
  * the order and keep every other rule right.
  */
 import { memoryAdapter } from 'crmkit/memory';
-import {
-  aggregateRecords,
-  compareRecords,
-  compileFilter,
-  isCondition,
-  type AggregateQuery,
-  type AggregateRow,
-  type Condition,
-  type CrmAdapter,
-  type SortKey,
-  type StorageFilter,
-  type StorageOperations,
-  type StorageQuery,
-  type StorageValue,
-  type StoredRecord,
-} from 'crmkit';
+import { isCondition, type AggregateQuery, type AggregateRow, type Condition, type CrmAdapter, type SortKey, type StorageFilter, type StorageOperations, type StorageQuery, type StorageValue, type StoredRecord } from 'crmkit';
+import { aggregateRecords, compareRecords, compileFilter } from 'crmkit/adapter-kit';
 
 type Predicate = (record: StoredRecord) => boolean;
 

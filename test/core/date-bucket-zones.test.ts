@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dateBucketStart, dateBucketStarter, storedDateRange } from 'crmkit';
+import { storedDateRange } from 'crmkit';
+import { dateBucketStart, dateBucketStarter } from 'crmkit/adapter-kit';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const at = (text: string) => Date.parse(text);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { aggregateRecords, createCrm, ExactSum, type Crm, type StoredRecord } from 'crmkit';
+import { createCrm, type Crm, type StoredRecord } from 'crmkit';
+import { aggregateRecords, ExactSum } from 'crmkit/adapter-kit';
 import { memoryAdapter } from 'crmkit/memory';
 import { expectCrmError } from 'crmkit/testing';
 

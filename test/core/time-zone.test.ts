@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ago, aggregateRecords, createCrm, type AggregateQuery, type Crm, type CrmAdapter } from 'crmkit';
+import { ago, createCrm, type AggregateQuery, type Crm, type CrmAdapter } from 'crmkit';
+import { aggregateRecords } from 'crmkit/adapter-kit';
 import { memoryAdapter } from 'crmkit/memory';
 import { sqlAdapter } from 'crmkit/sql';
 import { expectCrmError } from 'crmkit/testing';

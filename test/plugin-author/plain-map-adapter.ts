@@ -4,15 +4,8 @@
  * declares no optional capability (no transactions, no native scan, no
  * aggregate pushdown), so the conformance suite exercises the core's fallbacks.
  */
-import {
-  AdapterError,
-  UnsupportedError,
-  compareRecords,
-  compileFilter,
-  type CrmAdapter,
-  type StorageOperations,
-  type StoredRecord,
-} from 'crmkit';
+import { AdapterError, UnsupportedError, type CrmAdapter, type StorageOperations, type StoredRecord } from 'crmkit';
+import { compareRecords, compileFilter } from 'crmkit/adapter-kit';
 
 export function plainMapAdapter(): CrmAdapter {
   const collections = new Map<string, Map<string, StoredRecord>>();

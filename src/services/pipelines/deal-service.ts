@@ -1,9 +1,9 @@
-import type { Deal, DealInput } from '../schema/deal.js';
-import type { Pipeline } from '../schema/pipeline.js';
-import type { StorageOperations } from '../storage/adapter.js';
-import { ValidationError, type CrmIssue } from '../storage/errors.js';
-import { ModelService } from './model-service.js';
-import type { ReadonlyRecord } from './readonly-record.js';
+import type { Deal, DealInput } from '../../schema/deal.js';
+import type { Pipeline } from '../../schema/pipeline.js';
+import type { StorageOperations } from '../../storage/adapter.js';
+import type { ItemIssues } from '../item-issues.js';
+import { ModelService } from '../model-service.js';
+import type { ReadonlyRecord } from '../readonly-record.js';
 
 /**
  * Deals: the model service plus the pipeline rules. A deal's stage must be a
@@ -27,20 +27,19 @@ export class DealService<C = Record<string, unknown>> extends ModelService<Reado
     storage: StorageOperations,
     writes: readonly { record: ReadonlyRecord<Deal<C>>; previous: ReadonlyRecord<Deal<C>> | undefined }[],
     now: Date,
-    single: boolean,
+    issues: ItemIssues,
   ): Promise<ReadonlyRecord<Deal<C>>[]> {
     const pipelineIds = [...new Set(writes.map(({ record }) => record.pipelineId))];
     const pipelines = (await storage.getMany('pipelines', pipelineIds)) as (Pipeline | undefined)[];
     const byId = new Map(pipelineIds.map((id, i) => [id, pipelines[i]]));
-    const issues: CrmIssue[] = [];
     const prepared = writes.map(({ record, previous }, index) => {
       const pipeline = byId.get(record.pipelineId);
       if (pipeline === undefined) return record; // reported as an unknown reference
       const stage = pipeline.stages.find((s) => s.id === record.stageId);
       if (stage === undefined) {
-        issues.push({
+        issues.add(index, {
           code: 'unknown_stage',
-          path: single ? ['stageId'] : [index, 'stageId'],
+          path: ['stageId'],
           message: `stage ${JSON.stringify(record.stageId)} is not a stage of pipeline ${pipeline.name}`,
         });
         return record;
@@ -53,7 +52,6 @@ export class DealService<C = Record<string, unknown>> extends ModelService<Reado
       else next.closedAt = closedAt;
       return next;
     });
-    if (issues.length > 0) throw new ValidationError(`Invalid deals input: ${issues[0]!.message}`, issues);
     return prepared;
   }
 

@@ -1,0 +1,43 @@
+import type { CollectionsOfModules, ModelsOfModules } from './define-module.js';
+import { campaignsModule } from './campaigns/index.js';
+import { casesModule } from './cases/index.js';
+import { customerDataModule } from './customer-data/index.js';
+import { pipelinesModule } from './pipelines/index.js';
+
+/**
+ * The modules every crm has, in order. A new built-in module is a folder under
+ * `src/services/` and one line here; collection names, services and events
+ * are derived from this list.
+ *
+ * @example
+ * ```ts
+ * builtinModules.map((module) => module.name); // ['customer-data', 'pipelines', 'cases', 'campaigns']
+ * ```
+ */
+export const builtinModules = [customerDataModule, pipelinesModule, casesModule, campaignsModule] as const;
+
+/** The built-in modules' type. */
+export type BuiltinModules = typeof builtinModules;
+
+/**
+ * Every model crmkit ships, keyed by collection name.
+ *
+ * @example
+ * ```ts
+ * models.deals.indexes; // [{ name: 'deals_pipeline_stage', … }, …]
+ * ```
+ */
+export const models = Object.assign({}, ...builtinModules.map((module) => module.models)) as ModelsOfModules<BuiltinModules>;
+
+/** One of the collections crmkit ships: `customers`, `deals`, …. */
+export type CollectionName = CollectionsOfModules<BuiltinModules>;
+
+/**
+ * The collections crmkit ships.
+ *
+ * @example
+ * ```ts
+ * collectionNames.includes('customers'); // true
+ * ```
+ */
+export const collectionNames = Object.keys(models) as CollectionName[];

@@ -1,0 +1,48 @@
+import type { Patch } from 'immer';
+
+/**
+ * Emitted after a record was created and the write committed.
+ *
+ * @example
+ * ```ts
+ * crm.events.on('customer.created', ({ record }: CreatedEvent<Customer>) => welcome(record));
+ * ```
+ */
+export interface CreatedEvent<R> {
+  /** The record as stored. */
+  readonly record: R;
+}
+
+/**
+ * Emitted after a record was updated and the write committed.
+ *
+ * @example
+ * ```ts
+ * crm.events.on('deal.updated', ({ patches }) => audit(patches));
+ * ```
+ */
+export interface UpdatedEvent<R> {
+  /** The record as stored now. */
+  readonly record: R;
+  /** The record as it was. */
+  readonly previous: R;
+  /** The immer patches the recipe produced (paths into the record); drive audit history from these. */
+  readonly patches: readonly Patch[];
+  /** The patches that undo the change. */
+  readonly inversePatches: readonly Patch[];
+}
+
+/**
+ * Emitted after a record was deleted and the write committed.
+ *
+ * @example
+ * ```ts
+ * crm.events.on('case.deleted', ({ id }) => forget(id));
+ * ```
+ */
+export interface DeletedEvent<R> {
+  /** The id of the deleted record. */
+  readonly id: string;
+  /** The record as it was. */
+  readonly previous: R;
+}
