@@ -2,11 +2,9 @@ import { unwrap, wrap } from 'idb';
 import {
   AdapterError,
   InvalidQueryError,
-  keysetFilter,
-  readPath,
+  scanStorage,
   type AdapterCapabilities,
   type CrmAdapter,
-  type ScalarValue,
   type StorageOperations,
   type StorageQuery,
   type StoredRecord,
@@ -43,7 +41,7 @@ interface CollectionParts {
   readonly writer: CollectionWriter;
 }
 
-const capabilities: AdapterCapabilities = { transactions: true, aggregate: false, scan: true, persistent: true };
+const capabilities: AdapterCapabilities = { transactions: true, aggregate: false, scan: true, persistent: true, keysetAfter: true };
 
 /**
  * Keeps crmkit's data in the browser's IndexedDB, through `idb`: an object store
@@ -240,19 +238,11 @@ async function* scanBatches(
 ): AsyncGenerator<readonly StoredRecord[]> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidQueryError('batchSize must be a positive integer');
   if (!streams) {
-    const all = await find({ filter: query.filter, sort: query.sort });
+    const all = await find({ ...query, limit: undefined });
     for (let start = 0; start < all.length; start += batchSize) yield all.slice(start, start + batchSize);
     return;
   }
-  let filter = query.filter;
-  while (true) {
-    const batch = await find({ filter, sort: query.sort, limit: batchSize });
-    if (batch.length > 0) yield batch;
-    if (batch.length < batchSize) return;
-    const last = batch.at(-1)!;
-    const after = keysetFilter(query.sort, query.sort.map(({ field }) => readPath(last, field) as ScalarValue | undefined));
-    filter = query.filter === undefined ? after : { and: [query.filter, after] };
-  }
+  yield* scanStorage({ find: (_collection, page) => find(page) }, '', query, batchSize, { keysetAfter: true });
 }
 
 function abortQuietly(transaction: IDBTransaction): void {

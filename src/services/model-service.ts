@@ -6,7 +6,9 @@ import type { AggregateGroupKey, AggregateMeasure, AggregateQuery, AggregateRow 
 import { aggregateFunctions, dateBuckets } from '../storage/aggregate-query.js';
 import { aggregateRecords } from '../storage/aggregate-records.js';
 import type { CollectionSchema } from '../storage/collection-schema.js';
-import { decodeCursor, encodeCursor, keysetFilter } from '../storage/cursor.js';
+import { decodeCursor, encodeCursor } from '../storage/cursor.js';
+import { queryForAdapter } from '../storage/keyset-after.js';
+import { scanStorage } from '../storage/scan-storage.js';
 import {
   ConflictError,
   InvalidQueryError,
@@ -15,8 +17,7 @@ import {
   type CrmIssue,
 } from '../storage/errors.js';
 import { isScalarFieldType } from '../storage/field-type.js';
-import type { Filter, ScalarValue, StorageFilter } from '../storage/filter.js';
-import { readPath } from '../storage/read-path.js';
+import type { Filter, StorageFilter } from '../storage/filter.js';
 import { isWellFormedString } from '../storage/well-formed-string.js';
 import { resolveFilter } from '../storage/resolve-filter.js';
 import { resolveSort } from '../storage/resolve-sort.js';
@@ -523,7 +524,8 @@ export class ModelService<R extends RecordBase, I> {
       ]);
     }
     const query = this.#resolveQuery(options.where, options.sort, options.cursor);
-    const records = (await this.context.storage.find(this.collection, { ...query, limit: limit + 1 })) as unknown as R[];
+    const keysetAfter = this.context.adapter.capabilities.keysetAfter === true;
+    const records = (await this.context.storage.find(this.collection, queryForAdapter({ ...query, limit: limit + 1 }, keysetAfter))) as unknown as R[];
     if (records.length <= limit) return { items: records };
     const items = records.slice(0, limit);
     return { items, nextCursor: encodeCursor(query.sort, items.at(-1)!) };
@@ -562,7 +564,9 @@ export class ModelService<R extends RecordBase, I> {
       ]);
     }
     const query = this.#resolveQuery(options.where, options.sort, undefined);
-    yield* scanStorage(this.context.storage, this.collection, query, batchSize) as AsyncGenerator<readonly R[]>;
+    yield* scanStorage(this.context.storage, this.collection, query, batchSize, {
+      keysetAfter: this.context.adapter.capabilities.keysetAfter === true,
+    }) as AsyncGenerator<readonly R[]>;
   }
 
   /**
@@ -622,7 +626,9 @@ export class ModelService<R extends RecordBase, I> {
       yield* storage.aggregate(this.collection, query);
       return;
     }
-    const batches = scanStorage(storage, this.collection, { filter, sort: [{ field: 'id', direction: 'asc' }] }, 5000);
+    const batches = scanStorage(storage, this.collection, { filter, sort: [{ field: 'id', direction: 'asc' }] }, 5000, {
+      keysetAfter: this.context.adapter.capabilities.keysetAfter === true,
+    });
     yield* await aggregateRecords(batches, query);
   }
 
@@ -733,12 +739,9 @@ export class ModelService<R extends RecordBase, I> {
 
   #resolveQuery(filter: Filter | undefined, sortInput: FindOptions['sort'], cursor: string | undefined): StorageQuery {
     const sort: SortKey[] = resolveSort(sortInput, this.collectionSchema);
-    let resolved = this.resolveWhere(filter);
-    if (cursor !== undefined) {
-      const after = keysetFilter(sort, decodeCursor(cursor, sort, this.collectionSchema.fields));
-      resolved = resolved === undefined ? after : { and: [resolved, after] };
-    }
-    return resolved === undefined ? { sort } : { filter: resolved, sort };
+    const resolved = this.resolveWhere(filter);
+    const after = cursor === undefined ? undefined : decodeCursor(cursor, sort, this.collectionSchema.fields).map((value) => value ?? null);
+    return { sort, ...(resolved === undefined ? {} : { filter: resolved }), ...(after === undefined ? {} : { after }) };
   }
 
   async #checkReferences(storage: StorageOperations, records: readonly R[], single: boolean): Promise<void> {
@@ -833,32 +836,6 @@ export class ModelService<R extends RecordBase, I> {
   }
 }
 
-/**
- * Streams a query's records in batches: the adapter's own `scan` when it has
- * one, else keyset pages through `find`.
- *
- * @internal
- */
-export async function* scanStorage(
-  storage: StorageOperations,
-  collection: string,
-  query: StorageQuery,
-  batchSize: number,
-): AsyncGenerator<readonly StoredRecord[]> {
-  if (storage.scan) {
-    yield* storage.scan(collection, query, batchSize);
-    return;
-  }
-  let filter = query.filter;
-  while (true) {
-    const batch = await storage.find(collection, { filter, sort: query.sort, limit: batchSize });
-    if (batch.length > 0) yield batch;
-    if (batch.length < batchSize) return;
-    const after = keysetFilter(query.sort, query.sort.map(({ field }) => readPath(batch.at(-1)!, field) as ScalarValue | undefined));
-    filter = query.filter === undefined ? after : { and: [query.filter, after] };
-  }
-}
-
 function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   return Object.is(a, b);
@@ -900,3 +877,10 @@ function throwIfIssues(collection: string, issues: readonly CrmIssue[]): void {
     .join('; ');
   throw new ValidationError(`Invalid ${collection} input: ${summary}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}`, issues);
 }
+
+/**
+ * The shared scan loop, now in `src/storage/scan-storage.ts`; re-exported for the callers that import it from here.
+ *
+ * @internal
+ */
+export { scanStorage } from '../storage/scan-storage.js';

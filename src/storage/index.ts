@@ -9,6 +9,8 @@ export * from './adapter-capabilities.js';
 export * from './aggregate-query.js';
 export * from './aggregate-records.js';
 export * from './date-bucket.js';
+export * from './keyset-after.js';
+export * from './scan-storage.js';
 export * from './collection-schema.js';
 export * from './compare-records.js';
 export * from './compare-values.js';
