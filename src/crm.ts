@@ -5,6 +5,7 @@ import type { Campaign, CampaignInput } from './schema/campaign.js';
 import type { Case, CaseInput } from './schema/case.js';
 import type { Customer, CustomerInput } from './schema/customer.js';
 import { fieldCatalogue } from './schema/field-catalogue.js';
+import { hostUniqueIndexes } from './storage/unique-indexes.js';
 import type { Interaction, InteractionInput } from './schema/interaction.js';
 import { buildRecordSchema, type CustomFieldsSchema, type ModelDefinition } from './schema/model-definition.js';
 import { models, type CollectionName } from './schema/models.js';
@@ -79,6 +80,16 @@ export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas> {
    * default the error is rethrown asynchronously so it surfaces as uncaught.
    */
   readonly onListenerError?: (error: unknown, event: CrmEventName) => void;
+  /**
+   * Fields the host declares unique per collection, by dotted path:
+   * `{ customers: ['custom.shopifyId'], interactions: ['purchase.orderId'] }`.
+   * Each becomes a unique index (`<collection>_unique_<path>`) that every adapter
+   * enforces: a write that would share a present value with another record is a
+   * `ConflictError` with `reason: 'unique'`; absent values never conflict. A
+   * path that is not a scalar field of the collection is a `ValidationError`.
+   * `upsertMany(items, { by })` takes such a field as its key.
+   */
+  readonly unique?: Partial<Record<CollectionName, readonly string[]>>;
 }
 
 /**
@@ -189,7 +200,11 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   for (const [name, model] of Object.entries(models) as [CollectionName, ModelDefinition][]) {
     const schema = buildRecordSchema(model, options.customFields?.[name]);
     recordSchemas.set(name, schema);
-    collections[name] = { name, fields: fieldCatalogue(schema), indexes: model.indexes };
+    const fields = fieldCatalogue(schema);
+    collections[name] = { name, fields, indexes: [...model.indexes, ...hostUniqueIndexes(name, fields, options.unique?.[name], optionIssues)] };
+  }
+  if (optionIssues.length > 0) {
+    throw new ValidationError(`Invalid createCrm options: ${optionIssues.map((issue) => issue.message).join('; ')}`, optionIssues);
   }
   const storageSchema: StorageSchema = { collections };
   const referencesTo = new Map<string, { collection: string; field: string }[]>();

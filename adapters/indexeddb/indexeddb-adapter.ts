@@ -6,17 +6,19 @@ import {
   type AdapterCapabilities,
   type CrmAdapter,
   type StorageOperations,
+  type CollectionSchema,
   type StorageQuery,
+  type StorageSchema,
   type StoredRecord,
 } from '../../src/storage/index.js';
 import { CollectionReader, type EntryStore } from './collection-reader.js';
-import { CollectionWriter } from './collection-writer.js';
+import { CollectionWriter, type UniqueSlots } from './collection-writer.js';
 import { DatabaseConnection } from './database-connection.js';
 import { toAdapterError } from './idb-error.js';
 import { encodeStringKey } from './index-key.js';
 import { durabilities, type Durability, type IndexedDbAdapterOptions } from './indexeddb-options.js';
 import { QueryPlanner, type KeyRangeClass } from './query-plan.js';
-import { deriveLayout, type DatabaseLayout } from './store-layout.js';
+import { deriveLayout, type DatabaseLayout, type StoreLayout } from './store-layout.js';
 import { entryMaker, type StoredEntry } from './stored-entry.js';
 import { TransactionGuard } from './transaction-guard.js';
 
@@ -82,6 +84,7 @@ export function indexedDbAdapter(options: IndexedDbAdapterOptions): IndexedDbAda
   const connection = new DatabaseConnection(factory, name);
   const partsByLayout = new WeakMap<DatabaseLayout, Map<string, CollectionParts>>();
   let collectionNames: readonly string[] = [];
+  let storageSchema: StorageSchema | undefined;
 
   const partsOf = (layout: DatabaseLayout, collection: string): CollectionParts => {
     let parts = partsByLayout.get(layout);
@@ -94,7 +97,7 @@ export function indexedDbAdapter(options: IndexedDbAdapterOptions): IndexedDbAda
       }
       found = {
         reader: new CollectionReader(new QueryPlanner(storeLayout, keyRange), keyRange),
-        writer: new CollectionWriter(entryMaker(storeLayout), keyRange),
+        writer: new CollectionWriter(entryMaker(storeLayout), keyRange, uniqueSlots(storageSchema?.collections[collection], storeLayout)),
       };
       parts.set(collection, found);
     }
@@ -194,6 +197,7 @@ export function indexedDbAdapter(options: IndexedDbAdapterOptions): IndexedDbAda
     capabilities,
     async open(schema) {
       collectionNames = Object.keys(schema.collections);
+      storageSchema = schema;
       await connection.open(deriveLayout(schema));
     },
     close: () => connection.close(),
@@ -219,6 +223,13 @@ export function indexedDbAdapter(options: IndexedDbAdapterOptions): IndexedDbAda
     transaction: (fn) => transaction(undefined, fn),
   };
   return adapter;
+}
+
+/** The unique indexes of a collection that its store layout keeps, with their slots. */
+function uniqueSlots(collection: CollectionSchema | undefined, layout: StoreLayout): UniqueSlots[] {
+  return (collection?.indexes ?? [])
+    .filter((index) => index.unique === true && layout.indexes[index.name] !== undefined && !layout.indexes[index.name]!.multi)
+    .map((index) => ({ name: index.name, slots: layout.indexes[index.name]!.slots }));
 }
 
 async function getMany(store: EntryStore, ids: readonly string[]): Promise<(StoredRecord | undefined)[]> {

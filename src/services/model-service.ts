@@ -24,10 +24,12 @@ import { resolveSort } from '../storage/resolve-sort.js';
 import type { SortKey } from '../storage/sort.js';
 import type { StorageQuery } from '../storage/storage-query.js';
 import type { StoredRecord } from '../storage/stored-record.js';
+import type { WriteOutcome } from '../storage/write-outcome.js';
 import { canonicalTimeZone, isUtcTimeZone } from '../storage/time-zone.js';
 import type { CheckedFilter } from '../storage/typed-filter.js';
 import type { StorageOperations } from '../storage/adapter.js';
 import type { BulkItemResult } from './bulk-result.js';
+import { upsertMany, type UpsertOptions, type UpsertResult } from './upsert-many.js';
 import type { CrmEventName, CrmEvents } from './crm-events.js';
 import {
   defaultPageSize,
@@ -193,6 +195,8 @@ export class ModelService<R extends RecordBase, I> {
           const inserted = prepared.filter((_, i) => outcomes[i]!.ok);
           if (inserted.length > 0) await storage.deleteMany(this.collection, inserted.map((r) => ({ id: r.id, expectedVersion: r.version })));
         }
+        const failed = outcomes.find((outcome) => !outcome.ok) as Extract<WriteOutcome, { ok: false }>;
+        if (failed.reason === 'unique') throw uniqueConflict(this.collection, taken[0]!.id, failed.index);
         throw new ConflictError(this.collection, taken[0]!.id, `${this.collection}: id ${taken.map((r) => r.id).join(', ')} already exists`, {
           reason: 'id_taken',
         });
@@ -274,6 +278,7 @@ export class ModelService<R extends RecordBase, I> {
         const [outcome] = await storage.updateMany(this.collection, [
           { record: next as unknown as StoredRecord, expectedVersion: current.version },
         ]);
+        if (!outcome!.ok && outcome!.reason === 'unique') throw uniqueConflict(this.collection, id, outcome!.index);
         return outcome!.ok ? { outcome: 'written' as const, prepared, next: next! } : { outcome: outcome!.code };
       });
       switch (written.outcome) {
@@ -360,7 +365,12 @@ export class ModelService<R extends RecordBase, I> {
       } else {
         results[index] = {
           ok: false,
-          error: outcome.code === 'not_found' ? new NotFoundError(this.collection, items[index]!.id) : staleVersion(this.collection, items[index]!.id),
+          error:
+            outcome.code === 'not_found'
+              ? new NotFoundError(this.collection, items[index]!.id)
+              : outcome.reason === 'unique'
+                ? uniqueConflict(this.collection, items[index]!.id, outcome.index)
+                : staleVersion(this.collection, items[index]!.id),
         };
       }
     });
@@ -834,6 +844,37 @@ export class ModelService<R extends RecordBase, I> {
     });
     if (issues.length > 0) throw new InvalidQueryError(`Invalid aggregate on ${this.collection}: ${issues.map((i) => i.message).join('; ')}`, issues);
   }
+
+  /**
+   * Inserts or updates many records by a unique key, in one bulk call (atomic on
+   * adapters with transactions), with per-item results: `created`, `updated`,
+   * `unchanged` or the item's error. Validated like `createMany` and
+   * `updateMany` (bad input writes nothing); re-running the same batch creates
+   * nothing. See `src/services/upsert-many.ts`.
+   *
+   * @example
+   * ```ts
+   * const crm = await createCrm({ adapter, unique: { customers: ['custom.shopifyId'] }, customFields });
+   * const results = await crm.customers.upsertMany(rows, { by: 'custom.shopifyId' });
+   * ```
+   */
+  upsertMany(items: readonly I[], options: UpsertOptions): Promise<UpsertResult<R>[]> {
+    return upsertMany<R, I>(
+      {
+        context: this.context,
+        collection: this.collection,
+        uniqueIndexes: this.collectionSchema.indexes,
+        validateNew: (input, now, prefix, issues) => this.#validateNew(input, now, prefix, issues),
+        applyRecipe: (current, recipe, now, prefix, issues) => this.#applyRecipe(current, recipe as Recipe<R>, now, prefix, issues),
+        prepareWrites: (storage, writes, now) => this.prepareWrites(storage, writes, now, false),
+        checkReferences: (storage, records) => this.#checkReferences(storage, records, false),
+        emitCreated: (record) => this.emit('created', { record }),
+        emitUpdated: (prepared) => this.#emitUpdated(prepared),
+      },
+      items,
+      options,
+    );
+  }
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -848,6 +889,14 @@ function checkVersion(collection: string, current: RecordBase, expected: number 
 function staleVersion(collection: string, id: string, actual?: number, expected?: number): ConflictError {
   const detail = actual === undefined ? 'was changed by another write' : `is at version ${actual}, not ${expected}`;
   return new ConflictError(collection, id, `${collection} ${id} ${detail}`, { reason: 'stale_version' });
+}
+
+/** The error of a write refused by a unique index (`WriteOutcome.reason` `unique`). */
+function uniqueConflict(collection: string, id: string, index: string | undefined): ConflictError {
+  return new ConflictError(collection, id, `${collection} ${id}: another record holds the same value in unique index ${index ?? '(unnamed)'}`, {
+    reason: 'unique',
+    ...(index === undefined ? {} : { index }),
+  });
 }
 
 /**

@@ -30,6 +30,7 @@ export * from './sort.js';
 export * from './storage-query.js';
 export * from './stored-record.js';
 export * from './time-zone.js';
+export * from './unique-indexes.js';
 export * from './well-formed-string.js';
 export type { CheckedFilter, FilterOperand, ModelCondition, ModelFilter, OperatorsFor } from './typed-filter.js';
 export * from './where.js';
