@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { ModelDefinition } from '../schema/model-definition.js';
 import { recordBaseFields, type RecordBase } from '../schema/record-base.js';
 import type { AggregateGroupKey, AggregateMeasure, AggregateQuery, AggregateRow } from '../storage/aggregate-query.js';
-import { aggregateFunctions, dateBuckets } from '../storage/aggregate-query.js';
+import { aggregateFunctions, calendarDateBuckets, dateBuckets } from '../storage/aggregate-query.js';
 import { aggregateRecords } from '../storage/aggregate-records.js';
 import type { CollectionSchema } from '../storage/collection-schema.js';
 import { decodeCursor, encodeCursor } from '../storage/cursor.js';
@@ -631,7 +631,10 @@ export class ModelService<R extends RecordBase, I> {
     const zoned = !isUtcTimeZone(timeZone) && groupBy.some((key) => typeof key !== 'string');
     const query: AggregateQuery = zoned ? { filter, groupBy, measures: options.measures, timeZone } : { filter, groupBy, measures: options.measures };
     const storage = this.context.storage;
-    const pushdown = this.aggregatesInStorage && (!zoned || this.context.adapter.capabilities.timeZoneBuckets === true);
+    const capabilities = this.context.adapter.capabilities;
+    const calendar = groupBy.some((key) => typeof key !== 'string' && (calendarDateBuckets as readonly string[]).includes(key.bucket));
+    const pushdown =
+      this.aggregatesInStorage && (!zoned || capabilities.timeZoneBuckets === true) && (!calendar || capabilities.calendarBuckets === true);
     if (pushdown && storage.aggregate) {
       yield* storage.aggregate(this.collection, query);
       return;
