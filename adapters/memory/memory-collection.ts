@@ -60,8 +60,7 @@ export class MemoryCollection {
 
   /** The records matching `query` (after `query.after`, when given), sorted and limited. */
   find(query: StorageQuery): StoredRecord[] {
-    let matches = this.#matching(query.filter);
-    if (query.after !== undefined) matches = matches.filter(keysetAfterPredicate(query.sort, query.after));
+    const matches = this.#matching(query.filter, query.after === undefined ? undefined : keysetAfterPredicate(query.sort, query.after));
     const compare = compareRecords(query.sort);
     if (query.limit !== undefined && matches.length > query.limit * 4) return selectFirst(matches, query.limit, compare);
     matches.sort(compare);
@@ -74,8 +73,9 @@ export class MemoryCollection {
     return this.#matching(filter).length;
   }
 
-  #matching(filter: StorageFilter | undefined): StoredRecord[] {
-    const predicate = compileFilter(filter);
+  #matching(filter: StorageFilter | undefined, isAfter?: (record: StoredRecord) => boolean): StoredRecord[] {
+    const matchesFilter = compileFilter(filter);
+    const predicate = isAfter === undefined ? matchesFilter : (record: StoredRecord) => isAfter(record) && matchesFilter(record);
     const candidates = filter === undefined ? undefined : this.#candidates(filter);
     const matches: StoredRecord[] = [];
     if (candidates === undefined) {

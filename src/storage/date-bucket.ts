@@ -36,7 +36,16 @@ export function dateBucketStart(ms: number, bucket: DateBucket, timeZone?: strin
     const [offset, width] = bucket === 'day' ? [0, DAY_MS] : [3 * DAY_MS, 7 * DAY_MS];
     return ms - (((ms + offset) % width) + width) % width;
   }
-  const local = new TZDate(ms, utc ? 'UTC' : timeZone!);
+  if (utc) {
+    // A month, quarter or year in UTC: its first day at 00:00 (setUTCFullYear, since Date.UTC maps years 0-99 to 1900-1999).
+    const date = new Date(ms);
+    const month = date.getUTCMonth();
+    const first = bucket === 'month' ? month : bucket === 'quarter' ? month - (month % 3) : 0;
+    const start = new Date(0);
+    start.setUTCFullYear(date.getUTCFullYear(), first, 1);
+    return start.getTime();
+  }
+  const local = new TZDate(ms, timeZone!);
   switch (bucket) {
     case 'day':
       return startOfDay(local).getTime();
@@ -66,17 +75,51 @@ const probeDays: Readonly<Record<DateBucket, number>> = { day: 1.5, week: 10.5, 
  * ```
  */
 export function dateBucketStarter(bucket: DateBucket, timeZone?: string): (ms: number) => number {
-  if (isUtcTimeZone(timeZone) && (bucket === 'day' || bucket === 'week')) return (ms) => dateBucketStart(ms, bucket);
+  if (isUtcTimeZone(timeZone)) return (ms) => dateBucketStart(ms, bucket);
   // A day lasts 23 to 25 hours, a month 28 to 31 days: the bucket 1.5 widths after a start is the next one.
   const probe = probeDays[bucket] * DAY_MS;
+  // Buckets found so far, filed under the coarse UTC keys (days, weeks, months or years) they cover,
+  // so instants in any order cost one zone lookup per bucket, not per instant.
+  const coarse = coarseKey(bucket);
+  const found = new Map<number, [number, number][]>();
   let start = Number.NaN;
   let end = Number.NaN;
   return (ms) => {
     if (ms >= start && ms < end) return start;
+    const filed = found.get(coarse(ms));
+    const hit = filed?.find(([from, to]) => ms >= from && ms < to);
+    if (hit !== undefined) {
+      [start, end] = hit;
+      return start;
+    }
     start = dateBucketStart(ms, bucket, timeZone);
     end = dateBucketStart(start + probe, bucket, timeZone);
+    const interval: [number, number] = [start, end];
+    for (let key = coarse(start); key <= coarse(end - 1); key++) {
+      const list = found.get(key);
+      if (list === undefined) found.set(key, [interval]);
+      else list.push(interval);
+    }
     return start;
   };
+}
+
+/** A UTC key, increasing with time, that changes at most a few times within one bucket of `bucket`. */
+function coarseKey(bucket: DateBucket): (ms: number) => number {
+  switch (bucket) {
+    case 'day':
+      return (ms) => Math.floor(ms / DAY_MS);
+    case 'week':
+      return (ms) => Math.floor(ms / (7 * DAY_MS));
+    case 'month':
+    case 'quarter':
+      return (ms) => {
+        const date = new Date(ms);
+        return date.getUTCFullYear() * 12 + date.getUTCMonth();
+      };
+    case 'year':
+      return (ms) => new Date(ms).getUTCFullYear();
+  }
 }
 
 /**

@@ -73,13 +73,22 @@ test.prop([fc.array(instant, { minLength: 1, maxLength: 30 }), bucket, zone], { 
   'dateBucketStart and dateBucketStarter agree with a reference built on Intl alone',
   (instants, b, z) => {
     const starter = dateBucketStarter(b, z);
-    for (const ms of [...instants].sort((x, y) => x - y)) {
+    // In the order given (the starter's cache then jumps around), then in time order.
+    for (const ms of [...instants, ...[...instants].sort((x, y) => x - y)]) {
       const expected = referenceStart(ms, b, z);
       expect(dateBucketStart(ms, b, z), `${new Date(ms).toISOString()} ${b} ${z}`).toBe(expected);
       expect(starter(ms), `${new Date(ms).toISOString()} ${b} ${z} (starter)`).toBe(expected);
     }
   },
 );
+
+test('UTC months, quarters and years hold at the ends of the stored range (years 0001 and 9999)', () => {
+  const first = Date.parse('0001-01-01T00:00:00.000Z');
+  const last = Date.parse('9999-12-31T23:59:59.999Z');
+  for (const b of ['month', 'quarter', 'year'] as const) expect(new Date(dateBucketStart(first + 40 * DAY, b)).toISOString()).toMatch(/^0001-0[12]-01T00:00:00.000Z$/);
+  expect(new Date(dateBucketStart(last, 'quarter')).toISOString()).toBe('9999-10-01T00:00:00.000Z');
+  expect(new Date(dateBucketStart(Date.parse('0050-05-05T05:00:00.000Z'), 'year')).toISOString()).toBe('0050-01-01T00:00:00.000Z');
+});
 
 let counter = 0;
 const adapters: readonly (() => CrmAdapter)[] = [() => memoryAdapter(), () => indexedDbAdapter({ name: `calendar-buckets-${++counter}` })];
