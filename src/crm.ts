@@ -83,7 +83,7 @@ export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas> {
   /**
    * Fields the host declares unique per collection, by dotted path:
    * `{ customers: ['custom.shopifyId'], interactions: ['purchase.orderId'] }`.
-   * Each becomes a unique index (`<collection>_unique_<path>`) that every adapter
+   * Each becomes a unique index (`<collection>_unique_<path>`, dots and other signs as `_`) that every adapter
    * enforces: a write that would share a present value with another record is a
    * `ConflictError` with `reason: 'unique'`; absent values never conflict. A
    * path that is not a scalar field of the collection is a `ValidationError`.

@@ -3,15 +3,17 @@ import type { CrmIssue } from './errors.js';
 import { isScalarFieldType } from './field-type.js';
 
 /**
- * The name of the unique index over one field: `<collection>_unique_<path>`.
+ * The name of the unique index over one field: `<collection>_unique_<path>`,
+ * every character other than a letter, digit or `_` written as `_` (so SQL
+ * adapters can use it as an identifier as it is).
  *
  * @example
  * ```ts
- * uniqueIndexName('customers', 'custom.shopifyId'); // 'customers_unique_custom.shopifyId'
+ * uniqueIndexName('customers', 'custom.shopifyId'); // 'customers_unique_custom_shopifyId'
  * ```
  */
 export function uniqueIndexName(collection: string, field: string): string {
-  return `${collection}_unique_${field}`;
+  return `${collection}_unique_${field}`.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
 /**
@@ -22,7 +24,7 @@ export function uniqueIndexName(collection: string, field: string): string {
  * @example
  * ```ts
  * hostUniqueIndexes('customers', fields, ['custom.shopifyId'], issues);
- * // [{ name: 'customers_unique_custom.shopifyId', fields: ['custom.shopifyId'], unique: true }]
+ * // [{ name: 'customers_unique_custom_shopifyId', fields: ['custom.shopifyId'], unique: true }]
  * ```
  */
 export function hostUniqueIndexes(

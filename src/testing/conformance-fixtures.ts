@@ -30,7 +30,7 @@ export const conformanceCustomFields = {
 export const conformanceUnique = { customers: ['custom.externalId'] } as const;
 
 /** The name of the unique index over `custom.externalId`. */
-export const externalIdIndex = 'customers_unique_custom.externalId';
+export const externalIdIndex = 'customers_unique_custom_externalId';
 
 /** The custom fields' type. */
 export type ConformanceCustom = z.output<(typeof conformanceCustomFields)['customers']>;

@@ -30,7 +30,7 @@ describe.each(adapters)('upsertMany and unique keys on %s', (_name, make) => {
     await expect(crm.customers.create({ name: 'Bob', custom: { shopifyId: 's-1' } })).rejects.toMatchObject({
       code: 'conflict',
       reason: 'unique',
-      index: 'customers_unique_custom.shopifyId',
+      index: 'customers_unique_custom_shopifyId',
     });
     const bob = await crm.customers.create({ name: 'Bob', custom: { shopifyId: 's-2' } });
     await expect(crm.customers.update(bob.id, (d) => void (d.custom = { shopifyId: 's-1' }))).rejects.toMatchObject({ reason: 'unique' });
@@ -51,7 +51,7 @@ describe.each(adapters)('upsertMany and unique keys on %s', (_name, make) => {
     const now = new Date();
     const raw = (id: string) => ({ id, name: id, emails: [], phones: [], tags: [], lifecycleStage: 'lead', custom: { shopifyId: 'y' }, createdAt: now, updatedAt: now, version: 1 });
     const outcomes = await adapter.insertMany('customers', [raw('a'), raw('b')]);
-    expect(outcomes).toEqual([{ ok: true }, { ok: false, code: 'conflict', reason: 'unique', index: 'customers_unique_custom.shopifyId' }]);
+    expect(outcomes).toEqual([{ ok: true }, { ok: false, code: 'conflict', reason: 'unique', index: 'customers_unique_custom_shopifyId' }]);
     expect((await adapter.insertMany('customers', [raw('a')]))[0]).toEqual({ ok: false, code: 'conflict', reason: 'id_taken' });
   });
 
