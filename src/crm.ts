@@ -4,6 +4,7 @@ import { customFieldsSchemaIssues } from './schema/custom-fields-schema.js';
 import type { DefinedModel } from './schema/define-model.js';
 import { fieldCatalogue } from './schema/field-catalogue.js';
 import type { CustomFieldsSchema } from './schema/model-definition.js';
+import { hostUniqueIndexes } from './storage/unique-indexes.js';
 import type { CrmAdapter, StorageOperations } from './storage/adapter.js';
 import type { CollectionSchema, StorageSchema } from './storage/collection-schema.js';
 import { UnsupportedError, ValidationError, type CrmIssue } from './storage/errors.js';
@@ -88,6 +89,16 @@ export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas, M
    * transactions (see {@link StorageMiddleware}); the first is the outermost.
    */
   readonly storageMiddleware?: StorageMiddleware | readonly StorageMiddleware[];
+  /**
+   * Fields the host declares unique per collection, by dotted path:
+   * `{ customers: ['custom.shopifyId'], interactions: ['purchase.orderId'] }`.
+   * Each becomes a unique index (`<collection>_unique_<path>`, dots and other signs as `_`) that every adapter
+   * enforces: a write that would share a present value with another record is a
+   * `ConflictError` with `reason: 'unique'`; absent values never conflict. A
+   * path that is not a scalar field of the collection is a `ValidationError`.
+   * `upsertMany(items, { by })` takes such a field as its key.
+   */
+  readonly unique?: Partial<Record<CollectionName, readonly string[]>>;
 }
 
 /**
@@ -213,7 +224,16 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   for (const { name, model } of composed.models) {
     const schema = model.recordSchemaWith(customFields[name]);
     recordSchemas.set(name, schema);
-    collections[name] = { name, fields: fieldCatalogue(schema), indexes: model.indexes, references: model.references ?? [] };
+    const fields = fieldCatalogue(schema);
+    collections[name] = {
+      name,
+      fields,
+      indexes: [...model.indexes, ...hostUniqueIndexes(name, fields, options.unique?.[name as CollectionName], optionIssues)],
+      references: model.references ?? [],
+    };
+  }
+  if (optionIssues.length > 0) {
+    throw new ValidationError(`Invalid createCrm options: ${optionIssues.map((issue) => issue.message).join('; ')}`, optionIssues);
   }
   const storageSchema: StorageSchema = { collections };
   const referencesTo = new Map<string, { collection: string; field: string }[]>();

@@ -2,6 +2,7 @@ import { unwrap, type IDBPIndex, type IDBPObjectStore } from 'idb';
 import {
   compareRecords,
   compileFilter,
+  keysetAfterPredicate,
   type RecordPredicate,
   type StorageFilter,
   type StorageQuery,
@@ -63,10 +64,12 @@ export class CollectionReader {
    * ```
    */
   async find(store: EntryStore, query: StorageQuery): Promise<StoredRecord[]> {
-    const { filter, sort, limit } = query;
+    const { filter, sort, limit, after } = query;
     if (limit !== undefined && limit <= 0) return [];
-    const predicate = compileFilter(filter);
-    const walk = this.#planner.orderedWalk(filter, sort);
+    const matches = compileFilter(filter);
+    const isAfter = after === undefined ? undefined : keysetAfterPredicate(sort, after);
+    const predicate: RecordPredicate = isAfter === undefined ? matches : (record) => isAfter(record) && matches(record);
+    const walk = this.#planner.orderedWalk(filter, sort, after);
     // A walk fixed by equalities reads only matching keys, in order: take it without weighing.
     if (walk !== undefined && walk.prefixLength > 0) return this.#walk(store, walk, predicate, limit);
     const narrowing = filter === undefined ? undefined : this.#planner.narrowing(filter);
@@ -81,10 +84,10 @@ export class CollectionReader {
       if (useWalk) return this.#walk(store, walk, predicate, limit);
     }
     const candidates = resolved === undefined ? ((await store.getAll()) as StoredEntry[]) : await resolved.fetch();
-    const matches: StoredRecord[] = [];
-    for (const entry of candidates) if (predicate(entry.r)) matches.push(entry.r);
-    matches.sort(compareRecords(sort));
-    return limit === undefined || matches.length <= limit ? matches : matches.slice(0, limit);
+    const found: StoredRecord[] = [];
+    for (const entry of candidates) if (predicate(entry.r)) found.push(entry.r);
+    found.sort(compareRecords(sort));
+    return limit === undefined || found.length <= limit ? found : found.slice(0, limit);
   }
 
   /**

@@ -6,13 +6,22 @@ import type {
   WriteOutcome,
 } from '../../src/storage/index.js';
 import type { EntryStore } from './collection-reader.js';
-import { encodeStringKey } from './index-key.js';
+import { absentKey, encodeStringKey } from './index-key.js';
 import type { KeyRangeClass } from './query-plan.js';
 import type { EntryMaker, StoredEntry } from './stored-entry.js';
 
 const ok: WriteOutcome = { ok: true };
-const conflict: WriteOutcome = { ok: false, code: 'conflict' };
+const idTaken: WriteOutcome = { ok: false, code: 'conflict', reason: 'id_taken' };
+const staleVersion: WriteOutcome = { ok: false, code: 'conflict', reason: 'stale_version' };
 const notFound: WriteOutcome = { ok: false, code: 'not_found' };
+
+/** A unique index the writer enforces: the IndexedDB index of that name, over these slots (then the id). */
+export interface UniqueSlots {
+  /** The index's name (the core's). */
+  readonly name: string;
+  /** Its slots, in order. */
+  readonly slots: readonly string[];
+}
 
 /**
  * Runs the bulk writes of one collection inside a read-write transaction the
@@ -23,10 +32,28 @@ const notFound: WriteOutcome = { ok: false, code: 'not_found' };
 export class CollectionWriter {
   readonly #makeEntry: EntryMaker;
   readonly #keyRange: KeyRangeClass;
+  readonly #unique: readonly UniqueSlots[];
 
-  constructor(makeEntry: EntryMaker, keyRange: KeyRangeClass) {
+  constructor(makeEntry: EntryMaker, keyRange: KeyRangeClass, unique: readonly UniqueSlots[] = []) {
     this.#makeEntry = makeEntry;
     this.#keyRange = keyRange;
+    this.#unique = unique;
+  }
+
+  /**
+   * The first unique index in which another record holds `entry`'s values, read
+   * after the requests already queued in the transaction (so earlier items of
+   * the batch count). Absent values (no slot, or the absent key) never conflict.
+   */
+  async #uniqueConflict(store: EntryStore, entry: StoredEntry): Promise<string | undefined> {
+    for (const { name, slots } of this.#unique) {
+      const key = slots.map((slot) => entry.k[slot]);
+      if (key.some((part) => part === undefined || part === absentKey)) continue;
+      const range = this.#keyRange.bound(key, [...key, []]);
+      const holders = (await store.index(name).getAllKeys(range, 2)) as string[];
+      if (holders.some((holder) => holder !== entry.k.id)) return name;
+    }
+    return undefined;
   }
 
   /**
@@ -43,18 +70,24 @@ export class CollectionWriter {
     const taken = await this.#existingKeys(store, keys);
     const raw = unwrap(store) as IDBObjectStore;
     const outcomes: WriteOutcome[] = [];
-    let last: IDBRequest | undefined;
+    let last: Promise<void> | undefined;
     for (let i = 0; i < records.length; i++) {
       const key = keys[i]!;
       if (taken.has(key)) {
-        outcomes.push(conflict);
+        outcomes.push(idTaken);
+        continue;
+      }
+      const entry = this.#makeEntry(records[i]!);
+      const index = this.#unique.length === 0 ? undefined : await this.#uniqueConflict(store, entry);
+      if (index !== undefined) {
+        outcomes.push({ ok: false, code: 'conflict', reason: 'unique', index });
         continue;
       }
       taken.add(key);
-      last = raw.put(this.#makeEntry(records[i]!));
+      last = settle(raw.put(entry));
       outcomes.push(ok);
     }
-    if (last !== undefined) await settle(last);
+    if (last !== undefined) await last;
     return outcomes;
   }
 
@@ -70,16 +103,29 @@ export class CollectionWriter {
     if (writes.length === 0) return [];
     const versions = await this.#versions(store, writes.map((write) => write.record.id));
     const raw = unwrap(store) as IDBObjectStore;
-    let last: IDBRequest | undefined;
-    const outcomes = writes.map(({ record, expectedVersion }): WriteOutcome => {
+    let last: Promise<void> | undefined;
+    const outcomes: WriteOutcome[] = [];
+    for (const { record, expectedVersion } of writes) {
       const version = versions.get(record.id);
-      if (version === undefined) return notFound;
-      if (version !== expectedVersion) return conflict;
+      if (version === undefined) {
+        outcomes.push(notFound);
+        continue;
+      }
+      if (version !== expectedVersion) {
+        outcomes.push(staleVersion);
+        continue;
+      }
+      const entry = this.#makeEntry(record);
+      const index = this.#unique.length === 0 ? undefined : await this.#uniqueConflict(store, entry);
+      if (index !== undefined) {
+        outcomes.push({ ok: false, code: 'conflict', reason: 'unique', index });
+        continue;
+      }
       versions.set(record.id, record.version);
-      last = raw.put(this.#makeEntry(record));
-      return ok;
-    });
-    if (last !== undefined) await settle(last);
+      last = settle(raw.put(entry));
+      outcomes.push(ok);
+    }
+    if (last !== undefined) await last;
     return outcomes;
   }
 
@@ -99,7 +145,7 @@ export class CollectionWriter {
     const outcomes = deletes.map(({ id, expectedVersion }): WriteOutcome => {
       const version = versions.get(id);
       if (version === undefined) return notFound;
-      if (expectedVersion !== undefined && version !== expectedVersion) return conflict;
+      if (expectedVersion !== undefined && version !== expectedVersion) return staleVersion;
       versions.delete(id);
       last = raw.delete(encodeStringKey(id));
       return ok;
@@ -140,10 +186,17 @@ export class CollectionWriter {
   }
 }
 
-/** Resolves when the request succeeds; rejects with its error (the transaction then aborts). */
+/**
+ * Resolves when the request succeeds; rejects with its error (the transaction
+ * then aborts). Listens from the moment the request is made, so awaiting it
+ * after other requests cannot miss its event; a rejection nobody awaits (an
+ * earlier request of a batch) is not reported as unhandled, the batch's last one is.
+ */
 function settle(request: IDBRequest): Promise<void> {
-  return new Promise((resolve, reject) => {
+  const settled = new Promise<void>((resolve, reject) => {
     request.addEventListener('success', () => resolve(), { once: true });
     request.addEventListener('error', () => reject(request.error), { once: true });
   });
+  settled.catch(() => undefined);
+  return settled;
 }

@@ -2,23 +2,23 @@ import { unwrap, wrap } from 'idb';
 import {
   AdapterError,
   InvalidQueryError,
-  keysetFilter,
-  readPath,
+  scanStorage,
   type AdapterCapabilities,
   type CrmAdapter,
-  type ScalarValue,
   type StorageOperations,
+  type CollectionSchema,
   type StorageQuery,
+  type StorageSchema,
   type StoredRecord,
 } from '../../src/storage/index.js';
 import { CollectionReader, type EntryStore } from './collection-reader.js';
-import { CollectionWriter } from './collection-writer.js';
+import { CollectionWriter, type UniqueSlots } from './collection-writer.js';
 import { DatabaseConnection } from './database-connection.js';
 import { toAdapterError } from './idb-error.js';
 import { encodeStringKey } from './index-key.js';
 import { durabilities, type Durability, type IndexedDbAdapterOptions } from './indexeddb-options.js';
 import { QueryPlanner, type KeyRangeClass } from './query-plan.js';
-import { deriveLayout, type DatabaseLayout } from './store-layout.js';
+import { deriveLayout, type DatabaseLayout, type StoreLayout } from './store-layout.js';
 import { entryMaker, type StoredEntry } from './stored-entry.js';
 import { TransactionGuard } from './transaction-guard.js';
 
@@ -43,7 +43,7 @@ interface CollectionParts {
   readonly writer: CollectionWriter;
 }
 
-const capabilities: AdapterCapabilities = { transactions: true, aggregate: false, scan: true, persistent: true };
+const capabilities: AdapterCapabilities = { transactions: true, aggregate: false, scan: true, persistent: true, keysetAfter: true };
 
 /**
  * Keeps crmkit's data in the browser's IndexedDB, through `idb`: an object store
@@ -84,6 +84,7 @@ export function indexedDbAdapter(options: IndexedDbAdapterOptions): IndexedDbAda
   const connection = new DatabaseConnection(factory, name);
   const partsByLayout = new WeakMap<DatabaseLayout, Map<string, CollectionParts>>();
   let collectionNames: readonly string[] = [];
+  let storageSchema: StorageSchema | undefined;
 
   const partsOf = (layout: DatabaseLayout, collection: string): CollectionParts => {
     let parts = partsByLayout.get(layout);
@@ -96,7 +97,7 @@ export function indexedDbAdapter(options: IndexedDbAdapterOptions): IndexedDbAda
       }
       found = {
         reader: new CollectionReader(new QueryPlanner(storeLayout, keyRange), keyRange),
-        writer: new CollectionWriter(entryMaker(storeLayout), keyRange),
+        writer: new CollectionWriter(entryMaker(storeLayout), keyRange, uniqueSlots(storageSchema?.collections[collection], storeLayout)),
       };
       parts.set(collection, found);
     }
@@ -196,6 +197,7 @@ export function indexedDbAdapter(options: IndexedDbAdapterOptions): IndexedDbAda
     capabilities,
     async open(schema) {
       collectionNames = Object.keys(schema.collections);
+      storageSchema = schema;
       await connection.open(deriveLayout(schema));
     },
     close: () => connection.close(),
@@ -223,6 +225,13 @@ export function indexedDbAdapter(options: IndexedDbAdapterOptions): IndexedDbAda
   return adapter;
 }
 
+/** The unique indexes of a collection that its store layout keeps, with their slots. */
+function uniqueSlots(collection: CollectionSchema | undefined, layout: StoreLayout): UniqueSlots[] {
+  return (collection?.indexes ?? [])
+    .filter((index) => index.unique === true && layout.indexes[index.name] !== undefined && !layout.indexes[index.name]!.multi)
+    .map((index) => ({ name: index.name, slots: layout.indexes[index.name]!.slots }));
+}
+
 async function getMany(store: EntryStore, ids: readonly string[]): Promise<(StoredRecord | undefined)[]> {
   const entries = (await Promise.all(ids.map((id) => store.get(encodeStringKey(id))))) as (StoredEntry | undefined)[];
   return entries.map((entry) => entry?.r);
@@ -240,19 +249,11 @@ async function* scanBatches(
 ): AsyncGenerator<readonly StoredRecord[]> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidQueryError('batchSize must be a positive integer');
   if (!streams) {
-    const all = await find({ filter: query.filter, sort: query.sort });
+    const all = await find({ ...query, limit: undefined });
     for (let start = 0; start < all.length; start += batchSize) yield all.slice(start, start + batchSize);
     return;
   }
-  let filter = query.filter;
-  while (true) {
-    const batch = await find({ filter, sort: query.sort, limit: batchSize });
-    if (batch.length > 0) yield batch;
-    if (batch.length < batchSize) return;
-    const last = batch.at(-1)!;
-    const after = keysetFilter(query.sort, query.sort.map(({ field }) => readPath(last, field) as ScalarValue | undefined));
-    filter = query.filter === undefined ? after : { and: [query.filter, after] };
-  }
+  yield* scanStorage({ find: (_collection, page) => find(page) }, '', query, batchSize, { keysetAfter: true });
 }
 
 function abortQuietly(transaction: IDBTransaction): void {

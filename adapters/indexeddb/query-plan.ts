@@ -7,7 +7,6 @@ import {
   type StorageValue,
 } from '../../src/storage/index.js';
 import { absentKey, encodeScalarKey, encodeStringKey, prefixSuccessor } from './index-key.js';
-import { keysetPosition } from './keyset-position.js';
 import type { StoreLayout } from './store-layout.js';
 
 /** The `IDBKeyRange` class of the IndexedDB implementation in use. */
@@ -125,27 +124,31 @@ export class QueryPlanner {
    * qualifies when its leading fields are fixed by equalities of the filter
    * and its remaining fields are the sort's (the id comes last in every index
    * key), and it holds every record the filter can match: a sparse field must
-   * be fixed to a value, not absent, and cannot be a sort field. A cursor
-   * position in the filter makes the walk start after it.
+   * be fixed to a value, not absent, and cannot be a sort field. A keyset
+   * position (`StorageQuery.after`) makes the walk start right after it.
    *
    * @example
    * ```ts
    * planner.orderedWalk(where('customerId', 'eq', id), [{ field: 'occurredAt', direction: 'desc' }, { field: 'id', direction: 'desc' }]);
    * ```
    */
-  orderedWalk(filter: StorageFilter | undefined, sort: readonly SortKey[]): OrderedWalk | undefined {
+  orderedWalk(
+    filter: StorageFilter | undefined,
+    sort: readonly SortKey[],
+    position?: readonly (ScalarValue | null)[],
+  ): OrderedWalk | undefined {
     const direction = sort[0]?.direction ?? 'asc';
     if (sort.at(-1)?.field !== 'id' || sort.some((key) => key.direction !== direction)) return undefined;
     const fields = sort.slice(0, -1).map((key) => key.field);
     const conjuncts = filter === undefined ? [] : flattenAnd(filter);
     const fixed = new Map<string, number | string>();
-    let after: (ScalarValue | undefined)[] | undefined;
+    const after = position?.map((value) => value ?? undefined);
     for (const part of conjuncts) {
       if (isCondition(part)) {
         const key =
           part.op === 'eq' ? encodeScalarKey(part.value) : part.op === 'exists' && part.value === false ? absentKey : undefined;
         if (key !== undefined && !fixed.has(part.field)) fixed.set(part.field, key);
-      } else after ??= keysetPosition(part, sort);
+      }
     }
     const idStart = after === undefined ? undefined : encodeStringKey(after.at(-1) as string);
     const cursorDirection = direction === 'asc' ? 'next' : 'prev';

@@ -43,7 +43,7 @@ export interface MemoryAdapter extends CrmAdapter {
 
 type UndoStep = () => void;
 
-const capabilities: AdapterCapabilities = { transactions: true, aggregate: false, scan: true, persistent: false };
+const capabilities: AdapterCapabilities = { transactions: true, aggregate: false, scan: true, persistent: false, keysetAfter: true };
 
 /**
  * Keeps crmkit's data in memory: for tests, prototypes and small tools. Equality
@@ -86,7 +86,9 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): MemoryAdapter
         guard();
         const target = collection(name);
         return records.map((record): WriteOutcome => {
-          if (target.records.has(record.id)) return { ok: false, code: 'conflict' };
+          if (target.records.has(record.id)) return { ok: false, code: 'conflict', reason: 'id_taken' };
+          const index = target.uniqueConflict(record);
+          if (index !== undefined) return { ok: false, code: 'conflict', reason: 'unique', index };
           remember(target, record.id);
           target.put(deepFreeze(record));
           return { ok: true };
@@ -103,7 +105,9 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): MemoryAdapter
         return writes.map(({ record, expectedVersion }): WriteOutcome => {
           const stored = target.records.get(record.id);
           if (stored === undefined) return { ok: false, code: 'not_found' };
-          if (stored.version !== expectedVersion) return { ok: false, code: 'conflict' };
+          if (stored.version !== expectedVersion) return { ok: false, code: 'conflict', reason: 'stale_version' };
+          const index = target.uniqueConflict(record);
+          if (index !== undefined) return { ok: false, code: 'conflict', reason: 'unique', index };
           remember(target, record.id);
           target.put(deepFreeze(record));
           return { ok: true };
@@ -115,7 +119,7 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): MemoryAdapter
         return deletes.map(({ id, expectedVersion }): WriteOutcome => {
           const stored = target.records.get(id);
           if (stored === undefined) return { ok: false, code: 'not_found' };
-          if (expectedVersion !== undefined && stored.version !== expectedVersion) return { ok: false, code: 'conflict' };
+          if (expectedVersion !== undefined && stored.version !== expectedVersion) return { ok: false, code: 'conflict', reason: 'stale_version' };
           remember(target, id);
           target.remove(id);
           return { ok: true };

@@ -2,6 +2,7 @@ import {
   compareRecords,
   compileFilter,
   isCondition,
+  keysetAfterPredicate,
   type CollectionSchema,
   type StorageFilter,
   type StorageQuery,
@@ -9,6 +10,7 @@ import {
 } from '../../src/storage/index.js';
 import { EqualityIndex } from './equality-index.js';
 import { selectFirst } from './select-first.js';
+import { UniqueIndex } from './unique-index.js';
 
 /**
  * One collection held in memory: records by id, equality indexes on the
@@ -19,10 +21,12 @@ export class MemoryCollection {
   readonly schema: CollectionSchema;
   readonly records = new Map<string, StoredRecord>();
   readonly #indexes = new Map<string, EqualityIndex>();
+  readonly #unique: UniqueIndex[] = [];
 
   constructor(schema: CollectionSchema) {
     this.schema = schema;
     for (const index of schema.indexes) {
+      if (index.unique === true) this.#unique.push(new UniqueIndex(index));
       const field = index.fields[0];
       if (field !== undefined && !this.#indexes.has(field)) this.#indexes.set(field, new EqualityIndex(field));
     }
@@ -31,9 +35,18 @@ export class MemoryCollection {
   /** Stores a record (already frozen) under its id and indexes it. */
   put(record: StoredRecord): void {
     const previous = this.records.get(record.id);
-    if (previous !== undefined) for (const index of this.#indexes.values()) index.remove(previous);
+    if (previous !== undefined) {
+      for (const index of this.#indexes.values()) index.remove(previous);
+      for (const unique of this.#unique) unique.remove(previous);
+    }
     this.records.set(record.id, record);
     for (const index of this.#indexes.values()) index.add(record);
+    for (const unique of this.#unique) unique.add(record);
+  }
+
+  /** The name of the first unique index whose values `record` would share with another record, if any. */
+  uniqueConflict(record: StoredRecord): string | undefined {
+    return this.#unique.find((unique) => unique.conflicts(record))?.name;
   }
 
   /** Removes a record and its index entries. */
@@ -41,12 +54,13 @@ export class MemoryCollection {
     const previous = this.records.get(id);
     if (previous === undefined) return;
     for (const index of this.#indexes.values()) index.remove(previous);
+    for (const unique of this.#unique) unique.remove(previous);
     this.records.delete(id);
   }
 
-  /** The records matching `query`, sorted and limited. */
+  /** The records matching `query` (after `query.after`, when given), sorted and limited. */
   find(query: StorageQuery): StoredRecord[] {
-    const matches = this.#matching(query.filter);
+    const matches = this.#matching(query.filter, query.after === undefined ? undefined : keysetAfterPredicate(query.sort, query.after));
     const compare = compareRecords(query.sort);
     if (query.limit !== undefined && matches.length > query.limit * 4) return selectFirst(matches, query.limit, compare);
     matches.sort(compare);
@@ -59,8 +73,9 @@ export class MemoryCollection {
     return this.#matching(filter).length;
   }
 
-  #matching(filter: StorageFilter | undefined): StoredRecord[] {
-    const predicate = compileFilter(filter);
+  #matching(filter: StorageFilter | undefined, isAfter?: (record: StoredRecord) => boolean): StoredRecord[] {
+    const matchesFilter = compileFilter(filter);
+    const predicate = isAfter === undefined ? matchesFilter : (record: StoredRecord) => isAfter(record) && matchesFilter(record);
     const candidates = filter === undefined ? undefined : this.#candidates(filter);
     const matches: StoredRecord[] = [];
     if (candidates === undefined) {

@@ -2,13 +2,14 @@ import { Immer, enablePatches, type Draft, type Patch } from 'immer';
 import type * as z from 'zod';
 import type { ModelDefinition } from '../schema/model-definition.js';
 import { recordBaseFields, type RecordBase } from '../schema/record-base.js';
-import type { AggregateGroupKey, AggregateMeasure, AggregateRow } from '../storage/aggregate-query.js';
+import { calendarDateBuckets, type AggregateGroupKey, type AggregateMeasure, type AggregateRow } from '../storage/aggregate-query.js';
 import { aggregateRecords } from '../storage/aggregate-records.js';
+import { queryForAdapter } from '../storage/keyset-after.js';
+import { scanStorage } from '../storage/scan-storage.js';
 import type { CollectionSchema } from '../storage/collection-schema.js';
-import { decodeCursor, encodeCursor, keysetFilter } from '../storage/cursor.js';
+import { decodeCursor, encodeCursor } from '../storage/cursor.js';
 import { ConflictError, InvalidQueryError, NotFoundError, ValidationError, type CrmIssue } from '../storage/errors.js';
-import type { Filter, ScalarValue, StorageFilter } from '../storage/filter.js';
-import { readPath } from '../storage/read-path.js';
+import type { Filter, StorageFilter } from '../storage/filter.js';
 import { isWellFormedString } from '../storage/well-formed-string.js';
 import { checkAggregateQuery, resolveAggregate } from '../storage/resolve-aggregate.js';
 import { resolveFilter } from '../storage/resolve-filter.js';
@@ -19,6 +20,7 @@ import type { StoredRecord } from '../storage/stored-record.js';
 import type { CheckedFilter } from '../storage/typed-filter.js';
 import type { StorageOperations } from '../storage/adapter.js';
 import type { BulkItemResult } from './bulk-result.js';
+import { upsertMany, type UpsertOptions, type UpsertResult } from './upsert-many.js';
 import type { CrmEventName, CrmEvents } from './crm-events.js';
 import {
   defaultPageSize,
@@ -542,7 +544,8 @@ export class ModelService<R extends RecordBase, I> {
       ]);
     }
     const query = this.#resolveQuery(options.where, options.sort, options.cursor);
-    const records = (await this.context.storage.find(this.collection, { ...query, limit: limit + 1 })) as unknown as R[];
+    const keysetAfter = this.context.adapter.capabilities.keysetAfter === true;
+    const records = (await this.context.storage.find(this.collection, queryForAdapter({ ...query, limit: limit + 1 }, keysetAfter))) as unknown as R[];
     if (records.length <= limit) return { items: records };
     const items = records.slice(0, limit);
     return { items, nextCursor: encodeCursor(query.sort, items.at(-1)!) };
@@ -581,7 +584,9 @@ export class ModelService<R extends RecordBase, I> {
       ]);
     }
     const query = this.#resolveQuery(options.where, options.sort, undefined);
-    yield* scanStorage(this.context.storage, this.collection, query, batchSize) as AsyncGenerator<readonly R[]>;
+    yield* scanStorage(this.context.storage, this.collection, query, batchSize, {
+      keysetAfter: this.context.adapter.capabilities.keysetAfter === true,
+    }) as AsyncGenerator<readonly R[]>;
   }
 
   /**
@@ -632,12 +637,17 @@ export class ModelService<R extends RecordBase, I> {
     const filter = this.resolveWhere(options.where);
     const { query, zoned } = resolveAggregate(options, filter, this.context.timeZone);
     const storage = this.context.storage;
-    const pushdown = this.aggregatesInStorage && (!zoned || this.context.adapter.capabilities.timeZoneBuckets === true);
+    const capabilities = this.context.adapter.capabilities;
+    const calendar = query.groupBy.some((key) => typeof key !== 'string' && (calendarDateBuckets as readonly string[]).includes(key.bucket));
+    const pushdown =
+      this.aggregatesInStorage && (!zoned || capabilities.timeZoneBuckets === true) && (!calendar || capabilities.calendarBuckets === true);
     if (pushdown && storage.aggregate) {
       yield* storage.aggregate(this.collection, query);
       return;
     }
-    const batches = scanStorage(storage, this.collection, { filter, sort: [{ field: 'id', direction: 'asc' }] }, 5000);
+    const batches = scanStorage(storage, this.collection, { filter, sort: [{ field: 'id', direction: 'asc' }] }, 5000, {
+      keysetAfter: this.context.adapter.capabilities.keysetAfter === true,
+    });
     yield* await aggregateRecords(batches, query);
   }
 
@@ -781,39 +791,41 @@ export class ModelService<R extends RecordBase, I> {
 
   #resolveQuery(filter: Filter | undefined, sortInput: FindOptions['sort'], cursor: string | undefined): StorageQuery {
     const sort: SortKey[] = resolveSort(sortInput, this.collectionSchema);
-    let resolved = this.resolveWhere(filter);
-    if (cursor !== undefined) {
-      const after = keysetFilter(sort, decodeCursor(cursor, sort, this.collectionSchema.fields));
-      resolved = resolved === undefined ? after : { and: [resolved, after] };
-    }
-    return resolved === undefined ? { sort } : { filter: resolved, sort };
+    const resolved = this.resolveWhere(filter);
+    const after = cursor === undefined ? undefined : decodeCursor(cursor, sort, this.collectionSchema.fields).map((value) => value ?? null);
+    return { sort, ...(resolved === undefined ? {} : { filter: resolved }), ...(after === undefined ? {} : { after }) };
   }
 
-}
 
-/**
- * Streams a query's records in batches: the adapter's own `scan` when it has
- * one, else keyset pages through `find`.
- *
- * @internal
- */
-export async function* scanStorage(
-  storage: StorageOperations,
-  collection: string,
-  query: StorageQuery,
-  batchSize: number,
-): AsyncGenerator<readonly StoredRecord[]> {
-  if (storage.scan) {
-    yield* storage.scan(collection, query, batchSize);
-    return;
-  }
-  let filter = query.filter;
-  while (true) {
-    const batch = await storage.find(collection, { filter, sort: query.sort, limit: batchSize });
-    if (batch.length > 0) yield batch;
-    if (batch.length < batchSize) return;
-    const after = keysetFilter(query.sort, query.sort.map(({ field }) => readPath(batch.at(-1)!, field) as ScalarValue | undefined));
-    filter = query.filter === undefined ? after : { and: [query.filter, after] };
+  /**
+   * Inserts or updates many records by a unique key, in one bulk call (atomic on
+   * adapters with transactions), with per-item results: `created`, `updated`,
+   * `unchanged` or the item's error. Validated like `createMany` and
+   * `updateMany` (bad input writes nothing); re-running the same batch creates
+   * nothing. See `src/services/upsert-many.ts`.
+   *
+   * @example
+   * ```ts
+   * const crm = await createCrm({ adapter, unique: { customers: ['custom.shopifyId'] }, customFields });
+   * const results = await crm.customers.upsertMany(rows, { by: 'custom.shopifyId' });
+   * ```
+   */
+  upsertMany(items: readonly I[], options: UpsertOptions): Promise<UpsertResult<R>[]> {
+    return upsertMany<R, I>(
+      {
+        context: this.context,
+        collection: this.collection,
+        uniqueIndexes: this.collectionSchema.indexes,
+        validateNew: (input, now, prefix, issues) => this.#validateNew(input, now, prefix, issues),
+        applyRecipe: (current, recipe, now, prefix, issues) => this.#applyRecipe(current, recipe as Recipe<R>, now, prefix, issues),
+        prepare: (storage, writes, now, indexes) => this.#prepare(storage, writes, now, false, indexes),
+        runWriteHooks: (storage, now, changes) => this.runWriteHooks(storage, now, changes),
+        emitCreated: (record) => this.emit('created', { record }),
+        emitUpdated: (prepared) => this.#emitUpdated(prepared),
+      },
+      items,
+      options,
+    );
   }
 }
 
@@ -851,3 +863,10 @@ function remapIssues(target: ItemIssues, indexes: readonly number[]): ItemIssues
     add: (index: number, issue: CrmIssue) => target.add(indexes[index] ?? index, issue),
   });
 }
+
+/**
+ * The shared scan loop, now in `src/storage/scan-storage.ts`; re-exported for the callers that import it from here.
+ *
+ * @internal
+ */
+export { scanStorage } from '../storage/scan-storage.js';

@@ -26,10 +26,25 @@ export interface AggregateMeasure {
 /**
  * Calendar buckets a `date` field can be grouped by, in the query's
  * {@link AggregateQuery.timeZone} (UTC when absent): `day` starts at local
- * midnight; `week` is the ISO week, starting Monday at local midnight. In UTC,
- * the same periods as the analytics' `periodIndex` for `'day'` and `'week'`.
+ * midnight; `week` is the ISO week, starting Monday at local midnight; `month`,
+ * `quarter` (January, April, July, October) and `year` start at local midnight
+ * of their first day. In UTC, the same periods as the analytics' `periodIndex`
+ * for `'day'` and `'week'`. Adapters compute `month`, `quarter` and `year` only
+ * if they declare `capabilities.calendarBuckets` ({@link calendarDateBuckets}).
  */
-export const dateBuckets = ['day', 'week'] as const;
+export const dateBuckets = ['day', 'week', 'month', 'quarter', 'year'] as const;
+
+/**
+ * The buckets of {@link dateBuckets} that an adapter's `aggregate()` receives
+ * only when it declares `capabilities.calendarBuckets`; for the others the core
+ * aggregates such queries itself, by streaming.
+ *
+ * @example
+ * ```ts
+ * calendarDateBuckets.includes('quarter'); // true
+ * ```
+ */
+export const calendarDateBuckets = ['month', 'quarter', 'year'] as const satisfies readonly DateBucket[];
 
 /** One of {@link dateBuckets}. */
 export type DateBucket = (typeof dateBuckets)[number];

@@ -17,12 +17,20 @@ export const conformanceCustomFields = {
     vip: z.boolean().optional(),
     since: z.date().optional(),
     note: z.string().optional(),
+    /** Unique (see {@link conformanceUnique}): the key of the upsert cases. */
+    externalId: z.string().optional(),
   }),
   campaignMembers: z.strictObject({
     label: z.string().default('none'),
     labels: z.array(z.string()).default([]),
   }),
 };
+
+/** The unique fields of the suite's crm: `createCrm({ unique: conformanceUnique })`. */
+export const conformanceUnique = { customers: ['custom.externalId'] } as const;
+
+/** The name of the unique index over `custom.externalId`. */
+export const externalIdIndex = 'customers_unique_custom_externalId';
 
 /** The custom fields' type. */
 export type ConformanceCustom = z.output<(typeof conformanceCustomFields)['customers']>;

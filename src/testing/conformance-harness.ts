@@ -2,7 +2,7 @@ import { afterEach, beforeEach } from './conformance-runner.js';
 import { createCrm, type Crm } from '../crm.js';
 import type { CrmAdapter } from '../storage/adapter.js';
 import type { ConformanceOptions } from './conformance-options.js';
-import { conformanceCustomFields } from './conformance-fixtures.js';
+import { conformanceCustomFields, conformanceUnique } from './conformance-fixtures.js';
 import { testClock, type TestClock } from './test-clock.js';
 
 /** What each conformance test gets: a crm over a fresh adapter, that adapter and the crm's clock. */
@@ -26,7 +26,7 @@ export function useConformanceHarness(options: ConformanceOptions): () => Confor
   beforeEach(async () => {
     const adapter = await options.createAdapter();
     const clock = testClock();
-    const crm = await createCrm({ adapter, clock, customFields: conformanceCustomFields });
+    const crm = await createCrm({ adapter, clock, customFields: conformanceCustomFields, unique: conformanceUnique });
     current = { crm, adapter, clock };
   });
   afterEach(async () => {

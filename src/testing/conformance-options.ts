@@ -19,6 +19,10 @@ export const conformanceGroups = [
   'string-matching',
   'absent-values',
   'exact-values',
+  'keyset-after',
+  'unique-keys',
+  'upserts',
+  'calendar-buckets',
 ] as const;
 
 /** One of {@link conformanceGroups}. */

@@ -4,6 +4,10 @@ import { useConformanceHarness, type ConformanceHarness } from './conformance-ha
 import { defineAbsentValueTests } from './absent-values-tests.js';
 import { defineAdapterContractTests } from './adapter-contract-tests.js';
 import { defineAggregateBucketTests } from './aggregate-bucket-tests.js';
+import { defineCalendarBucketTests } from './calendar-bucket-tests.js';
+import { defineKeysetAfterTests } from './keyset-after-tests.js';
+import { defineUniqueKeyTests } from './unique-key-tests.js';
+import { defineUpsertTests } from './upsert-tests.js';
 import { defineAggregateTests } from './aggregate-tests.js';
 import { defineBadInputTests } from './bad-input-tests.js';
 import { defineConcurrencyTests } from './concurrency-tests.js';
@@ -38,6 +42,10 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
   'string-matching': defineStringMatchingTests,
   'absent-values': defineAbsentValueTests,
   'exact-values': defineExactValueTests,
+  'keyset-after': defineKeysetAfterTests,
+  'unique-keys': defineUniqueKeyTests,
+  upserts: defineUpsertTests,
+  'calendar-buckets': defineCalendarBucketTests,
 };
 
 /**

@@ -4,8 +4,15 @@
  * declares no optional capability (no transactions, no native scan, no
  * aggregate pushdown), so the conformance suite exercises the core's fallbacks.
  */
-import { AdapterError, UnsupportedError, type CrmAdapter, type StorageOperations, type StoredRecord } from 'crmkit';
-import { compareRecords, compileFilter } from 'crmkit/adapter-kit';
+import {
+  AdapterError,
+  UnsupportedError,
+  type CrmAdapter,
+  type IndexDefinition,
+  type StorageOperations,
+  type StoredRecord,
+} from 'crmkit';
+import { compareRecords, compileFilter, readPath } from 'crmkit/adapter-kit';
 
 export function plainMapAdapter(): CrmAdapter {
   const collections = new Map<string, Map<string, StoredRecord>>();
@@ -15,11 +22,27 @@ export function plainMapAdapter(): CrmAdapter {
     return found;
   };
   const copy = (record: StoredRecord): StoredRecord => structuredClone(record);
+  const unique = new Map<string, IndexDefinition[]>();
+  /** The unique index in which another record holds `record`'s values (all present), if any: a plain scan. */
+  const uniqueClash = (name: string, record: StoredRecord): string | undefined => {
+    const key = (r: StoredRecord, fields: readonly string[]) => {
+      const values = fields.map((field) => readPath(r, field));
+      return values.some((v) => v === undefined) ? undefined : JSON.stringify(values.map((v) => (v instanceof Date ? { d: v.getTime() } : v)));
+    };
+    for (const index of unique.get(name) ?? []) {
+      const mine = key(record, index.fields);
+      if (mine === undefined) continue;
+      for (const other of target(name).values()) if (other.id !== record.id && key(other, index.fields) === mine) return index.name;
+    }
+    return undefined;
+  };
   const operations: StorageOperations = {
     async insertMany(name, records) {
       const store = target(name);
       return records.map((record) => {
-        if (store.has(record.id)) return { ok: false, code: 'conflict' } as const;
+        if (store.has(record.id)) return { ok: false, code: 'conflict', reason: 'id_taken' } as const;
+        const index = uniqueClash(name, record);
+        if (index !== undefined) return { ok: false, code: 'conflict', reason: 'unique', index } as const;
         store.set(record.id, copy(record));
         return { ok: true } as const;
       });
@@ -36,7 +59,9 @@ export function plainMapAdapter(): CrmAdapter {
       return writes.map(({ record, expectedVersion }) => {
         const stored = store.get(record.id);
         if (stored === undefined) return { ok: false, code: 'not_found' } as const;
-        if (stored.version !== expectedVersion) return { ok: false, code: 'conflict' } as const;
+        if (stored.version !== expectedVersion) return { ok: false, code: 'conflict', reason: 'stale_version' } as const;
+        const index = uniqueClash(name, record);
+        if (index !== undefined) return { ok: false, code: 'conflict', reason: 'unique', index } as const;
         store.set(record.id, copy(record));
         return { ok: true } as const;
       });
@@ -46,7 +71,7 @@ export function plainMapAdapter(): CrmAdapter {
       return deletes.map(({ id, expectedVersion }) => {
         const stored = store.get(id);
         if (stored === undefined) return { ok: false, code: 'not_found' } as const;
-        if (expectedVersion !== undefined && stored.version !== expectedVersion) return { ok: false, code: 'conflict' } as const;
+        if (expectedVersion !== undefined && stored.version !== expectedVersion) return { ok: false, code: 'conflict', reason: 'stale_version' } as const;
         store.delete(id);
         return { ok: true } as const;
       });
@@ -64,7 +89,10 @@ export function plainMapAdapter(): CrmAdapter {
     name: 'plain-map',
     capabilities: { transactions: false, aggregate: false, scan: false, persistent: false },
     async open(schema) {
-      for (const name of Object.keys(schema.collections)) if (!collections.has(name)) collections.set(name, new Map());
+      for (const [name, collection] of Object.entries(schema.collections)) {
+        if (!collections.has(name)) collections.set(name, new Map());
+        unique.set(name, collection.indexes.filter((index) => index.unique === true));
+      }
     },
     async close() {},
     async transaction() {
