@@ -4,8 +4,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import mysql from 'mysql2';
 import pg from 'pg';
 import { sqlAdapter, type SqlAdapter } from 'crmkit/sql';
-import { dropSchemaStatements } from '../../adapters/sql/migration-statements.js';
-import { mysqlDialect } from '../../adapters/sql/dialects/mysql/mysql-dialect.js';
+import { dropMysqlTables } from './clear-tables.js';
 import { uniqueName } from './server-url.js';
 
 /** A database the SQL tests run against: makes fresh adapters and cleans up after them. */
@@ -69,9 +68,7 @@ export function dialectTargets(): DialectTarget[] {
         schemas.set(adapter, tablePrefix);
         return adapter;
       },
-      destroy: async (adapter) => {
-        for (const statement of dropSchemaStatements(mysqlDialect, { prefix: schemas.get(adapter)! })) await pool!.promise().query(statement);
-      },
+      destroy: (adapter) => dropMysqlTables(pool!, schemas.get(adapter)!),
       end: async () => void (pool && (await new Promise<void>((resolve) => pool!.end(() => resolve())))),
     });
   }

@@ -33,7 +33,8 @@ const casts: Record<ParamKind, string> = { bin: 'bytea', num: 'float8', int: 'in
  */
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
-  maxParameters: 65_000,
+  // The protocol takes 65,535; PGlite fails (and drops its session) somewhere past 40,000.
+  maxParameters: 20_000,
   insertReturning: true,
   tableSuffix: '',
   lockingRead: ' FOR UPDATE',
