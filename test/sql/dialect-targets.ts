@@ -11,6 +11,8 @@ import { uniqueName } from './server-url.js';
 export interface DialectTarget {
   readonly name: string;
   create(): Promise<SqlAdapter>;
+  /** Where an adapter made by {@link create} keeps its tables. */
+  naming(adapter: SqlAdapter): { prefix: string; schema?: string };
   destroy(adapter: SqlAdapter): Promise<void>;
   end(): Promise<void>;
 }
@@ -21,6 +23,7 @@ export function dialectTargets(): DialectTarget[] {
     {
       name: 'sqlite',
       create: async () => sqlAdapter({ dialect: 'sqlite', filename: ':memory:' }),
+      naming: () => ({ prefix: 'crm_' }),
       destroy: async () => {},
       end: async () => {},
     },
@@ -37,6 +40,7 @@ export function dialectTargets(): DialectTarget[] {
       schemas.set(adapter, schema);
       return adapter;
     },
+    naming: (adapter) => ({ prefix: 'crm_', schema: schemas.get(adapter)! }),
     destroy: async (adapter) => void (await (await pglite!).instance.exec(`DROP SCHEMA IF EXISTS "${schemas.get(adapter)}" CASCADE`)),
     end: async () => void (pglite && (await (await pglite).instance.close())),
   });
@@ -52,6 +56,7 @@ export function dialectTargets(): DialectTarget[] {
         schemas.set(adapter, schema);
         return adapter;
       },
+      naming: (adapter) => ({ prefix: 'crm_', schema: schemas.get(adapter)! }),
       destroy: async (adapter) => void (await pool!.query(`DROP SCHEMA IF EXISTS "${schemas.get(adapter)}" CASCADE`)),
       end: async () => void (await pool?.end()),
     });
@@ -68,6 +73,7 @@ export function dialectTargets(): DialectTarget[] {
         schemas.set(adapter, tablePrefix);
         return adapter;
       },
+      naming: (adapter) => ({ prefix: schemas.get(adapter)! }),
       destroy: (adapter) => dropMysqlTables(pool!, schemas.get(adapter)!),
       end: async () => void (pool && (await new Promise<void>((resolve) => pool!.end(() => resolve())))),
     });
