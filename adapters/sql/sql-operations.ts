@@ -234,12 +234,12 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
     async find(collection, query: StorageQuery) {
       const table = context.table(collection);
       const split = absenceSplit(table, query);
-      if (split === undefined) return findPart(table, query);
+      if (split === undefined) return findPart(table, query, query.sort);
       const records: StoredRecord[] = [];
       for (const part of split) {
         const remaining = query.limit === undefined ? undefined : query.limit - records.length;
         if (remaining !== undefined && remaining <= 0) break;
-        records.push(...(await findPart(table, remaining === undefined ? part : { ...part, limit: remaining })));
+        records.push(...(await findPart(table, remaining === undefined ? part : { ...part, limit: remaining }, query.sort)));
       }
       return records;
     },
@@ -247,7 +247,7 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
     async *scan(collection, query: StorageQuery, batchSize: number) {
       const table = context.table(collection);
       if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new AdapterError(`invalid batch size ${batchSize}`);
-      for (const part of absenceSplit(table, query) ?? [query]) yield* scanPart(table, part, batchSize);
+      for (const part of absenceSplit(table, query) ?? [query]) yield* scanPart(table, part, batchSize, query.sort);
     },
 
     async count(collection, filter) {
@@ -261,8 +261,25 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
     },
   };
 
+  /**
+   * The condition of `query.after` (records after that position in `sort`, the
+   * whole query's order even for a part of an {@link absenceSplit}), as an index range.
+   */
+  function afterCondition(table: CollectionTable, query: StorageQuery, sort: readonly SortKey[]): SqlFragment | undefined {
+    if (query.after === undefined) return undefined;
+    if (query.after.length !== sort.length) throw new AdapterError(`after holds ${query.after.length} values for ${sort.length} sort keys`);
+    const position = { sort, after: query.after.map((value) => value ?? undefined) };
+    return compileSqlKeyset(dialect, table, position, (condition) => compileSqlFilter(dialect, table, condition), presentFields(query.filter));
+  }
+
+  function whereOf(table: CollectionTable, query: StorageQuery, sort: readonly SortKey[]): SqlFragment {
+    const conditions = [query.filter === undefined ? undefined : compileSqlFilter(dialect, table, query.filter), afterCondition(table, query, sort)];
+    const present = conditions.filter((part): part is SqlFragment => part !== undefined);
+    return present.length === 0 ? sqlText('') : sql` WHERE ${sqlJoin(present, ' AND ')}`;
+  }
+
   /** One query of a {@link absenceSplit} (or the whole query when there is none). */
-  async function findPart(table: CollectionTable, query: StorageQuery): Promise<StoredRecord[]> {
+  async function findPart(table: CollectionTable, query: StorageQuery, keysetSort: readonly SortKey[]): Promise<StoredRecord[]> {
     let limit = '';
     if (query.limit !== undefined) {
       if (!Number.isSafeInteger(query.limit) || query.limit < 0) throw new AdapterError(`invalid limit ${query.limit}`);
@@ -271,19 +288,19 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
     const order = query.sort.length === 0 ? sqlText('') : sql` ORDER BY ${compileSqlSort(dialect, table, query.sort, presentFields(query.filter))}`;
     return selectRecords(
       context.exec,
-      sql`SELECT t.${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} AS t${whereClause(table, query.filter)}${order}${sqlText(limit)}`,
+      sql`SELECT t.${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} AS t${whereOf(table, query, keysetSort)}${order}${sqlText(limit)}`,
     );
   }
 
   /** Scans one query of a {@link absenceSplit}: batches continued through the keyset range after the last row. */
-  async function* scanPart(table: CollectionTable, query: StorageQuery, batchSize: number): AsyncGenerator<StoredRecord[]> {
+  async function* scanPart(table: CollectionTable, query: StorageQuery, batchSize: number, keysetSort: readonly SortKey[]): AsyncGenerator<StoredRecord[]> {
     const end = query.sort.findIndex((key) => key.field === 'id');
     // The order ends with id (the core sees to it); id is unique, so later keys never decide.
     const sort: readonly SortKey[] = end === -1 ? [...query.sort, { field: 'id', direction: query.sort.at(-1)?.direction ?? 'asc' }] : query.sort.slice(0, end + 1);
     const filter = query.filter === undefined ? undefined : compileSqlFilter(dialect, table, query.filter);
     const present = presentFields(query.filter);
     const order = sql` ORDER BY ${compileSqlSort(dialect, table, sort, present)}`;
-    let after: SqlFragment | undefined;
+    let after: SqlFragment | undefined = afterCondition(table, query, keysetSort);
     while (true) {
       const conditions = [filter, after].filter((part): part is SqlFragment => part !== undefined);
       const where = conditions.length === 0 ? sqlText('') : sql` WHERE ${sqlJoin(conditions, ' AND ')}`;
