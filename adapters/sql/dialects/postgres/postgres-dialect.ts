@@ -59,4 +59,7 @@ export const postgresDialect: SqlDialect = {
     if (!nullable) return sql`${expression} ${sqlText(order)}`;
     return sql`${expression} ${sqlText(order)} ${sqlText(direction === 'asc' ? 'NULLS FIRST' : 'NULLS LAST')}`;
   },
+  // date_trunc on a timestamp without time zone is UTC calendar arithmetic; EXTRACT(EPOCH) is numeric, so exact.
+  calendarStart: (ms, unit) =>
+    sql`(EXTRACT(EPOCH FROM date_trunc(${sqlText(`'${unit}'`)}, TIMESTAMP '1970-01-01' + ${ms} * INTERVAL '1 millisecond')) * 1000)::bigint`,
 };
