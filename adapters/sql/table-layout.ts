@@ -99,7 +99,10 @@ export function columnFieldType(kind: ColumnKind): FieldType {
  * The table a collection's schema asks for: a column for every scalar field
  * the schema declares (custom fields included; `string[]` fields live in the
  * side table), an index per declared index over columns (unique ones unique),
- * and a foreign key per reference to another collection. A string field is
+ * and a foreign key per required reference to another collection (an optional
+ * link may be imported before its target; a reference into the same table may
+ * meet its target in the same multi-row INSERT, which MySQL checks row by row).
+ * A string field is
  * `ref` when it is a reference, `key` when an index names it, `long` otherwise.
  * `createdAt` and `updatedAt` come first, then the fields in the schema's order.
  *
@@ -133,7 +136,7 @@ export function deriveTableLayout(schema: CollectionSchema): TableLayout {
     indexes.push({ name: index.name, columns: indexColumns as string[], unique: index.unique === true });
   }
   const foreignKeys = [...references]
-    .filter(([field, target]) => target !== schema.name && columns.some((c) => c.path === field && c.kind === 'ref'))
+    .filter(([field, target]) => target !== schema.name && schema.fields[field]?.optional === false && columns.some((c) => c.path === field && c.kind === 'ref'))
     .map(([field, target]) => ({ column: columnOf.get(field)!, collection: target }));
   return { collection: schema.name, table: tableNameOf(schema.name), columns, indexes, foreignKeys };
 }

@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { isCrmError, MigrationError, type CollectionSchema, type StorageSchema, type StoredRecord } from '../../src/storage/index.js';
-import type { SqlAdapter } from 'crmkit/sql';
+import { CompiledQuery } from 'kysely';
+import { createCrm } from 'crmkit';
+import { memoryAdapter } from 'crmkit/memory';
+import { sqlAdapter, type SqlAdapter } from 'crmkit/sql';
 import { dialectTargets, type DialectTarget } from './dialect-targets.js';
 
 // A collection crmkit has never heard of: the adapter stores it from its schema alone.
@@ -145,4 +148,41 @@ describe('a collection declared only by its schema', () => {
       });
     });
   }
+});
+
+describe("the built-in models' layout", () => {
+  it('declares foreign keys for required references to other collections only, as the first layout did', async () => {
+    const reference = await createCrm({ adapter: memoryAdapter() });
+    // The references as the models declare them (the core passes them to open() once the module seam lands).
+    const references: Record<string, { field: string; collection: string }[]> = {
+      customers: [{ field: 'organizationId', collection: 'customers' }],
+      interactions: [
+        { field: 'customerId', collection: 'customers' },
+        { field: 'dealId', collection: 'deals' },
+        { field: 'caseId', collection: 'cases' },
+        { field: 'campaignId', collection: 'campaigns' },
+      ],
+      deals: [{ field: 'pipelineId', collection: 'pipelines' }, { field: 'customerId', collection: 'customers' }],
+      cases: [{ field: 'customerId', collection: 'customers' }],
+      campaignMembers: [{ field: 'campaignId', collection: 'campaigns' }, { field: 'customerId', collection: 'customers' }],
+    };
+    const collections = Object.fromEntries(
+      Object.entries(reference.schema.collections).map(([name, collection]) => [name, { ...collection, references: collection.references ?? references[name] ?? [] }]),
+    );
+    const adapter = sqlAdapter({ dialect: 'sqlite', filename: ':memory:' });
+    await adapter.open({ collections });
+    const keys = Object.fromEntries(adapter.layout().tables.map((t) => [t.collection, t.foreignKeys.map((fk) => `${fk.column}->${fk.collection}`)]));
+    expect(keys).toMatchObject({
+      customers: [],
+      interactions: ['customer_id->customers'],
+      deals: ['pipeline_id->pipelines', 'customer_id->customers'],
+      cases: ['customer_id->customers'],
+      campaignMembers: ['campaign_id->campaigns', 'customer_id->customers'],
+    });
+    const db = await adapter.kysely();
+    const { rows } = await db.executeQuery(CompiledQuery.raw(`SELECT "table" AS target, "from" AS source FROM pragma_foreign_key_list('crm_interactions')`));
+    expect(rows).toEqual([{ target: 'crm_customers', source: 'customer_id' }]);
+    await adapter.close();
+    await reference.close();
+  });
 });
