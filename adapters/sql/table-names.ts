@@ -69,7 +69,7 @@ export function valuesTableName(layout: Pick<TableLayout, 'table'>): string {
   return `${layout.table}_values`;
 }
 
-const plainPath = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;
+const plainPath = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
 
 /**
  * A column or table name for a dotted path or collection name: `purchase.amount`
