@@ -15,25 +15,27 @@ import { numberPlaceholders, paramKindOf, type SqlDialect } from './sql-dialect.
 import { qualifiedName } from './table-names.js';
 import type { ColumnKind, StorageLayout, TableLayout } from './table-layout.js';
 
-type Db = Pick<Kysely<unknown>, 'executeQuery' | 'introspection'>;
-
-/** The tables a database has under crmkit's names: table name (without prefix) to its column names. */
-type ExistingTables = ReadonlyMap<string, ReadonlySet<string>>;
+type Db = Pick<Kysely<unknown>, 'executeQuery'>;
 
 async function run(db: Db, text: string, parameters: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
   return (await db.executeQuery(CompiledQuery.raw(text, [...parameters]))).rows as Record<string, unknown>[];
 }
 
-async function existingTables(db: Db, dialect: SqlDialect, options: SchemaOptions): Promise<ExistingTables> {
-  let schema: string | undefined = options.schema;
-  if (dialect.name === 'postgres' && schema === undefined) schema = (await run(db, 'SELECT current_schema() AS s'))[0]!.s as string;
-  const found = new Map<string, Set<string>>();
-  for (const table of await db.introspection.getTables()) {
-    if (dialect.name === 'postgres' && table.schema !== schema) continue;
-    if (!table.name.startsWith(options.prefix)) continue;
-    found.set(table.name.slice(options.prefix.length), new Set(table.columns.map((c) => c.name)));
-  }
-  return found;
+/** The column names of one of crmkit's tables (name without prefix), or undefined when it does not exist. */
+async function tableColumns(db: Db, dialect: SqlDialect, options: SchemaOptions, table: string): Promise<ReadonlySet<string> | undefined> {
+  const name = options.prefix + table;
+  const compiled = dialect.compile(
+    dialect.name === 'sqlite'
+      ? { text: 'SELECT name AS name FROM pragma_table_info(?)', params: [{ value: name, kind: 'text' }] }
+      : dialect.name === 'postgres'
+        ? {
+            text: 'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = COALESCE(?, current_schema()) AND table_name = ?',
+            params: [{ value: options.schema ?? null, kind: 'text' }, { value: name, kind: 'text' }],
+          }
+        : { text: 'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ?', params: [{ value: name, kind: 'text' }] },
+  );
+  const rows = await run(db, compiled.sql, compiled.parameters);
+  return rows.length === 0 ? undefined : new Set(rows.map((row) => String(row.name ?? row.NAME)));
 }
 
 /**
@@ -53,15 +55,14 @@ export async function readRecordedLayout(
   options: SchemaOptions,
   wanted: StorageLayout,
 ): Promise<{ layout: StorageLayout; recorded: boolean }> {
-  const tables = await existingTables(db, dialect, options);
-  if (tables.has(layoutTableName)) {
+  if ((await tableColumns(db, dialect, options, layoutTableName)) !== undefined) {
     const q = dialect.quote;
     const rows = await run(db, `SELECT ${q('layout')} AS layout FROM ${qualifiedName(dialect, options, layoutTableName)} ORDER BY ${q('name')} DESC`);
     if (rows.length > 0) return { layout: JSON.parse(rows[0]!.layout as string) as StorageLayout, recorded: true };
   }
   const legacy: TableLayout[] = [];
   for (const want of wanted.tables) {
-    const columns = tables.get(want.table);
+    const columns = await tableColumns(db, dialect, options, want.table);
     if (columns === undefined) continue;
     legacy.push({ ...want, columns: want.columns.filter((c) => columns.has(c.column)), indexes: [], foreignKeys: [] });
   }
@@ -136,10 +137,9 @@ export async function runLayoutMigration(db: Db, dialect: SqlDialect, options: S
   for (const step of plan.steps) {
     if (step.kind === 'create_index' && step.index.unique) await refuseDuplicates(db, dialect, options, tableOf(step.collection), step.index.columns, step.index.name);
   }
-  const existing = await existingTables(db, dialect, options);
   for (const step of plan.steps) {
     if (step.kind === 'backfill') await backfill(db, dialect, options, tableOf(step.collection), step.columns.map((c) => c.column));
-    else if (step.kind === 'add_column' && existing.get(tableOf(step.collection).table)?.has(step.column.column)) continue;
+    else if (step.kind === 'add_column' && (await tableColumns(db, dialect, options, tableOf(step.collection).table))?.has(step.column.column)) continue;
     else for (const statement of stepStatements(dialect, options, plan, step)) await run(db, statement);
   }
   const record = dialect.compile({
