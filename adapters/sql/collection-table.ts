@@ -34,7 +34,14 @@ export interface StoredField {
 /** The fields every stored record has (`StoredRecord`): never absent, whatever a catalogue says. */
 const contractFields: ReadonlySet<string> = new Set(['id', 'version', 'createdAt', 'updatedAt']);
 
-/** A unique index as the write path checks it: its declared name and its columns. */
+/**
+ * A unique index as the write path checks it: its declared name and its columns.
+ *
+ * @example
+ * ```ts
+ * table.uniqueIndexes.map((index) => index.name); // ['tickets_code']
+ * ```
+ */
 export interface UniqueIndex {
   /** The name the schema declared, reported in a `unique` conflict. */
   readonly name: string;

@@ -1,14 +1,28 @@
 import { MigrationError } from '../../src/storage/index.js';
 import { columnFieldType, type ColumnLayout, type IndexLayout, type StorageLayout, type TableLayout } from './table-layout.js';
 
-/** One named step of a migration. `backfill` fills added columns from the stored documents. */
+/**
+ * One named step of a migration. `backfill` fills added columns from the stored documents.
+ *
+ * @example
+ * ```ts
+ * const step: LayoutStep = { kind: 'add_column', collection: 'customers', column: { path: 'custom.tier', column: 'custom_tier', kind: 'long' } };
+ * ```
+ */
 export type LayoutStep =
   | { readonly kind: 'create_table'; readonly table: TableLayout }
   | { readonly kind: 'add_column'; readonly collection: string; readonly column: ColumnLayout }
   | { readonly kind: 'backfill'; readonly collection: string; readonly columns: readonly ColumnLayout[] }
   | { readonly kind: 'create_index'; readonly collection: string; readonly index: IndexLayout };
 
-/** What it takes to bring a recorded layout to a wanted one: the steps, and the layout after them. */
+/**
+ * What it takes to bring a recorded layout to a wanted one: the steps, and the layout after them.
+ *
+ * @example
+ * ```ts
+ * const { steps, layout } = planLayout(recorded, wanted);
+ * ```
+ */
 export interface LayoutPlan {
   /** Append-only steps, in the order they run: tables, columns, backfills, indexes. */
   readonly steps: readonly LayoutStep[];

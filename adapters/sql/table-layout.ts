@@ -74,6 +74,12 @@ export interface TableLayout {
 /**
  * The whole layout of a database: what the migrations recorded (and what a
  * schema asks for). Plain JSON, kept in `<prefix>layout`.
+ *
+ * @example
+ * ```ts
+ * const layout: StorageLayout = adapter.layout();
+ * layout.tables.map((t) => t.table); // ['customers', 'interactions', …]
+ * ```
  */
 export interface StorageLayout {
   /** One entry per collection, in creation order. */
