@@ -13,7 +13,7 @@ import {
 } from './migration-statements.js';
 import { numberPlaceholders, paramKindOf, type SqlDialect } from './sql-dialect.js';
 import { qualifiedName } from './table-names.js';
-import type { ColumnKind, StorageLayout, TableLayout } from './table-layout.js';
+import { indexedStringCapacity, type ColumnKind, type ColumnLayout, type StorageLayout, type TableLayout } from './table-layout.js';
 
 type Db = Pick<Kysely<unknown>, 'executeQuery'>;
 
@@ -113,6 +113,11 @@ function stepStatements(dialect: SqlDialect, options: SchemaOptions, plan: Layou
       return [createIndexStatement(dialect, options, table(step.collection), step.index)];
     case 'backfill':
       return [`-- ${describeStep(step)} (crmkit reads each stored document)`];
+    case 'bound_column':
+      // Only MariaDB's types differ (LONGBLOB, which an index cannot hold whole, to VARBINARY); elsewhere the capacity check alone changes.
+      return dialect.name === 'mysql'
+        ? [`ALTER TABLE ${qualifiedName(dialect, options, table(step.collection).table)} MODIFY COLUMN ${dialect.quote(step.column.column)} ${dialect.type('key')}`]
+        : [`-- ${describeStep(step)}: from now on at most ${indexedStringCapacity.key} bytes`];
   }
 }
 
@@ -136,11 +141,12 @@ export async function runLayoutMigration(db: Db, dialect: SqlDialect, options: S
   const tableOf = (collection: string) => plan.layout.tables.find((t) => t.collection === collection)!;
   for (const step of plan.steps) {
     if (step.kind === 'create_index' && step.index.unique) await refuseDuplicates(db, dialect, options, tableOf(step.collection), step.index.columns, step.index.name);
+    if (step.kind === 'bound_column') await refuseLongValues(db, dialect, options, tableOf(step.collection), step.column);
   }
   for (const step of plan.steps) {
     if (step.kind === 'backfill') await backfill(db, dialect, options, tableOf(step.collection), step.columns.map((c) => c.column));
     else if (step.kind === 'add_column' && (await tableColumns(db, dialect, options, tableOf(step.collection).table))?.has(step.column.column)) continue;
-    else for (const statement of stepStatements(dialect, options, plan, step)) await run(db, statement);
+    else for (const statement of stepStatements(dialect, options, plan, step)) if (!statement.startsWith('--')) await run(db, statement);
   }
   const record = dialect.compile({
     text: `INSERT INTO ${qualifiedName(dialect, options, layoutTableName)} VALUES (?, ?, ?)`,
@@ -178,6 +184,20 @@ async function refuseDuplicates(db: Db, dialect: SqlDialect, options: SchemaOpti
     throw new MigrationError(
       'unique_over_duplicates',
       `${layout.collection}: the unique index ${index} cannot be created, stored records share ${duplicate}: make the values distinct (or clear them) first, then open again`,
+    );
+  }
+}
+
+async function refuseLongValues(db: Db, dialect: SqlDialect, options: SchemaOptions, layout: TableLayout, column: ColumnLayout) {
+  let longest: string | undefined;
+  await readDocs(db, dialect, options, layout, (id, doc) => {
+    const value = columnValue('key', readPath(doc, column.path));
+    if (longest === undefined && Buffer.isBuffer(value) && value.length > indexedStringCapacity.key) longest = String(doc.id);
+  });
+  if (longest !== undefined) {
+    throw new MigrationError(
+      'value_too_long',
+      `${layout.collection}: an index on ${column.path} needs values of at most ${indexedStringCapacity.key} bytes of UTF-8, and record ${JSON.stringify(longest)} holds more: shorten such values, or index another field`,
     );
   }
 }

@@ -13,6 +13,7 @@ export type LayoutStep =
   | { readonly kind: 'create_table'; readonly table: TableLayout }
   | { readonly kind: 'add_column'; readonly collection: string; readonly column: ColumnLayout }
   | { readonly kind: 'backfill'; readonly collection: string; readonly columns: readonly ColumnLayout[] }
+  | { readonly kind: 'bound_column'; readonly collection: string; readonly column: ColumnLayout }
   | { readonly kind: 'create_index'; readonly collection: string; readonly index: IndexLayout };
 
 /**
@@ -33,7 +34,8 @@ export interface LayoutPlan {
 /**
  * Plans the append-only difference between the layout a database has and the
  * one a schema asks for: new tables, new columns (then a backfill from the
- * stored documents), new indexes. Nothing is dropped: a column or index the
+ * stored documents), new indexes (an unbounded string column an index now
+ * names becomes a bounded one first). Nothing is dropped: a column or index the
  * schema no longer names stays. A column whose field changed type, or an index
  * whose name now means other columns, is refused with {@link MigrationError}.
  *
@@ -89,8 +91,14 @@ export function planLayout(recorded: StorageLayout, wanted: StorageLayout): Layo
     }
     for (const column of added) steps.push({ kind: 'add_column', collection: want.collection, column });
     if (added.length > 0) backfills.push({ kind: 'backfill', collection: want.collection, columns: added });
+    // An unbounded string column a new index names becomes a bounded `key` column first.
+    const indexed = new Set(newIndexes.flatMap((index) => index.columns));
+    const bounded = columns.map((c) => (c.kind === 'long' && indexed.has(c.column) ? { ...c, kind: 'key' as const } : c));
+    for (const column of bounded) if (column.kind === 'key' && columns.find((c) => c.column === column.column)!.kind === 'long') {
+      indexes.push({ kind: 'bound_column', collection: want.collection, column });
+    }
     for (const index of newIndexes) indexes.push({ kind: 'create_index', collection: want.collection, index });
-    tables[position] = { ...have, columns, indexes: [...have.indexes, ...newIndexes] };
+    tables[position] = { ...have, columns: bounded, indexes: [...have.indexes, ...newIndexes] };
   }
   return { steps: [...steps, ...backfills, ...indexes], layout: { tables } };
 }
@@ -111,6 +119,8 @@ export function describeStep(step: LayoutStep): string {
       return `add column ${step.collection}.${step.column.column}`;
     case 'backfill':
       return `backfill ${step.collection}.${step.columns.map((c) => c.column).join(', ')} from doc`;
+    case 'bound_column':
+      return `bound column ${step.collection}.${step.column.column} for an index`;
     case 'create_index':
       return `create ${step.index.unique ? 'unique ' : ''}index ${step.collection}.${step.index.name}`;
   }

@@ -202,15 +202,16 @@ export class OutOfRangeError extends CrmError {
  * database keeps in a column of one type is now declared with another),
  * `index_changed` (an index name the database has is now declared over other
  * fields or uniqueness), `unique_over_duplicates` (a new unique index over
- * values stored records already share), `migration_pending` (the database
- * needs a migration and automatic migration is off).
+ * values stored records already share), `value_too_long` (a new index over a
+ * string field whose stored values exceed what an indexed column holds),
+ * `migration_pending` (the database needs a migration and automatic migration is off).
  *
  * @example
  * ```ts
  * if (error instanceof MigrationError && error.reason === 'unique_over_duplicates') dedupeFirst();
  * ```
  */
-export const migrationRefusalReasons = ['column_type_changed', 'index_changed', 'unique_over_duplicates', 'migration_pending'] as const;
+export const migrationRefusalReasons = ['column_type_changed', 'index_changed', 'unique_over_duplicates', 'value_too_long', 'migration_pending'] as const;
 
 /** One of {@link migrationRefusalReasons}. */
 export type MigrationRefusalReason = (typeof migrationRefusalReasons)[number];

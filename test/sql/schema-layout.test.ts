@@ -147,6 +147,28 @@ describe('a collection declared only by its schema', () => {
         expect(await adapter.insertMany('tickets', [ticket('c', { custom: { region: 'eu' } })])).toEqual([{ ok: true }]);
       });
     });
+
+    it(`${target.name}: an index on a field stored unbounded bounds its column first, or refuses when a value is too long`, async () => {
+      await withAdapter(target, async (adapter) => {
+        const notes = { 'custom.note': { type: 'string' as const, optional: true } };
+        await adapter.open(tickets({}, notes));
+        expect(adapter.layout().tables[0]!.columns.find((c) => c.path === 'custom.note')!.kind).toBe('long');
+        await adapter.insertMany('tickets', [ticket('a', { custom: { note: 'short' } }), ticket('b', { custom: { note: 'x'.repeat(2000) } })]);
+        const base = tickets({}, notes).collections.tickets!;
+        const indexed = tickets({ indexes: [...base.indexes, { name: 'tickets_note', fields: ['custom.note'] }] }, notes);
+        const error = await adapter.migrate(indexed).then(() => undefined, (e: unknown) => e);
+        expect((error as MigrationError).reason).toBe('value_too_long');
+        expect(await adapter.migrationSql(tickets({}, notes))).toEqual([]);
+        const b = (await adapter.getMany('tickets', ['b']))[0]!;
+        await adapter.updateMany('tickets', [{ record: { ...b, version: 2, custom: { note: 'fits' } }, expectedVersion: 1 }]);
+        expect((await adapter.migrate(indexed)).length).toBe(1);
+        await adapter.open(indexed);
+        expect(adapter.layout().tables[0]!.columns.find((c) => c.path === 'custom.note')!.kind).toBe('key');
+        expect((await adapter.find('tickets', { filter: { field: 'custom.note', op: 'eq', value: 'fits' }, sort: byId })).map((r) => r.id)).toEqual(['b']);
+        const tooLong = await adapter.insertMany('tickets', [ticket('c', { custom: { note: 'y'.repeat(2000) } })]).then(() => undefined, (e: unknown) => e);
+        expect(isCrmError(tooLong, 'adapter')).toBe(true);
+      });
+    });
   }
 });
 
