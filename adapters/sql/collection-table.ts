@@ -4,7 +4,7 @@ import { encodeKey } from './key-encoding.js';
 import { encodeRecord } from './record-codec.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { qualifiedName, valuesTableName, type TableNaming } from './table-names.js';
-import { indexedStringCapacity, tableLayouts, type ColumnKind, type ColumnLayout, type TableLayout } from './table-layout.js';
+import { columnFieldType, indexedStringCapacity, type ColumnKind, type ColumnLayout, type TableLayout } from './table-layout.js';
 
 /** Where one filterable path is stored: a real column, a key of `ext`, or the side table. */
 export type FieldStorage =
@@ -34,14 +34,20 @@ export interface StoredField {
 /** The fields every stored record has (`StoredRecord`): never absent, whatever a catalogue says. */
 const contractFields: ReadonlySet<string> = new Set(['id', 'version', 'createdAt', 'updatedAt']);
 
-const columnMatches: Record<ColumnKind, FieldType> = {
-  key: 'string',
-  ref: 'string',
-  long: 'string',
-  number: 'number',
-  date: 'date',
-  boolean: 'boolean',
-};
+/**
+ * A unique index as the write path checks it: its declared name and its columns.
+ *
+ * @example
+ * ```ts
+ * table.uniqueIndexes.map((index) => index.name); // ['tickets_code']
+ * ```
+ */
+export interface UniqueIndex {
+  /** The name the schema declared, reported in a `unique` conflict. */
+  readonly name: string;
+  /** Its columns, in order. */
+  readonly columns: readonly ColumnLayout[];
+}
 
 /**
  * The `ext` key of a path: `k` and 20 hex digits of its SHA-256, so field names
@@ -76,13 +82,13 @@ export class CollectionTable {
   readonly rowColumns: readonly string[];
   /** The storage types of a row's columns, in {@link row} order. */
   readonly rowKinds: readonly ('id' | 'version' | 'doc' | 'ext' | ColumnKind)[];
+  /** The unique indexes the write path checks before writing. */
+  readonly uniqueIndexes: readonly UniqueIndex[];
   readonly #columns: readonly ColumnLayout[];
   readonly #extFields: readonly StoredField[];
   readonly #arrayFields: readonly StoredField[];
 
-  constructor(dialect: SqlDialect, naming: TableNaming, schema: CollectionSchema) {
-    const layout = tableLayouts.find((t) => t.collection === schema.name);
-    if (layout === undefined) throw new AdapterError(`crmkit/sql has no table for the collection ${JSON.stringify(schema.name)}`);
+  constructor(dialect: SqlDialect, naming: TableNaming, schema: CollectionSchema, layout: TableLayout) {
     this.collection = schema.name;
     this.layout = layout;
     this.table = qualifiedName(dialect, naming, layout.table);
@@ -95,7 +101,7 @@ export class CollectionTable {
       const column = layout.columns.find((c) => c.path === path);
       if (path === 'id') storage = { kind: 'column', column: 'id', columnKind: 'ref' };
       else if (path === 'version') storage = { kind: 'column', column: 'version', columnKind: 'number' };
-      else if (column !== undefined && columnMatches[column.kind] === definition.type) {
+      else if (column !== undefined && columnFieldType(column.kind) === definition.type) {
         storage = { kind: 'column', column: column.column, columnKind: column.kind };
       } else {
         const key = extKeyOf(path);
@@ -111,6 +117,9 @@ export class CollectionTable {
     this.#arrayFields = [...fields.values()].filter((f) => f.storage.kind === 'values');
     this.rowColumns = ['id', 'version', 'doc', 'ext', ...layout.columns.map((c) => c.column)];
     this.rowKinds = ['id', 'version', 'doc', 'ext', ...layout.columns.map((c) => c.kind)];
+    this.uniqueIndexes = layout.indexes
+      .filter((index) => index.unique)
+      .map((index) => ({ name: index.name, columns: index.columns.map((name) => layout.columns.find((c) => c.column === name)!) }));
   }
 
   /** Whether the collection has `string[]` fields kept in the side table. */

@@ -1,10 +1,8 @@
 import { AdapterError, isCondition, type Condition, type ScalarValue, type StorageFilter, type StorageValue } from '../../src/storage/index.js';
 import type { CollectionTable, StoredField } from './collection-table.js';
-import { compileSqlKeyset } from './compile-sql-keyset.js';
 import { fieldExpression, lookupField, valueParam, type FieldExpression } from './field-expression.js';
 import { encodeKey, prefixUpperBound } from './key-encoding.js';
 import { listPresent } from './list-presence.js';
-import { matchKeysetFilter } from './match-keyset-filter.js';
 import { presentFields } from './present-fields.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { sql, sqlJoin, sqlParam, sqlText, type SqlFragment } from './sql-fragment.js';
@@ -18,9 +16,10 @@ const never = sqlText('(1=0)');
  * negations are pushed down to the conditions (De Morgan), and each condition
  * has an exact complement that counts absent (NULL) values in, so `not` of a
  * comparison includes absent values exactly as `compileFilter` does, and
- * conditions outside any `not` stay plain, index-friendly comparisons. The
- * core's keyset filter (a page after a cursor) is recognised and compiled as
- * an index range by {@link compileSqlKeyset}.
+ * conditions outside any `not` stay plain, index-friendly comparisons. (A
+ * page after a cursor comes as `StorageQuery.after`, compiled as an index
+ * range by `compileSqlKeyset`; a keyset filter from a core that does not send
+ * `after` is an ordinary filter here, answered the same.)
  *
  * @example
  * ```ts
@@ -36,11 +35,6 @@ export function compileSqlFilter(
 ): SqlFragment {
   if (!isCondition(filter)) {
     if ('not' in filter) return compileSqlFilter(dialect, table, filter.not, !negated, present);
-    const keyset = negated ? undefined : matchKeysetFilter(filter);
-    // Only sorts are keysets, and only scalar fields sort: a list field (`{ or: [emails exists] }`) is an ordinary filter.
-    if (keyset !== undefined && keyset.sort.every(({ field }) => lookupField(table, field).type !== 'string[]')) {
-      return compileSqlKeyset(dialect, table, keyset, (condition) => compileSqlFilter(dialect, table, condition), present);
-    }
     const isAnd = 'and' in filter;
     // A row only matters where the conjuncts of every enclosing `and` hold, so what they imply present holds below them.
     const inner = isAnd && !negated ? new Set([...present, ...presentFields(filter)]) : present;

@@ -1,11 +1,18 @@
-import type { Condition, ScalarValue, StorageValue } from '../../src/storage/index.js';
+import type { Condition, ScalarValue, SortKey, StorageValue } from '../../src/storage/index.js';
 import type { CollectionTable } from './collection-table.js';
 import { fieldExpression, lookupField } from './field-expression.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { sql, sqlText, type SqlFragment } from './sql-fragment.js';
-import type { KeysetPosition } from './match-keyset-filter.js';
 
 const never = sqlText('(1=0)');
+
+/** A keyset position: the sort and the values of the last record seen (`undefined` for absent). */
+export interface KeysetPosition {
+  /** The order, ending with the key that decides ties. */
+  readonly sort: readonly SortKey[];
+  /** The last record's value of each key. */
+  readonly after: readonly (ScalarValue | undefined)[];
+}
 
 /**
  * Compiles "strictly after `position`" into a condition the planners use as an

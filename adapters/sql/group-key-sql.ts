@@ -1,7 +1,7 @@
 import { groupKeyBucket, groupKeyField, UnsupportedError, type AggregateGroupKey } from '../../src/storage/index.js';
 import type { CollectionTable } from './collection-table.js';
 import { fieldExpression, lookupField, type FieldExpression } from './field-expression.js';
-import type { SqlDialect } from './sql-dialect.js';
+import type { CalendarUnit, SqlDialect } from './sql-dialect.js';
 import { sql, sqlText, type SqlFragment } from './sql-fragment.js';
 
 const DAY_MS = 86_400_000;
@@ -20,7 +20,8 @@ const bucketArithmetic = {
  * `%` truncates toward zero on SQLite, PostgreSQL and MySQL alike, and adding
  * the width before the second `%` turns it into a floor, so instants before
  * 1970 fall in the bucket that starts before them. A date kept in `ext` (a
- * double) is cast to an integer first.
+ * double) is cast to an integer first. `month`, `quarter` and `year` (UTC)
+ * are the dialect's own calendar arithmetic ({@link SqlDialect.calendarStart}).
  *
  * @example
  * ```ts
@@ -35,6 +36,7 @@ export function groupKeyExpression(dialect: SqlDialect, table: CollectionTable, 
   // Calendar buckets reach only adapters declaring capabilities.calendarBuckets; this one does not (yet).
   if (bucket !== 'day' && bucket !== 'week') throw new UnsupportedError(`the SQL adapter does not compute ${bucket} buckets`);
   const ms = target.field.storage.kind === 'column' ? target.expression : integerOf(dialect, target.expression);
+  if (!(bucket in bucketArithmetic)) return { field: target.field, kind: 'int', expression: dialect.calendarStart(ms, bucket as unknown as CalendarUnit) };
   const { offset, width } = bucketArithmetic[bucket];
   const shifted = offset === 0 ? ms : sql`(${ms} + ${sqlText(String(offset))})`;
   const w = sqlText(String(width));

@@ -15,8 +15,10 @@ export type {
 } from './sql-adapter-options.js';
 export { sqlDialectNames, type SqlDialectName } from './sql-dialect-name.js';
 export {
-  tableLayouts,
   columnKinds,
+  deriveStorageLayout,
+  deriveTableLayout,
+  type StorageLayout,
   type ColumnKind,
   type ColumnLayout,
   type ForeignKeyLayout,

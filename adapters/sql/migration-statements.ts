@@ -1,6 +1,6 @@
 import type { SqlDialect } from './sql-dialect.js';
 import { objectName, qualifiedName, valuesTableName, type TableNaming } from './table-names.js';
-import { tableLayouts, type TableLayout } from './table-layout.js';
+import type { ColumnLayout, IndexLayout, StorageLayout, TableLayout } from './table-layout.js';
 
 /** Options that change the tables a migration creates. */
 export interface SchemaOptions extends TableNaming {
@@ -9,22 +9,43 @@ export interface SchemaOptions extends TableNaming {
 }
 
 /**
- * The DDL of migration 1: every collection's table, its `string[]` side table,
- * indexes and foreign keys, as idempotent statements (`IF NOT EXISTS`).
+ * The name of crmkit's table recording the applied layout, one row per
+ * migration: `name` (the Kysely migration's name), `layout` (the whole
+ * {@link StorageLayout} after it, as JSON) and `steps` (what it did, as JSON).
  *
  * @example
  * ```ts
- * for (const statement of initialSchemaStatements(sqliteDialect, { prefix: 'crm_', foreignKeys: true })) console.log(statement);
+ * layoutTableName; // 'layout', so crm_layout with the default prefix
  * ```
  */
-export function initialSchemaStatements(dialect: SqlDialect, options: SchemaOptions): string[] {
-  const statements: string[] = [];
-  if (options.schema !== undefined) statements.push(`CREATE SCHEMA IF NOT EXISTS ${dialect.quote(options.schema)}`);
-  for (const layout of tableLayouts) statements.push(...tableStatements(dialect, options, layout));
-  return statements;
+export const layoutTableName = 'layout';
+
+/**
+ * The statement creating crmkit's layout record (idempotent).
+ *
+ * @example
+ * ```ts
+ * layoutTableStatement(sqliteDialect, { prefix: 'crm_', foreignKeys: true });
+ * ```
+ */
+export function layoutTableStatement(dialect: SqlDialect, options: TableNaming): string {
+  const q = (name: string) => dialect.quote(name);
+  const text = dialect.name === 'mysql' ? 'LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin' : 'TEXT';
+  const key = dialect.name === 'mysql' ? 'VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin' : 'TEXT';
+  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(dialect, options, layoutTableName)} (${q('name')} ${key} NOT NULL PRIMARY KEY, ${q('layout')} ${text} NOT NULL, ${q('steps')} ${text} NOT NULL)${dialect.tableSuffix}`;
 }
 
-function tableStatements(dialect: SqlDialect, options: SchemaOptions, layout: TableLayout): string[] {
+/**
+ * The DDL creating one collection's table and its `string[]` side table, with
+ * its indexes and (when `options.foreignKeys`) the foreign keys to tables in
+ * `existing`, as idempotent statements (`IF NOT EXISTS`).
+ *
+ * @example
+ * ```ts
+ * createTableStatements(sqliteDialect, { prefix: 'crm_', foreignKeys: true }, layout, layoutSoFar);
+ * ```
+ */
+export function createTableStatements(dialect: SqlDialect, options: SchemaOptions, layout: TableLayout, existing: StorageLayout): string[] {
   const q = (name: string) => dialect.quote(name);
   const table = qualifiedName(dialect, options, layout.table);
   const lines = [
@@ -37,21 +58,20 @@ function tableStatements(dialect: SqlDialect, options: SchemaOptions, layout: Ta
   const indexName = (name: string) => objectName(options, `${layout.table}_${name}`);
   if (options.foreignKeys) {
     for (const fk of layout.foreignKeys) {
-      const target = tableLayouts.find((t) => t.collection === fk.collection)!;
+      const target = existing.tables.find((t) => t.collection === fk.collection);
+      if (target === undefined) continue;
       lines.push(
         `CONSTRAINT ${q(indexName(`${fk.column}_fk`))} FOREIGN KEY (${q(fk.column)}) REFERENCES ${qualifiedName(dialect, options, target.table)} (${q('id')}) ON DELETE RESTRICT`,
       );
     }
   }
   if (dialect.inlineIndexes) {
-    for (const index of layout.indexes) lines.push(`INDEX ${q(indexName(index.name))} (${index.columns.map(q).join(', ')})`);
-  }
-  const statements = [`CREATE TABLE IF NOT EXISTS ${table} (\n  ${lines.join(',\n  ')}\n)${dialect.tableSuffix}`];
-  if (!dialect.inlineIndexes) {
     for (const index of layout.indexes) {
-      statements.push(`CREATE INDEX IF NOT EXISTS ${q(indexName(index.name))} ON ${table} (${index.columns.map(q).join(', ')})`);
+      lines.push(`${index.unique ? 'UNIQUE ' : ''}INDEX ${q(indexObjectName(options, layout, index))} (${index.columns.map(q).join(', ')})`);
     }
   }
+  const statements = [`CREATE TABLE IF NOT EXISTS ${table} (\n  ${lines.join(',\n  ')}\n)${dialect.tableSuffix}`];
+  if (!dialect.inlineIndexes) for (const index of layout.indexes) statements.push(createIndexStatement(dialect, options, layout, index));
   const values = qualifiedName(dialect, options, valuesTableName(layout));
   const valueLines = [
     `${q('owner')} ${dialect.type('id')} NOT NULL`,
@@ -71,19 +91,59 @@ function tableStatements(dialect: SqlDialect, options: SchemaOptions, layout: Ta
 }
 
 /**
- * Statements dropping every table crmkit created under these names (for tests
- * and teardown), children first.
+ * The name of an index's SQL object: prefix, table and the index's declared name.
  *
  * @example
  * ```ts
- * dropSchemaStatements(postgresDialect, { prefix: 't1_', foreignKeys: true });
+ * indexObjectName({ prefix: 'crm_' }, layout, { name: 'customers_email', columns: ['email'], unique: true }); // 'crm_customers_customers_email'
  * ```
  */
-export function dropSchemaStatements(dialect: SqlDialect, naming: TableNaming): string[] {
-  const tables = [...tableLayouts].reverse().flatMap((layout) => [valuesTableName(layout), layout.table]);
+export function indexObjectName(options: TableNaming, layout: Pick<TableLayout, 'table'>, index: Pick<IndexLayout, 'name'>): string {
+  const name = /^[A-Za-z0-9_]{1,40}$/.test(index.name) ? index.name : `i${Buffer.from(index.name, 'utf8').toString('hex').slice(0, 30)}`;
+  return objectName(options, `${layout.table}_${name}`);
+}
+
+/**
+ * `CREATE [UNIQUE] INDEX IF NOT EXISTS` for an index added to an existing table
+ * (MariaDB and PostgreSQL and SQLite take `IF NOT EXISTS`; MySQL 8 does not).
+ *
+ * @example
+ * ```ts
+ * createIndexStatement(postgresDialect, options, layout, index);
+ * ```
+ */
+export function createIndexStatement(dialect: SqlDialect, options: TableNaming, layout: TableLayout, index: IndexLayout): string {
+  const q = (name: string) => dialect.quote(name);
+  const table = qualifiedName(dialect, options, layout.table);
+  const name = indexObjectName(options, layout, index);
+  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${q(name)} ON ${table} (${index.columns.map(q).join(', ')})`;
+}
+
+/**
+ * `ALTER TABLE … ADD COLUMN` for a field that gained a column (NULL until backfilled).
+ *
+ * @example
+ * ```ts
+ * addColumnStatement(sqliteDialect, options, layout, { path: 'custom.tier', column: 'custom_tier', kind: 'long' });
+ * ```
+ */
+export function addColumnStatement(dialect: SqlDialect, options: TableNaming, layout: TableLayout, column: ColumnLayout): string {
+  return `ALTER TABLE ${qualifiedName(dialect, options, layout.table)} ADD COLUMN ${dialect.quote(column.column)} ${dialect.type(column.kind)}`;
+}
+
+/**
+ * Statements dropping every table of a layout (for tests and teardown),
+ * children first, then crmkit's bookkeeping tables.
+ *
+ * @example
+ * ```ts
+ * dropSchemaStatements(postgresDialect, { prefix: 't1_' }, layout);
+ * ```
+ */
+export function dropSchemaStatements(dialect: SqlDialect, naming: TableNaming, layout: StorageLayout): string[] {
+  const tables = [...layout.tables].reverse().flatMap((table) => [valuesTableName(table), table.table]);
   return [
     ...tables.map((name) => `DROP TABLE IF EXISTS ${qualifiedName(dialect, naming, name)}`),
-    `DROP TABLE IF EXISTS ${qualifiedName(dialect, naming, 'migrations')}`,
-    `DROP TABLE IF EXISTS ${qualifiedName(dialect, naming, 'migrations_lock')}`,
+    ...[layoutTableName, 'migrations', 'migrations_lock'].map((name) => `DROP TABLE IF EXISTS ${qualifiedName(dialect, naming, name)}`),
   ];
 }

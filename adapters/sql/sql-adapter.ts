@@ -15,6 +15,7 @@ import {
 } from 'kysely';
 import {
   AdapterError,
+  MigrationError,
   type AdapterCapabilities,
   type CrmAdapter,
   type StorageOperations,
@@ -29,7 +30,10 @@ import { postgresDialect } from './dialects/postgres/postgres-dialect.js';
 import { sqliteDialect } from './dialects/sqlite/sqlite-dialect.js';
 import { cachingInserts } from './dialects/sqlite/statement-cache.js';
 import { driverPackages, loadDriver } from './load-driver.js';
-import { initialSchemaStatements, type SchemaOptions } from './migration-statements.js';
+import { createHash } from 'node:crypto';
+import { planMigration, planStatements, readRecordedLayout, runLayoutMigration } from './layout-migration.js';
+import type { SchemaOptions } from './migration-statements.js';
+import { deriveStorageLayout, type StorageLayout } from './table-layout.js';
 import type { SqlAdapterOptions } from './sql-adapter-options.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
@@ -42,27 +46,41 @@ export interface SqlAdapter extends CrmAdapter {
   /** The dialect in use. */
   readonly dialect: SqlDialectName;
   /**
-   * Applies pending migrations (Kysely's Migrator, with crmkit's own bookkeeping
+   * Brings the database's tables to the layout the storage schema asks for
+   * (the one given, or the one `open()` was last given): plans the append-only
+   * difference from the layout recorded in `<prefix>layout` and runs it as one
+   * named Kysely migration (Kysely's Migrator, with crmkit's own bookkeeping
    * tables `<prefix>migrations` and `<prefix>migrations_lock`). Idempotent, and
-   * safe to run from two processes at once. Returns the names of the migrations applied.
+   * safe to run from two processes at once. Returns the names of the migrations
+   * applied. A change it cannot make safely is refused with `MigrationError`.
    *
    * @example
    * ```ts
    * const adapter = sqlAdapter({ dialect: 'postgres', connectionString, autoMigrate: false });
-   * await adapter.migrate();
+   * await adapter.migrate(storageSchema);
    * ```
    */
-  migrate(): Promise<string[]>;
+  migrate(schema?: StorageSchema): Promise<string[]>;
   /**
-   * The SQL of every migration, without running anything: for review, or for
-   * your own migration tool.
+   * The SQL a migration to the schema's layout would run on this database,
+   * without running anything: for review, or for your own migration tool.
    *
    * @example
    * ```ts
-   * console.log(sqlAdapter({ dialect: 'mysql', connectionString }).migrationSql().join(';\n'));
+   * console.log((await sqlAdapter({ dialect: 'mysql', connectionString }).migrationSql(storageSchema)).join(';\n'));
    * ```
    */
-  migrationSql(): string[];
+  migrationSql(schema?: StorageSchema): Promise<string[]>;
+  /**
+   * The tables as opened: each collection's table, columns, indexes and
+   * foreign keys (what `<prefix>layout` records), for hosts that query them.
+   *
+   * @example
+   * ```ts
+   * adapter.layout().tables.find((t) => t.collection === 'customers')!.columns;
+   * ```
+   */
+  layout(): StorageLayout;
   /**
    * The Kysely instance crmkit runs on (created on first use).
    *
@@ -77,7 +95,6 @@ export interface SqlAdapter extends CrmAdapter {
 
 const dialects: Record<SqlDialectName, SqlDialect> = { sqlite: sqliteDialect, postgres: postgresDialect, mysql: mysqlDialect };
 
-const migrationNames = ['0001_initial_tables'] as const;
 
 /**
  * Stores crmkit in a relational database through Kysely: SQLite (better-sqlite3)
@@ -109,7 +126,7 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
   const schemaOptions: SchemaOptions = { prefix, schema: schemaName, foreignKeys: options.foreignKeys ?? true };
   const owned = !('db' in options) && !('pool' in options && options.pool !== undefined);
   const persistent = !(options.dialect === 'sqlite' && 'filename' in options && options.filename === ':memory:');
-  const capabilities: AdapterCapabilities = { transactions: true, aggregate: true, scan: true, persistent };
+  const capabilities: AdapterCapabilities = { transactions: true, aggregate: true, scan: true, persistent, keysetAfter: true, calendarBuckets: true };
   const busyTimeout = checkBusyTimeout('busyTimeout' in options ? options.busyTimeout : undefined);
   /** Opens a transaction: `BEGIN IMMEDIATE` with an asynchronous busy wait on SQLite, Kysely's own elsewhere. */
   const onConnectionError = options.onConnectionError ?? warnConnectionError;
@@ -157,34 +174,64 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
     return resolvedDb;
   };
   let resolvedDb: Kysely<unknown> | undefined;
+  let openedLayout: StorageLayout | undefined;
 
-  const migrator = (db: Kysely<unknown>) =>
+  let lastSchema: StorageSchema | undefined;
+  const wantedLayout = (schema: StorageSchema | undefined): StorageLayout => {
+    const chosen = schema ?? lastSchema;
+    if (chosen === undefined) throw new AdapterError('pass the storage schema, or open the adapter (createCrm does) first');
+    return deriveStorageLayout(chosen);
+  };
+  const executedMigrations = async (db: Kysely<unknown>): Promise<string[]> => {
+    const table = `${schemaName === undefined ? '' : `${dialect.quote(schemaName)}.`}${dialect.quote(`${prefix}migrations`)}`;
+    try {
+      const { rows } = await db.executeQuery(CompiledQuery.raw(`SELECT ${dialect.quote('name')} AS name FROM ${table} ORDER BY ${dialect.quote('name')}`));
+      return rows.map((row) => (row as { name: string }).name);
+    } catch {
+      return []; // no migrations table yet
+    }
+  };
+  const migrator = (db: Kysely<unknown>, executed: readonly string[], next: { name: string; wanted: StorageLayout } | undefined) =>
     new Migrator({
       db,
       provider: {
         getMigrations: async () => {
-          const statements = initialSchemaStatements(dialect, schemaOptions);
-          const migration: Migration = {
-            up: async (trx) => {
-              for (const statement of statements) await kyselySql.raw(statement).execute(trx);
-            },
-          };
-          return { [migrationNames[0]]: migration };
+          const migrations: Record<string, Migration> = {};
+          // Migrations already applied are recorded by name; their effect is in the recorded layout.
+          for (const name of executed) migrations[name] = { up: async () => {} };
+          if (next !== undefined) migrations[next.name] = { up: (trx) => runLayoutMigration(trx, dialect, schemaOptions, next.wanted, next.name) };
+          return migrations;
         },
       },
+      allowUnorderedMigrations: true,
       migrationTableName: `${prefix}migrations`,
       migrationLockTableName: `${prefix}migrations_lock`,
       ...(schemaName === undefined ? {} : { migrationTableSchema: schemaName }),
     });
 
-  const migrate = async (): Promise<string[]> => {
+  /** The migration the database needs to reach `wanted`, or none: named by its number and the layout it leads to. */
+  const pendingMigration = async (db: Kysely<unknown>, wanted: StorageLayout) => {
+    const plan = await planMigration(db, dialect, schemaOptions, wanted);
+    const executed = await executedMigrations(db);
+    if (plan.steps.length === 0 && plan.recorded) return { executed, next: undefined, plan };
+    const hash = createHash('sha256').update(JSON.stringify(plan.layout)).digest('hex').slice(0, 10);
+    return { executed, next: { name: `${String(executed.length + 1).padStart(4, '0')}_layout_${hash}`, wanted }, plan };
+  };
+
+  const migrate = async (schema?: StorageSchema): Promise<string[]> => {
+    const wanted = wantedLayout(schema);
     const db = await kysely();
     for (let attempt = 1; ; attempt++) {
-      const { error, results } = await migrator(db).migrateToLatest();
+      const { executed, next } = await pendingMigration(db, wanted);
+      if (next === undefined) return [];
+      const { error, results } = await migrator(db, executed, next).migrateToLatest();
       if (error === undefined) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-      const busy = dialectName === 'sqlite' && /SQLITE_BUSY|locked/i.test(String((error as Error)?.message ?? error));
-      if (!busy || attempt >= 20) throw new AdapterError(`migrating the ${dialectName} database failed`, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      if (error instanceof MigrationError) throw error;
+      const message = String((error as Error)?.message ?? error);
+      // Another process migrated between the plan and the lock: plan again.
+      const raced = /corrupted migrations|SQLITE_BUSY|locked|duplicate|already exists/i.test(message);
+      if (!raced || attempt >= 20) throw new AdapterError(`migrating the ${dialectName} database failed`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
     }
   };
 
@@ -212,18 +259,24 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
           await retryWhileBusy(() => kyselySql.raw('PRAGMA journal_mode = WAL').execute(db), busyTimeout, 'switching to WAL');
         }
       }
-      if (options.autoMigrate ?? true) await migrate();
+      lastSchema = storageSchema;
+      const wanted = deriveStorageLayout(storageSchema);
+      if (options.autoMigrate ?? true) await migrate(storageSchema);
       else {
-        const pending = (await migrator(db).getMigrations()).filter((m) => m.executedAt === undefined);
-        if (pending.length > 0) {
-          throw new AdapterError(`the ${dialectName} database needs migrations ${pending.map((m) => m.name).join(', ')}: call adapter.migrate()`);
+        const { next, plan } = await pendingMigration(db, wanted);
+        if (next !== undefined) {
+          throw new MigrationError('migration_pending', `the ${dialectName} database needs the migration ${next.name} (${plan.steps.length} steps): call adapter.migrate()`);
         }
       }
+      const recorded = (await readRecordedLayout(db, dialect, schemaOptions, wanted)).layout;
       const opening = new Map<string, CollectionTable>();
       for (const collection of Object.values(storageSchema.collections)) {
-        opening.set(collection.name, new CollectionTable(dialect, schemaOptions, collection));
+        const layout = recorded.tables.find((t) => t.collection === collection.name);
+        if (layout === undefined) throw new AdapterError(`the table of ${JSON.stringify(collection.name)} is missing: call adapter.migrate()`);
+        opening.set(collection.name, new CollectionTable(dialect, schemaOptions, collection, layout));
       }
       tables = opening;
+      openedLayout = recorded;
       resolvedDb = db;
     },
     async close() {
@@ -233,8 +286,16 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
       if (owned && dbPromise !== undefined) await (await dbPromise).destroy();
     },
     migrate,
-    migrationSql: () => initialSchemaStatements(dialect, schemaOptions),
+    async migrationSql(schema?: StorageSchema) {
+      const wanted = wantedLayout(schema);
+      const plan = await planMigration(await kysely(), dialect, schemaOptions, wanted);
+      return plan.steps.length === 0 && plan.recorded ? [] : planStatements(dialect, schemaOptions, plan);
+    },
     kysely,
+    layout() {
+      if (openedLayout === undefined) throw new AdapterError('open the sql adapter (createCrm does) first');
+      return openedLayout;
+    },
     insertMany: (collection, records) => ops().insertMany(collection, records),
     getMany: (collection, ids, getOptions) => ops().getMany(collection, ids, getOptions),
     updateMany: (collection, writes) => ops().updateMany(collection, writes),

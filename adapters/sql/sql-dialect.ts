@@ -5,6 +5,12 @@ import type { ColumnKind } from './table-layout.js';
 /** The storage types a dialect maps: real column kinds plus crmkit's own columns. */
 export type StorageType = ColumnKind | 'id' | 'version' | 'doc' | 'ext' | 'field' | 'value';
 
+/** The calendar buckets a dialect computes itself (`day` and `week` are plain arithmetic). */
+export const calendarUnits = ['month', 'quarter', 'year'] as const;
+
+/** One of {@link calendarUnits}. */
+export type CalendarUnit = (typeof calendarUnits)[number];
+
 /** SQL text and parameters ready for a driver. */
 export interface CompiledSql {
   /** The SQL text with the dialect's placeholders. */
@@ -52,6 +58,12 @@ export interface SqlDialect {
   exactNumber(value: SqlFragment): SqlFragment;
   /** `MIN` or `MAX` of a byte-string expression. */
   extremeOfBinary(fn: 'MIN' | 'MAX', value: SqlFragment): SqlFragment;
+  /**
+   * The start (epoch milliseconds, an integer) of the UTC calendar month,
+   * quarter or year holding the integer epoch milliseconds `ms`, for years
+   * 0001 to 9999, instants before 1970 included.
+   */
+  calendarStart(ms: SqlFragment, unit: CalendarUnit): SqlFragment;
   /** One ORDER BY term: absent first in `asc`, last in `desc`. */
   orderTerm(expression: SqlFragment, direction: 'asc' | 'desc', nullable: boolean): SqlFragment;
   /** Table options appended to CREATE TABLE. */

@@ -17,6 +17,7 @@ import { compileSqlFilter } from './compile-sql-filter.js';
 import { compileSqlKeyset } from './compile-sql-keyset.js';
 import { compileSqlSort } from './compile-sql-sort.js';
 import { decodeKey, encodeKey } from './key-encoding.js';
+import { uniqueClashesOfInserts, uniqueClashOfUpdate } from './unique-checks.js';
 import { absenceSplit } from './absence-split.js';
 import { presentFields } from './present-fields.js';
 import { decodeRecord } from './record-codec.js';
@@ -37,6 +38,8 @@ export interface OperationsContext {
 }
 
 const maxRowsPerStatement = 1000;
+const idTaken: WriteOutcome = { ok: false, code: 'conflict', reason: 'id_taken' };
+const staleVersion: WriteOutcome = { ok: false, code: 'conflict', reason: 'stale_version' };
 const idChunk = 1000;
 
 /**
@@ -110,7 +113,7 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
       const seen = new Set<string>();
       const candidates: number[] = [];
       records.forEach((record, i) => {
-        if (seen.has(record.id)) outcomes[i] = { ok: false, code: 'conflict' };
+        if (seen.has(record.id)) outcomes[i] = idTaken;
         else {
           seen.add(record.id);
           candidates.push(i);
@@ -118,9 +121,17 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
       });
       await context.atomic(async (exec) => {
         let pending = candidates;
-        if (!dialect.insertReturning) {
+        const unique = table.uniqueIndexes.length > 0;
+        if (!dialect.insertReturning || unique) {
           const taken = await existingIds(exec, table, candidates.map((i) => records[i]!.id));
           pending = candidates.filter((i) => !taken.has(records[i]!.id));
+        }
+        if (unique) {
+          const clashes = await uniqueClashesOfInserts(exec, dialect, table, pending.map((i) => records[i]!));
+          pending.forEach((i, j) => {
+            if (clashes.has(j)) outcomes[i] = { ok: false, code: 'conflict', reason: 'unique', index: clashes.get(j)! };
+          });
+          pending = pending.filter((_, j) => !clashes.has(j));
         }
         const perStatement = Math.min(maxRowsPerStatement, Math.floor(dialect.maxParameters / table.rowColumns.length));
         const inserted = new Set<string>();
@@ -144,7 +155,7 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
           });
         }
         await insertValues(exec, table, valueRows);
-        for (const i of candidates) outcomes[i] = inserted.has(records[i]!.id) ? { ok: true } : { ok: false, code: 'conflict' };
+        for (const i of candidates) outcomes[i] ??= inserted.has(records[i]!.id) ? { ok: true } : idTaken;
       });
       return outcomes;
     },
@@ -179,9 +190,15 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
         const outcomes: WriteOutcome[] = [];
         for (const { record, expectedVersion } of writes) {
           const row = table.row(record);
+          const clash = table.uniqueIndexes.length === 0 ? undefined : await uniqueClashOfUpdate(exec, dialect, table, record);
+          if (clash !== undefined) {
+            const other = await missingOrConflict(exec, table, record.id, expectedVersion);
+            outcomes.push(other ?? { ok: false, code: 'conflict', reason: 'unique', index: clash });
+            continue;
+          }
           const { affected } = await exec.runCompiled({ sql: compiledText, parameters: [...row.slice(1), row[0], expectedVersion] });
           if (affected === 0) {
-            outcomes.push(await missingOrConflict(exec, table, record.id));
+            outcomes.push((await missingOrConflict(exec, table, record.id)) ?? staleVersion);
             continue;
           }
           if (table.hasValues) {
@@ -204,7 +221,7 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
           const version = expectedVersion === undefined ? sqlText('') : sql` AND ${sqlText(q('version'))} = ${sqlParam(expectedVersion, 'int')}`;
           const { affected } = await exec.run(sql`DELETE FROM ${sqlText(table.table)} WHERE ${sqlText(q('id'))} = ${key}${version}`);
           if (affected === 0) {
-            outcomes.push(await missingOrConflict(exec, table, id));
+            outcomes.push((await missingOrConflict(exec, table, id)) ?? staleVersion);
             continue;
           }
           if (table.hasValues) await exec.run(sql`DELETE FROM ${sqlText(table.valuesTable)} WHERE ${sqlText(q('owner'))} = ${key}`);
@@ -217,12 +234,12 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
     async find(collection, query: StorageQuery) {
       const table = context.table(collection);
       const split = absenceSplit(table, query);
-      if (split === undefined) return findPart(table, query);
+      if (split === undefined) return findPart(table, query, query.sort);
       const records: StoredRecord[] = [];
       for (const part of split) {
         const remaining = query.limit === undefined ? undefined : query.limit - records.length;
         if (remaining !== undefined && remaining <= 0) break;
-        records.push(...(await findPart(table, remaining === undefined ? part : { ...part, limit: remaining })));
+        records.push(...(await findPart(table, remaining === undefined ? part : { ...part, limit: remaining }, query.sort)));
       }
       return records;
     },
@@ -230,7 +247,7 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
     async *scan(collection, query: StorageQuery, batchSize: number) {
       const table = context.table(collection);
       if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new AdapterError(`invalid batch size ${batchSize}`);
-      for (const part of absenceSplit(table, query) ?? [query]) yield* scanPart(table, part, batchSize);
+      for (const part of absenceSplit(table, query) ?? [query]) yield* scanPart(table, part, batchSize, query.sort);
     },
 
     async count(collection, filter) {
@@ -244,8 +261,25 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
     },
   };
 
+  /**
+   * The condition of `query.after` (records after that position in `sort`, the
+   * whole query's order even for a part of an {@link absenceSplit}), as an index range.
+   */
+  function afterCondition(table: CollectionTable, query: StorageQuery, sort: readonly SortKey[]): SqlFragment | undefined {
+    if (query.after === undefined) return undefined;
+    if (query.after.length !== sort.length) throw new AdapterError(`after holds ${query.after.length} values for ${sort.length} sort keys`);
+    const position = { sort, after: query.after.map((value) => value ?? undefined) };
+    return compileSqlKeyset(dialect, table, position, (condition) => compileSqlFilter(dialect, table, condition), presentFields(query.filter));
+  }
+
+  function whereOf(table: CollectionTable, query: StorageQuery, sort: readonly SortKey[]): SqlFragment {
+    const conditions = [query.filter === undefined ? undefined : compileSqlFilter(dialect, table, query.filter), afterCondition(table, query, sort)];
+    const present = conditions.filter((part): part is SqlFragment => part !== undefined);
+    return present.length === 0 ? sqlText('') : sql` WHERE ${sqlJoin(present, ' AND ')}`;
+  }
+
   /** One query of a {@link absenceSplit} (or the whole query when there is none). */
-  async function findPart(table: CollectionTable, query: StorageQuery): Promise<StoredRecord[]> {
+  async function findPart(table: CollectionTable, query: StorageQuery, keysetSort: readonly SortKey[]): Promise<StoredRecord[]> {
     let limit = '';
     if (query.limit !== undefined) {
       if (!Number.isSafeInteger(query.limit) || query.limit < 0) throw new AdapterError(`invalid limit ${query.limit}`);
@@ -254,19 +288,19 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
     const order = query.sort.length === 0 ? sqlText('') : sql` ORDER BY ${compileSqlSort(dialect, table, query.sort, presentFields(query.filter))}`;
     return selectRecords(
       context.exec,
-      sql`SELECT t.${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} AS t${whereClause(table, query.filter)}${order}${sqlText(limit)}`,
+      sql`SELECT t.${sqlText(q('doc'))} AS doc FROM ${sqlText(table.table)} AS t${whereOf(table, query, keysetSort)}${order}${sqlText(limit)}`,
     );
   }
 
   /** Scans one query of a {@link absenceSplit}: batches continued through the keyset range after the last row. */
-  async function* scanPart(table: CollectionTable, query: StorageQuery, batchSize: number): AsyncGenerator<StoredRecord[]> {
+  async function* scanPart(table: CollectionTable, query: StorageQuery, batchSize: number, keysetSort: readonly SortKey[]): AsyncGenerator<StoredRecord[]> {
     const end = query.sort.findIndex((key) => key.field === 'id');
     // The order ends with id (the core sees to it); id is unique, so later keys never decide.
     const sort: readonly SortKey[] = end === -1 ? [...query.sort, { field: 'id', direction: query.sort.at(-1)?.direction ?? 'asc' }] : query.sort.slice(0, end + 1);
     const filter = query.filter === undefined ? undefined : compileSqlFilter(dialect, table, query.filter);
     const present = presentFields(query.filter);
     const order = sql` ORDER BY ${compileSqlSort(dialect, table, sort, present)}`;
-    let after: SqlFragment | undefined;
+    let after: SqlFragment | undefined = afterCondition(table, query, keysetSort);
     while (true) {
       const conditions = [filter, after].filter((part): part is SqlFragment => part !== undefined);
       const where = conditions.length === 0 ? sqlText('') : sql` WHERE ${sqlJoin(conditions, ' AND ')}`;
@@ -282,11 +316,14 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
     }
   }
 
-  async function missingOrConflict(exec: SqlExecutor, table: CollectionTable, id: string): Promise<WriteOutcome> {
+  /** `not_found` or `stale_version` for a write that changed nothing; undefined when the record is there at `expectedVersion`. */
+  async function missingOrConflict(exec: SqlExecutor, table: CollectionTable, id: string, expectedVersion?: number): Promise<WriteOutcome | undefined> {
     const { rows } = await exec.run(
       sql`SELECT ${sqlText(q('version'))} AS version FROM ${sqlText(table.table)} WHERE ${sqlText(q('id'))} = ${sqlParam(encodeKey(id), 'bin')}`,
     );
-    return { ok: false, code: rows.length === 0 ? 'not_found' : 'conflict' };
+    if (rows.length === 0) return { ok: false, code: 'not_found' };
+    if (expectedVersion !== undefined && Number(rows[0]!.version) === expectedVersion) return undefined;
+    return staleVersion;
   }
 }
 

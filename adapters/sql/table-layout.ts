@@ -1,11 +1,15 @@
+import type { CollectionSchema, FieldType, StorageSchema } from '../../src/storage/index.js';
+import { sqlName } from './table-names.js';
+
 /**
- * How a real column stores its field: `key` strings are short, indexable byte
- * strings; `long` strings are unindexed (bodies, descriptions); `number` is a
- * double; `date` is epoch milliseconds in a 64-bit integer; `boolean` is 0 / 1.
+ * How a real column stores its field: `key` strings are indexable byte strings
+ * of bounded length (fields some index names), `ref` the same for ids of other
+ * records, `long` unbounded, unindexed strings; `number` is a double; `date` is
+ * epoch milliseconds in a 64-bit integer; `boolean` is 0 / 1.
  */
 export const columnKinds = ['key', 'ref', 'long', 'number', 'date', 'boolean'] as const;
 
-/** One of {@link columnKinds}. `ref` is a `key` that holds a record id. */
+/** One of {@link columnKinds}. */
 export type ColumnKind = (typeof columnKinds)[number];
 
 /**
@@ -15,9 +19,8 @@ export type ColumnKind = (typeof columnKinds)[number];
  * is within PostgreSQL's btree limit of about 2,700 bytes). The adapter refuses
  * a longer value with `AdapterError` before writing anything, so SQLite (which
  * has no limit), PostgreSQL and MariaDB (which would fail differently, or cut
- * the value in a non-strict session) agree. The core's schemas stay well within
- * (ids 128 characters, names 300: at most 3 bytes per UTF-16 unit). Strings kept
- * in `ext` (custom fields) and `long` columns have no such limit.
+ * the value in a non-strict session) agree. Strings in `long` columns have no
+ * such limit.
  *
  * @example
  * ```ts
@@ -36,7 +39,7 @@ export interface ColumnLayout {
   readonly kind: ColumnKind;
 }
 
-/** A foreign key declared as a second line of defence behind the core's reference checks. */
+/** A foreign key (ON DELETE RESTRICT), a second line of defence behind the core's reference checks. */
 export interface ForeignKeyLayout {
   /** The referring column. */
   readonly column: string;
@@ -46,10 +49,12 @@ export interface ForeignKeyLayout {
 
 /** An index over real columns. */
 export interface IndexLayout {
-  /** The name's suffix, unique within the collection. */
+  /** The index's name as the schema declares it (`IndexDefinition.name`). */
   readonly name: string;
   /** The indexed columns, in order. */
   readonly columns: readonly string[];
+  /** Whether it is a unique index. */
+  readonly unique: boolean;
 }
 
 /** One collection's table: its name, its real columns, indexes and foreign keys. */
@@ -62,161 +67,109 @@ export interface TableLayout {
   readonly columns: readonly ColumnLayout[];
   /** Indexes beyond the primary key. */
   readonly indexes: readonly IndexLayout[];
-  /** Foreign keys (ON DELETE RESTRICT). */
+  /** Foreign keys declared when the table was created. */
   readonly foreignKeys: readonly ForeignKeyLayout[];
 }
 
-type ColumnSpec = readonly [path: string, kind: ColumnKind];
-
-const snake = (path: string) => path.replace(/\./g, '_').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-function table(
-  collection: string,
-  specs: readonly ColumnSpec[],
-  indexes: readonly (readonly string[])[],
-  foreignKeys: readonly (readonly [column: string, collection: string])[],
-): TableLayout {
-  const base: ColumnSpec[] = [
-    ['createdAt', 'date'],
-    ['updatedAt', 'date'],
-  ];
-  return {
-    collection,
-    table: snake(collection),
-    columns: [...base, ...specs].map(([path, kind]) => ({ path, column: snake(path), kind })),
-    indexes: indexes.map((columns) => ({ name: columns.join('_'), columns })),
-    foreignKeys: foreignKeys.map(([column, target]) => ({ column, collection: target })),
-  };
-}
-
 /**
- * The tables of crmkit's built-in collections, version 1 of the layout (the
- * first migration creates exactly this). Top-level scalar fields get real
- * columns, and so do the purchase fields the aggregates read; every other
- * filterable path (custom fields, `consent.*`, `survey.*`) is kept in the `ext`
- * JSON column, and `string[]` fields in the `<table>_values` side table. A
- * field a later schema adds is filterable at once through `ext`.
- *
- * Foreign keys: only references that are never written in the same batch as
- * their target, in an order a multi-row INSERT can break (customers'
- * `organizationId` points into its own table, interactions' `dealId` /
- * `caseId` / `campaignId` are optional links checked by the core).
+ * The whole layout of a database: what the migrations recorded (and what a
+ * schema asks for). Plain JSON, kept in `<prefix>layout`.
  *
  * @example
  * ```ts
- * tableLayouts.find((t) => t.collection === 'interactions')!.columns.map((c) => c.column);
+ * const layout: StorageLayout = adapter.layout();
+ * layout.tables.map((t) => t.table); // ['customers', 'interactions', …]
  * ```
  */
-export const tableLayouts: readonly TableLayout[] = [
-  table(
-    'customers',
-    [
-      ['kind', 'key'],
-      ['name', 'key'],
-      ['firstName', 'key'],
-      ['lastName', 'key'],
-      ['organizationId', 'ref'],
-      ['relationship', 'key'],
-      ['lifecycleStage', 'key'],
-      ['ownerId', 'ref'],
-      ['source', 'key'],
-    ],
-    [['organization_id'], ['owner_id'], ['lifecycle_stage'], ['name']],
-    [],
-  ),
-  table(
-    'interactions',
-    [
-      ['customerId', 'ref'],
-      ['channel', 'key'],
-      ['direction', 'key'],
-      ['kind', 'key'],
-      ['occurredAt', 'date'],
-      ['subject', 'long'],
-      ['body', 'long'],
-      ['ownerId', 'ref'],
-      ['dealId', 'ref'],
-      ['caseId', 'ref'],
-      ['campaignId', 'ref'],
-      ['purchase.orderId', 'ref'],
-      ['purchase.amount', 'number'],
-      ['purchase.currency', 'key'],
-    ],
-    [['customer_id', 'occurred_at'], ['kind', 'occurred_at'], ['deal_id'], ['case_id'], ['campaign_id'], ['purchase_order_id']],
-    [['customer_id', 'customers']],
-  ),
-  table('pipelines', [['name', 'key'], ['currency', 'key'], ['archived', 'boolean']], [], []),
-  table(
-    'deals',
-    [
-      ['pipelineId', 'ref'],
-      ['stageId', 'ref'],
-      ['customerId', 'ref'],
-      ['title', 'key'],
-      ['amount', 'number'],
-      ['currency', 'key'],
-      ['expectedCloseDate', 'date'],
-      ['ownerId', 'ref'],
-      ['lostReason', 'long'],
-      ['status', 'key'],
-      ['closedAt', 'date'],
-      ['stageEnteredAt', 'date'],
-    ],
-    [['pipeline_id', 'stage_id'], ['customer_id'], ['owner_id'], ['status', 'expected_close_date']],
-    [
-      ['pipeline_id', 'pipelines'],
-      ['customer_id', 'customers'],
-    ],
-  ),
-  table(
-    'cases',
-    [
-      ['customerId', 'ref'],
-      ['subject', 'long'],
-      ['description', 'long'],
-      ['status', 'key'],
-      ['priority', 'key'],
-      ['category', 'key'],
-      ['assigneeId', 'ref'],
-      ['channel', 'key'],
-      ['openedAt', 'date'],
-      ['firstResponseDueAt', 'date'],
-      ['resolutionDueAt', 'date'],
-      ['firstRespondedAt', 'date'],
-      ['solvedAt', 'date'],
-      ['closedAt', 'date'],
-    ],
-    [['customer_id'], ['status', 'priority'], ['assignee_id'], ['resolution_due_at']],
-    [['customer_id', 'customers']],
-  ),
-  table(
-    'campaigns',
-    [
-      ['name', 'key'],
-      ['channel', 'key'],
-      ['status', 'key'],
-      ['budget.amount', 'number'],
-      ['budget.currency', 'key'],
-      ['startsAt', 'date'],
-      ['endsAt', 'date'],
-      ['audience.segmentId', 'ref'],
-      ['ownerId', 'ref'],
-    ],
-    [['status']],
-    [],
-  ),
-  table(
-    'campaignMembers',
-    [
-      ['campaignId', 'ref'],
-      ['customerId', 'ref'],
-      ['status', 'key'],
-      ['statusChangedAt', 'date'],
-    ],
-    [['campaign_id', 'customer_id'], ['customer_id']],
-    [
-      ['campaign_id', 'campaigns'],
-      ['customer_id', 'customers'],
-    ],
-  ),
-];
+export interface StorageLayout {
+  /** One entry per collection, in creation order. */
+  readonly tables: readonly TableLayout[];
+}
+
+const reservedColumns: ReadonlySet<string> = new Set(['id', 'version', 'doc', 'ext']);
+const scalarKind: Partial<Record<FieldType, ColumnKind>> = { number: 'number', date: 'date', boolean: 'boolean' };
+
+/**
+ * The field type a column kind holds.
+ *
+ * @example
+ * ```ts
+ * columnFieldType('ref'); // 'string'
+ * ```
+ */
+export function columnFieldType(kind: ColumnKind): FieldType {
+  return kind === 'key' || kind === 'ref' || kind === 'long' ? 'string' : kind;
+}
+
+/**
+ * The table a collection's schema asks for: a column for every scalar field
+ * the schema declares (custom fields included; `string[]` fields live in the
+ * side table), an index per declared index over columns (unique ones unique),
+ * and a foreign key per required reference to another collection (an optional
+ * link may be imported before its target; a reference into the same table may
+ * meet its target in the same multi-row INSERT, which MySQL checks row by row).
+ * A string field is
+ * `ref` when it is a reference, `key` when an index names it, `long` otherwise.
+ * `createdAt` and `updatedAt` come first, then the fields in the schema's order.
+ *
+ * @example
+ * ```ts
+ * deriveTableLayout(storageSchema.collections.customers).columns.map((c) => c.column);
+ * ```
+ */
+export function deriveTableLayout(schema: CollectionSchema): TableLayout {
+  const references = new Map((schema.references ?? []).map((r) => [r.field, r.collection]));
+  const indexed = new Set(schema.indexes.flatMap((index) => index.fields));
+  const columns: ColumnLayout[] = [];
+  const taken = new Set(reservedColumns);
+  const paths = ['createdAt', 'updatedAt', ...Object.keys(schema.fields).filter((p) => p !== 'createdAt' && p !== 'updatedAt')];
+  for (const path of paths) {
+    const definition = schema.fields[path];
+    if (definition === undefined || reservedColumns.has(path)) continue;
+    let kind = scalarKind[definition.type];
+    if (definition.type === 'string') kind = references.has(path) ? 'ref' : indexed.has(path) ? 'key' : 'long';
+    if (kind === undefined) continue;
+    const column = sqlName(path, taken);
+    taken.add(column);
+    columns.push({ path, column, kind });
+  }
+  const columnOf = new Map(columns.map((c) => [c.path, c.column]));
+  const indexes: IndexLayout[] = [];
+  for (const index of schema.indexes) {
+    const indexColumns = index.fields.map((field) => columnOf.get(field));
+    // An index over a list (or an unknown path) is kept by the side table's lookup index.
+    if (indexColumns.some((c) => c === undefined)) continue;
+    indexes.push({ name: index.name, columns: indexColumns as string[], unique: index.unique === true });
+  }
+  const foreignKeys = [...references]
+    .filter(([field, target]) => target !== schema.name && schema.fields[field]?.optional === false && columns.some((c) => c.path === field && c.kind === 'ref'))
+    .map(([field, target]) => ({ column: columnOf.get(field)!, collection: target }));
+  return { collection: schema.name, table: tableNameOf(schema.name), columns, indexes, foreignKeys };
+}
+
+/**
+ * The layout a whole storage schema asks for.
+ *
+ * @example
+ * ```ts
+ * deriveStorageLayout(schema).tables.map((t) => t.table);
+ * ```
+ */
+export function deriveStorageLayout(schema: StorageSchema): StorageLayout {
+  return { tables: Object.values(schema.collections).map(deriveTableLayout) };
+}
+
+/**
+ * The table name of a collection, without prefix: `campaignMembers` becomes
+ * `campaign_members`; a name that is not a plain identifier (or would clash
+ * with a side table's `_values`) gets a hash suffix.
+ *
+ * @example
+ * ```ts
+ * tableNameOf('campaignMembers'); // 'campaign_members'
+ * ```
+ */
+export function tableNameOf(collection: string): string {
+  const name = sqlName(collection, new Set());
+  return name.endsWith('_values') ? sqlName(`${collection}\u0000table`, new Set()) : name;
+}

@@ -65,6 +65,27 @@ export function objectName(naming: TableNaming, name: string): string {
  * valuesTableName(layout); // 'customers_values'
  * ```
  */
-export function valuesTableName(layout: TableLayout): string {
+export function valuesTableName(layout: Pick<TableLayout, 'table'>): string {
   return `${layout.table}_values`;
+}
+
+const plainPath = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
+
+/**
+ * A column or table name for a dotted path or collection name: `purchase.amount`
+ * becomes `purchase_amount`, `lifecycleStage` `lifecycle_stage`. Anything else
+ * (quotes, spaces, NUL, a name already `taken`, one longer than 40) becomes
+ * letters, digits and `_` plus 10 hex digits of its SHA-256, so no name from a
+ * schema reaches SQL text unchecked.
+ *
+ * @example
+ * ```ts
+ * sqlName('custom.tier', new Set()); // 'custom_tier'
+ * ```
+ */
+export function sqlName(path: string, taken: ReadonlySet<string>): string {
+  const snake = path.replace(/\./g, '_').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  if (plainPath.test(path) && snake.length <= 40 && !taken.has(snake)) return snake;
+  const safe = snake.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 28).replace(/^[^a-z]/, 'f');
+  return `${safe}_${createHash('sha256').update(path, 'utf8').digest('hex').slice(0, 10)}`;
 }

@@ -18,9 +18,9 @@ import type { StoredRecord } from '../../src/storage/index.js';
 import { sqlAdapter, type SqlAdapter } from '../../adapters/sql/index.js';
 import { dropSchemaStatements } from '../../adapters/sql/migration-statements.js';
 import { mysqlDialect } from '../../adapters/sql/dialects/mysql/mysql-dialect.js';
+import type { StorageLayout, TableLayout } from '../../adapters/sql/table-layout.js';
 import { encodeKey } from '../../adapters/sql/key-encoding.js';
 import { decodeRecord } from '../../adapters/sql/record-codec.js';
-import { tableLayouts } from '../../adapters/sql/table-layout.js';
 import { columnValue } from '../../adapters/sql/collection-table.js';
 
 const args = new Map<string, string>();
@@ -59,8 +59,7 @@ function* batches(count: number, make: (i: number) => StoredRecord): Generator<S
 }
 
 /** The same table rows crmkit writes, made the plain way: native JSON, UTF-8 bytes. */
-function rawRow(collection: string, record: StoredRecord): unknown[] {
-  const layout = tableLayouts.find((t) => t.collection === collection)!;
+function rawRow(layout: TableLayout, record: StoredRecord): unknown[] {
   const doc = JSON.stringify(record, function (this: Record<string, unknown>, key, value) {
     return this[key] instanceof Date ? { $date: (this[key] as Date).getTime() } : value;
   });
@@ -97,6 +96,8 @@ function report(dialect: string, what: string, crmkitMs: number, rawMs: number) 
   results.push(line);
   console.log(line);
 }
+
+let tablesLayout: StorageLayout | undefined;
 
 async function runDialect(dialect: string) {
   const folder = mkdtempSync(join(tmpdir(), 'crmkit-bench-'));
@@ -198,7 +199,7 @@ async function runDialect(dialect: string) {
       },
     };
     cleanup = async () => {
-      for (const p of ['crm_', 'raw_']) for (const s of dropSchemaStatements(mysqlDialect, { prefix: `${tag}${p}` })) await pool.promise().query(s);
+      for (const p of ['crm_', 'raw_']) for (const s of dropSchemaStatements(mysqlDialect, { prefix: `${tag}${p}` }, tablesLayout!)) await pool.promise().query(s);
       await new Promise<void>((resolve) => pool.end(() => resolve()));
       rmSync(folder, { recursive: true, force: true });
     };
@@ -208,7 +209,8 @@ async function runDialect(dialect: string) {
   const crm: Crm = await createCrm({ adapter });
   const rawAdapter = make('raw_');
   await createCrm({ adapter: rawAdapter }); // creates the identical empty tables the raw driver fills
-  const tableOf = (collection: string) => tableLayouts.find((t) => t.collection === collection)!;
+  tablesLayout = rawAdapter.layout();
+  const tableOf = (collection: string) => tablesLayout!.tables.find((t) => t.collection === collection)!;
   const columnsOf = (collection: string) => ['id', 'version', 'doc', 'ext', ...tableOf(collection).columns.map((c) => c.column)];
 
   for (const [collection, count, maker] of [
@@ -222,7 +224,7 @@ async function runDialect(dialect: string) {
     const [rawMs] = await time(async () => {
       await raw.begin();
       for (const records of batches(count, maker)) {
-        await raw.insert(layout.table, columnsOf(collection), records.map((r) => rawRow(collection, r)));
+        await raw.insert(layout.table, columnsOf(collection), records.map((r) => rawRow(layout, r)));
         if (collection === 'customers') await raw.insert(`${layout.table}_values`, ['owner', 'field', 'value'], records.flatMap(rawValueRows));
       }
       await raw.commit();

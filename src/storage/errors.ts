@@ -218,3 +218,47 @@ export interface CrmErrorByCode {
   adapter: AdapterError;
   out_of_range: OutOfRangeError;
 }
+
+/**
+ * Why a storage migration was refused: `column_type_changed` (a field the
+ * database keeps in a column of one type is now declared with another),
+ * `index_changed` (an index name the database has is now declared over other
+ * fields or uniqueness), `unique_over_duplicates` (a new unique index over
+ * values stored records already share), `value_too_long` (a new index over a
+ * string field whose stored values exceed what an indexed column holds),
+ * `migration_pending` (the database needs a migration and automatic migration is off).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof MigrationError && error.reason === 'unique_over_duplicates') dedupeFirst();
+ * ```
+ */
+export const migrationRefusalReasons = ['column_type_changed', 'index_changed', 'unique_over_duplicates', 'value_too_long', 'migration_pending'] as const;
+
+/** One of {@link migrationRefusalReasons}. */
+export type MigrationRefusalReason = (typeof migrationRefusalReasons)[number];
+
+/**
+ * An adapter refused to change the stored layout to what the schema asks for,
+ * because the change could lose or break data; the message says what to do.
+ * Code `adapter`; nothing was changed.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await createCrm({ adapter });
+ * } catch (error) {
+ *   if (error instanceof MigrationError) console.error(error.reason, error.message);
+ * }
+ * ```
+ */
+export class MigrationError extends AdapterError {
+  /** Why: see {@link migrationRefusalReasons}. */
+  readonly reason: MigrationRefusalReason;
+
+  constructor(reason: MigrationRefusalReason, message: string, options: CrmErrorOptions = {}) {
+    super(message, options);
+    this.name = 'MigrationError';
+    this.reason = reason;
+  }
+}

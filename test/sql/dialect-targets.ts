@@ -4,14 +4,15 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import mysql from 'mysql2';
 import pg from 'pg';
 import { sqlAdapter, type SqlAdapter } from 'crmkit/sql';
-import { dropSchemaStatements } from '../../adapters/sql/migration-statements.js';
-import { mysqlDialect } from '../../adapters/sql/dialects/mysql/mysql-dialect.js';
+import { dropMysqlTables } from './clear-tables.js';
 import { uniqueName } from './server-url.js';
 
 /** A database the SQL tests run against: makes fresh adapters and cleans up after them. */
 export interface DialectTarget {
   readonly name: string;
   create(): Promise<SqlAdapter>;
+  /** Where an adapter made by {@link create} keeps its tables. */
+  naming(adapter: SqlAdapter): { prefix: string; schema?: string };
   destroy(adapter: SqlAdapter): Promise<void>;
   end(): Promise<void>;
 }
@@ -22,6 +23,7 @@ export function dialectTargets(): DialectTarget[] {
     {
       name: 'sqlite',
       create: async () => sqlAdapter({ dialect: 'sqlite', filename: ':memory:' }),
+      naming: () => ({ prefix: 'crm_' }),
       destroy: async () => {},
       end: async () => {},
     },
@@ -38,6 +40,7 @@ export function dialectTargets(): DialectTarget[] {
       schemas.set(adapter, schema);
       return adapter;
     },
+    naming: (adapter) => ({ prefix: 'crm_', schema: schemas.get(adapter)! }),
     destroy: async (adapter) => void (await (await pglite!).instance.exec(`DROP SCHEMA IF EXISTS "${schemas.get(adapter)}" CASCADE`)),
     end: async () => void (pglite && (await (await pglite).instance.close())),
   });
@@ -53,6 +56,7 @@ export function dialectTargets(): DialectTarget[] {
         schemas.set(adapter, schema);
         return adapter;
       },
+      naming: (adapter) => ({ prefix: 'crm_', schema: schemas.get(adapter)! }),
       destroy: async (adapter) => void (await pool!.query(`DROP SCHEMA IF EXISTS "${schemas.get(adapter)}" CASCADE`)),
       end: async () => void (await pool?.end()),
     });
@@ -69,9 +73,8 @@ export function dialectTargets(): DialectTarget[] {
         schemas.set(adapter, tablePrefix);
         return adapter;
       },
-      destroy: async (adapter) => {
-        for (const statement of dropSchemaStatements(mysqlDialect, { prefix: schemas.get(adapter)! })) await pool!.promise().query(statement);
-      },
+      naming: (adapter) => ({ prefix: schemas.get(adapter)! }),
+      destroy: (adapter) => dropMysqlTables(pool!, schemas.get(adapter)!),
       end: async () => void (pool && (await new Promise<void>((resolve) => pool!.end(() => resolve())))),
     });
   }

@@ -7,13 +7,17 @@ import { customersSchema, storedCustomer } from './stored-schema.js';
 // PostgreSQL's btree keeps about 2,700 bytes per index entry (after compression), MariaDB's
 // columns and index prefixes are bounded. Indexed columns hold up to indexedStringCapacity bytes on
 // every dialect (the core's schemas stay within: ids 128 characters, names 300), a longer value is
-// refused alike everywhere with nothing written, and custom strings (ext JSON) have no limit.
+// refused alike everywhere with nothing written, and strings no index names have no limit.
 const schema = customersSchema({
   firstName: { type: 'string', optional: true },
   organizationId: { type: 'string', optional: true },
   ownerId: { type: 'string', optional: true },
   lifecycleStage: { type: 'string', optional: true },
   'custom.note': { type: 'string', optional: true },
+}, 'customers', {
+  // Strings an index names, or that are references, get bounded columns; the others have none.
+  indexes: [{ name: 'by_name', fields: ['name'] }, { name: 'by_first', fields: ['firstName'] }, { name: 'by_stage', fields: ['lifecycleStage'] }],
+  references: [{ field: 'organizationId', collection: 'customers' }, { field: 'ownerId', collection: 'customers' }],
 });
 
 let seed = 12345;

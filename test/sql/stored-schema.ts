@@ -1,11 +1,15 @@
-import type { CollectionSchema, FieldDefinition, StorageSchema, StoredRecord } from '../../src/storage/index.js';
+import type { CollectionSchema, FieldDefinition, IndexDefinition, ReferenceDefinition, StorageSchema, StoredRecord } from '../../src/storage/index.js';
 
 /**
  * A storage schema with one `customers` collection whose catalogue is given
  * field by field, so a test can declare a field required and store records
  * without it (data written before a schema change), straight through the adapter.
  */
-export function customersSchema(fields: Record<string, FieldDefinition>, name = 'customers'): StorageSchema {
+export function customersSchema(
+  fields: Record<string, FieldDefinition>,
+  name = 'customers',
+  extra: { indexes?: readonly IndexDefinition[]; references?: readonly ReferenceDefinition[] } = {},
+): StorageSchema {
   const collection: CollectionSchema = {
     name,
     fields: {
@@ -16,7 +20,8 @@ export function customersSchema(fields: Record<string, FieldDefinition>, name = 
       name: { type: 'string', optional: false },
       ...fields,
     },
-    indexes: [],
+    indexes: extra.indexes ?? [],
+    ...(extra.references === undefined ? {} : { references: extra.references }),
   };
   return { collections: { [name]: collection } };
 }

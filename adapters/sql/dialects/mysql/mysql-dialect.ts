@@ -50,4 +50,17 @@ export const mysqlDialect: SqlDialect = {
   exactNumber: (value) => sql`CAST(${value} AS CHAR)`,
   extremeOfBinary: (fn, value) => sql`${sqlText(fn)}(${value})`,
   orderTerm: (expression, direction) => sql`${expression} ${sqlText(direction === 'asc' ? 'ASC' : 'DESC')}`,
+  // DATETIME arithmetic knows no time zone; FROM_UNIXTIME would refuse instants before 1970. FLOOR of the exact DECIMAL quotient.
+  calendarStart: (ms, unit) => {
+    const at = sql`(TIMESTAMP '1970-01-01 00:00:00' + INTERVAL FLOOR(${ms} / 1000) SECOND)`;
+    // Not MAKEDATE: it reads years below 100 as 19xx / 20xx.
+    const yearStart = sql`(DATE(${at}) - INTERVAL (DAYOFYEAR(${at}) - 1) DAY)`;
+    const start =
+      unit === 'month'
+        ? sql`(DATE(${at}) - INTERVAL (DAYOFMONTH(${at}) - 1) DAY)`
+        : unit === 'quarter'
+          ? sql`(${yearStart} + INTERVAL (QUARTER(${at}) - 1) QUARTER)`
+          : yearStart;
+    return sql`(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', ${start}) * 1000)`;
+  },
 };

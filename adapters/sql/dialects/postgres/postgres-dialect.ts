@@ -33,7 +33,8 @@ const casts: Record<ParamKind, string> = { bin: 'bytea', num: 'float8', int: 'in
  */
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
-  maxParameters: 65_000,
+  // The protocol takes 65,535; PGlite fails (and drops its session) somewhere past 40,000.
+  maxParameters: 20_000,
   insertReturning: true,
   tableSuffix: '',
   lockingRead: ' FOR UPDATE',
@@ -58,4 +59,7 @@ export const postgresDialect: SqlDialect = {
     if (!nullable) return sql`${expression} ${sqlText(order)}`;
     return sql`${expression} ${sqlText(order)} ${sqlText(direction === 'asc' ? 'NULLS FIRST' : 'NULLS LAST')}`;
   },
+  // date_trunc on a timestamp without time zone is UTC calendar arithmetic; EXTRACT(EPOCH) is numeric, so exact.
+  calendarStart: (ms, unit) =>
+    sql`(EXTRACT(EPOCH FROM date_trunc(${sqlText(`'${unit}'`)}, TIMESTAMP '1970-01-01' + ${ms} * INTERVAL '1 millisecond')) * 1000)::bigint`,
 };

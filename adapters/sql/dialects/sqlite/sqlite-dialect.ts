@@ -50,4 +50,12 @@ export const sqliteDialect: SqlDialect = {
   exactNumber: (value) => value,
   extremeOfBinary: (fn, value) => sql`${sqlText(fn)}(${value})`,
   orderTerm: (expression, direction) => sql`${expression} ${sqlText(direction === 'asc' ? 'ASC' : 'DESC')}`,
+  // strftime over seconds as a double (exact to the millisecond through year 9999); a quarter steps back from its month.
+  calendarStart: (ms, unit) => {
+    const at = sql`${ms} / 1000.0, 'unixepoch'`;
+    if (unit === 'year') return sql`(CAST(strftime('%s', ${at}, 'start of year') AS INTEGER) * 1000)`;
+    if (unit === 'month') return sql`(CAST(strftime('%s', ${at}, 'start of month') AS INTEGER) * 1000)`;
+    const back = sql`'-' || ((CAST(strftime('%m', ${at}) AS INTEGER) - 1) % 3) || ' months'`;
+    return sql`(CAST(strftime('%s', ${at}, 'start of month', ${back}) AS INTEGER) * 1000)`;
+  },
 };
