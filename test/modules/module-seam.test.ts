@@ -4,28 +4,21 @@ import { createCrm, isCrmError, type CrmAdapter } from 'crmkit';
 import { indexedDbAdapter } from 'crmkit/indexeddb';
 import { memoryAdapter } from 'crmkit/memory';
 import { sqlAdapter } from 'crmkit/sql';
-import { describe, expect, it as plainIt } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { notesModule } from './notes-module.js';
 
 let databases = 0;
-/**
- * `waitsFor`: a KNOWN GAP, not a pass. crmkit/sql builds its tables from a layout of the built-in
- * collections only and refuses others ("no table for the collection"); the SQL layout work that
- * derives tables from the storage schema lifts it. Until then these cases are expected to fail
- * (`it.fails`), and start failing loudly the day they pass: then delete `waitsFor`.
- */
-const adapters: readonly { readonly name: string; readonly create: () => CrmAdapter; readonly waitsFor?: string }[] = [
+/** Every adapter stores a collection the host's module declares, with no adapter code. */
+const adapters: readonly { readonly name: string; readonly create: () => CrmAdapter }[] = [
   { name: 'memory', create: () => memoryAdapter() },
   {
     name: 'sqlite',
     create: () => sqlAdapter({ dialect: 'sqlite', filename: ':memory:' }),
-    waitsFor: 'the SQL layout derived from the storage schema',
   },
   { name: 'fake-indexeddb', create: () => indexedDbAdapter({ name: `module-seam-${process.pid}-${databases++}` }) },
 ];
 
-describe.each(adapters)('a module added by the host, on $name', ({ create, waitsFor }) => {
-  const it = waitsFor === undefined ? plainIt : plainIt.fails;
+describe.each(adapters)('a module added by the host, on $name', ({ create }) => {
   const open = async () => {
     const crm = await createCrm({ adapter: create(), modules: [notesModule] });
     const events: [string, unknown][] = [];
@@ -113,7 +106,6 @@ describe.each(adapters)('a module added by the host, on $name', ({ create, waits
 });
 
 describe('module composition', () => {
-  const it = plainIt;
   it('refuses a module whose collection is taken, naming it, and opens nothing', async () => {
     const clash = { ...notesModule, name: 'clash', models: { customers: { ...notesModule.models.notes, collection: 'customers' } } };
     let opened = false;
