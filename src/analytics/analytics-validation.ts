@@ -2,7 +2,7 @@ import { ValidationError, type CrmIssue } from '../storage/errors.js';
 
 /**
  * The codes of the issues analytics validation reports, as a closed list. Every
- * {@link ValidationError} thrown by `src/analytics` carries issues with one of these codes.
+ * `ValidationError` thrown by `src/analytics` carries issues with one of these codes.
  */
 export const analyticsIssueCodes = [
   'not_finite',
@@ -46,7 +46,7 @@ export class IssueList {
     this.issues.push({ code, path, message });
   }
 
-  /** Throws a {@link ValidationError} carrying every issue, if there is one. */
+  /** Throws a `ValidationError` carrying every issue, if there is one. */
   throwIfAny(message: string): void {
     if (this.issues.length === 0) return;
     const first = this.issues[0] as CrmIssue;
@@ -90,7 +90,7 @@ export function checkRfm(customer: RfmObservation, path: readonly PropertyKey[],
 }
 
 /**
- * Throws a {@link ValidationError} unless `customer` is a possible (frequency, recency, T) triple.
+ * Throws a `ValidationError` unless `customer` is a possible (frequency, recency, T) triple.
  *
  * @example
  * ```ts
@@ -105,7 +105,7 @@ export function assertRfm(customer: RfmObservation, path: readonly PropertyKey[]
 }
 
 /**
- * Throws a {@link ValidationError} unless every named model parameter is a finite positive number.
+ * Throws a `ValidationError` unless every named model parameter is a finite positive number.
  *
  * @example
  * ```ts
@@ -127,7 +127,7 @@ export function assertPositiveParameters<K extends string>(
 }
 
 /**
- * Throws a {@link ValidationError} unless `value` is a finite number ≥ 0 (a horizon, a duration, a rate).
+ * Throws a `ValidationError` unless `value` is a finite number ≥ 0 (a horizon, a duration, a rate).
  *
  * @example
  * ```ts
@@ -145,7 +145,7 @@ export function assertNonNegative(value: number, name: string): void {
 }
 
 /**
- * Throws a {@link ValidationError} unless `value` is a whole number ≥ 0 (a purchase count).
+ * Throws a `ValidationError` unless `value` is a whole number ≥ 0 (a purchase count).
  *
  * @example
  * ```ts

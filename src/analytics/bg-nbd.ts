@@ -125,7 +125,7 @@ export function bgNbdLogLikelihood(params: BgNbdParameters, customer: RfmObserva
 }
 
 /**
- * Validates every row, throwing one {@link ValidationError} listing all problems (paths are
+ * Validates every row, throwing one `ValidationError` listing all problems (paths are
  * `[index, field]`). Internal helper shared by the fits.
  */
 export function assertRfmRows(customers: readonly RfmObservation[]): void {

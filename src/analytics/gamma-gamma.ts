@@ -160,7 +160,7 @@ export function fitGammaGamma(customers: readonly SpendObservation[], options: F
  * (Fader, Hardie & Lee 2005 "RFM and CLV", eq. 5): a weighted average of the population mean
  * pv/(q-1) and the customer's own mean z̄, with weight px/(px+q-1) on the latter. Customers with no
  * repeat purchase get the population mean. Requires q > 1 (otherwise the population mean spend is
- * infinite and a {@link ValidationError} is thrown).
+ * infinite and a `ValidationError` is thrown).
  *
  * @example
  * ```ts

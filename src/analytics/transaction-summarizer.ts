@@ -25,7 +25,7 @@ interface CustomerState {
 export interface TransactionSummarizer {
   /**
    * Adds a batch of purchases (any order, any customers, repeated customers across batches).
-   * The whole batch is validated first: a bad event throws a {@link ValidationError} and nothing
+   * The whole batch is validated first: a bad event throws a `ValidationError` and nothing
    * of the batch is kept. Events after the observation window are ignored.
    */
   add(events: Iterable<PurchaseEvent>): void;

@@ -152,7 +152,7 @@ export function buildSummary(
 /**
  * Builds a customer's summary row from aggregates a database computed (first and last purchase,
  * distinct purchase periods, repeat spend), giving exactly what {@link summarizeTransactions}
- * gives for the same events. Throws a {@link ValidationError} for impossible aggregates (last
+ * gives for the same events. Throws a `ValidationError` for impossible aggregates (last
  * before first, one period but two different first/last periods, a purchase after the window...).
  *
  * @example

@@ -44,10 +44,10 @@ export type DefinedModel<D extends ModelDefinition = ModelDefinition> = D & {
    * The schema of a stored record, custom fields as free JSON: the one
    * `crm.<collection>.create` and `update` validate with (cross-field checks and
    * the stored-value limits included). `createCrm` builds the same schema with
-   * the host's custom fields ({@link DefinedModel.recordSchemaWith}).
+   * the host's custom fields (`recordSchemaWith`).
    */
   readonly recordSchema: z.ZodType<ModelRecord<D>>;
-  /** {@link DefinedModel.recordSchema} with the host's custom fields. */
+  /** `recordSchema` with the host's custom fields. */
   recordSchemaWith(custom: CustomFieldsSchema | undefined): z.ZodType<ModelRecord<D>>;
   /**
    * The schema of what `create` accepts, for a host's forms: the fields users
@@ -58,7 +58,7 @@ export type DefinedModel<D extends ModelDefinition = ModelDefinition> = D & {
    * cross-field checks see them as the current time when absent.
    */
   readonly inputSchema: z.ZodType<ModelInput<D>, unknown>;
-  /** {@link DefinedModel.inputSchema} with the host's custom fields. */
+  /** `inputSchema` with the host's custom fields. */
   inputSchemaWith(custom: CustomFieldsSchema | undefined): z.ZodType<ModelInput<D>, unknown>;
   /**
    * The JSON Schema (draft 2020-12) of the input, from `z.toJSONSchema`: dates
