@@ -1,5 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { memoryAdapter } from '../../adapters/memory/index.js';
 import type { SqlAdapter } from '../../adapters/sql/index.js';
 import {
@@ -11,7 +11,7 @@ import {
   type AggregateRow,
   type CrmAdapter,
 } from '../../src/storage/index.js';
-import { dialectTargets } from '../sql/dialect-targets.js';
+import { openDialectSubjects } from '../sql/dialect-targets.js';
 import {
   differentialCollection as collection,
   differentialFilter as filter,
@@ -94,24 +94,7 @@ function expectSameOutcome(actual: Outcome, expected: Outcome, query: AggregateQ
   });
 }
 
-const targets = dialectTargets();
-const subjects = new Map<string, SqlAdapter>();
-beforeAll(async () => {
-  for (const target of targets) {
-    const adapter = await target.create();
-    await adapter.open(schema);
-    subjects.set(target.name, adapter);
-  }
-});
-afterAll(async () => {
-  for (const target of targets) {
-    const adapter = subjects.get(target.name);
-    if (adapter === undefined) continue;
-    await adapter.close();
-    await target.destroy(adapter);
-    await target.end();
-  }
-});
+const subjects = openDialectSubjects(schema);
 
 test.prop([records, fc.array(aggregateQuery, { minLength: 1, maxLength: 4 })], { numRuns: 60 })(
   'crmkit/sql aggregates exactly as the core reference on every dialect: keys, counts, sums, min and max',

@@ -1,8 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { memoryAdapter } from '../../adapters/memory/index.js';
-import type { SqlAdapter } from '../../adapters/sql/index.js';
-import { dialectTargets } from '../sql/dialect-targets.js';
+import { openDialectSubjects } from '../sql/dialect-targets.js';
 import {
   differentialCollection as collection,
   differentialPages as pages,
@@ -20,24 +19,7 @@ import {
  * `string[]` side table are all exercised.
  */
 
-const targets = dialectTargets();
-const subjects = new Map<string, SqlAdapter>();
-beforeAll(async () => {
-  for (const target of targets) {
-    const adapter = await target.create();
-    await adapter.open(schema);
-    subjects.set(target.name, adapter);
-  }
-});
-afterAll(async () => {
-  for (const target of targets) {
-    const adapter = subjects.get(target.name);
-    if (adapter === undefined) continue;
-    await adapter.close();
-    await target.destroy(adapter);
-    await target.end();
-  }
-});
+const subjects = openDialectSubjects(schema);
 
 test.prop([records, fc.array(query, { minLength: 1, maxLength: 4 })], { numRuns: 60 })(
   'crmkit/sql answers exactly as the memory adapter on every dialect: finds, counts, pages',

@@ -3,6 +3,8 @@ import { Kysely } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import mysql from 'mysql2';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import type { StorageSchema } from 'crmkit/adapter-kit';
 import { sqlAdapter, type SqlAdapter } from 'crmkit/sql';
 import { dropMysqlTables } from './clear-tables.js';
 import { uniqueName } from './server-url.js';
@@ -79,4 +81,32 @@ export function dialectTargets(): DialectTarget[] {
     });
   }
   return targets;
+}
+
+/**
+ * One opened adapter per dialect target for a whole test file: opened with
+ * `schema` before the file's tests, closed and dropped after them. The map is
+ * filled by the time the tests run.
+ */
+export function openDialectSubjects(schema: StorageSchema): ReadonlyMap<string, SqlAdapter> {
+  const targets = dialectTargets();
+  const subjects = new Map<string, SqlAdapter>();
+  beforeAll(async () => {
+    for (const target of targets) {
+      const adapter = await target.create();
+      await adapter.open(schema);
+      subjects.set(target.name, adapter);
+    }
+  });
+  afterAll(async () => {
+    for (const target of targets) {
+      const adapter = subjects.get(target.name);
+      if (adapter !== undefined) {
+        await adapter.close();
+        await target.destroy(adapter);
+      }
+      await target.end();
+    }
+  });
+  return subjects;
 }
