@@ -4,6 +4,7 @@ import { isCrmError } from '../storage/errors.js';
 import type { StoredRecord } from '../storage/stored-record.js';
 import type { ConformanceHarness } from './conformance-harness.js';
 import { expectCrmError } from './expect-crm-error.js';
+import { rawCustomer } from './raw-records.js';
 import { recordEvents } from './record-events.js';
 
 /** Optimistic concurrency: version compare-and-set through the crm and straight at the adapter. @internal */
@@ -223,22 +224,7 @@ export function defineConcurrencyTests(harness: () => ConformanceHarness): void 
     });
 
     describe('the adapter’s compare-and-set', () => {
-      const record = (id: string, version = 1, name = id): StoredRecord => ({
-        id,
-        createdAt: new Date('2025-01-01T00:00:00.000Z'),
-        updatedAt: new Date('2025-01-01T00:00:00.000Z'),
-        version,
-        kind: 'person',
-        name,
-        emails: [],
-        phones: [],
-        addresses: [],
-        relationship: 'customer',
-        lifecycleStage: 'lead',
-        tags: [],
-        consent: {},
-        custom: {},
-      });
+      const record = (id: string, version = 1, name = id): StoredRecord => rawCustomer(id, { version, name });
 
       it('insertMany reports conflict for a taken id and keeps the stored record', async () => {
         const { adapter } = harness();
