@@ -10,6 +10,7 @@ import type { CollectionSchema, StorageSchema } from './storage/collection-schem
 import { UnsupportedError, ValidationError, type CrmIssue } from './storage/errors.js';
 import { canonicalTimeZone, defaultTimeZone } from './storage/time-zone.js';
 import { AnalyticsService } from './services/analytics-service.js';
+import { parseActor, systemActor, type Actor } from './services/actor.js';
 import { asyncScope } from './services/async-scope.js';
 import { builtinModules, type BuiltinModules, type CollectionName } from './services/builtin-modules.js';
 import { systemClock, type Clock } from './services/clock.js';
@@ -99,6 +100,11 @@ export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas, M
    * `upsertMany(items, { by })` takes such a field as its key.
    */
   readonly unique?: Partial<Record<CollectionName, readonly string[]>>;
+  /**
+   * Who the crm's writes are made by unless `crm.withActor` says otherwise;
+   * {@link systemActor} by default. An invalid actor is a `ValidationError`.
+   */
+  readonly actor?: Actor;
 }
 
 /**
@@ -172,6 +178,20 @@ export interface CrmBase<S extends CustomFieldSchemas = CustomFieldSchemas, M ex
    * ```
    */
   transaction<T>(fn: (tx: TransactionServices<S, M>) => Promise<T>): Promise<T>;
+  /** Who this crm's writes are made by: `createCrm({ actor })`, else {@link systemActor}. */
+  readonly actor: Actor;
+  /**
+   * The same crm (same storage, events, transactions) whose writes are made by
+   * `actor`: its events, history entries and change-feed entries record it.
+   * An invalid actor is a `ValidationError`.
+   *
+   * @example
+   * ```ts
+   * const asGrace = crm.withActor({ kind: 'user', id: 'u_42', name: 'Grace' });
+   * await asGrace.customers.update(id, (draft) => { draft.lifecycle = 'customer' });
+   * ```
+   */
+  withActor(actor: Actor): Crm<S, M>;
   /** Closes the adapter. */
   close(): Promise<void>;
 }
@@ -281,34 +301,24 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     referencesTo: (collection: string) => referencesTo.get(collection) ?? [],
   };
   const adapterStorage = middleware(adapter);
-  const adapterContext: Omit<ServiceContext, 'services'> = {
-    ...baseContext,
-    storage: adapterStorage,
-    inTransaction: false,
-    emit: deliver,
-    atomically: (fn) => (adapter.capabilities.transactions ? adapter.transaction((storage) => fn(middleware(storage))) : fn(adapterStorage)),
-    transaction: (fn) => transaction(fn),
-  };
+  type BoundContext = Omit<ServiceContext, 'services'>;
   // The open transaction of the current async call chain, if any: a root service
   // called inside `crm.transaction` joins it rather than waiting for it to end.
-  const openTransaction = asyncScope<{ context: Omit<ServiceContext, 'services'>; services: AnyServices }>();
-  const active = (): Omit<ServiceContext, 'services'> => openTransaction.current()?.context ?? adapterContext;
-  const rootContext: Omit<ServiceContext, 'services'> = {
-    ...baseContext,
-    get storage() {
-      return active().storage;
-    },
-    get inTransaction() {
-      return active().inTransaction;
-    },
-    emit: (name, payload) => active().emit(name, payload),
-    atomically: (fn) => active().atomically(fn),
-    transaction: (fn) => transaction(fn),
+  const openTransaction = asyncScope<{ context: BoundContext; services: AnyServices }>();
+
+  /** The services of a transaction's context, each seeing the others and the transaction. */
+  const transactionServices = (context: Omit<BoundContext, 'transaction'>): AnyServices => {
+    const services = makeServices({ ...context, transaction: (inner) => inner(services) });
+    return services;
   };
 
-  const transaction = async <T>(fn: (tx: AnyServices) => Promise<T>): Promise<T> => {
+  /** `crm.transaction` for writes made by `actor`. */
+  const transactionAs = async <T>(actor: Actor, fn: (tx: AnyServices) => Promise<T>): Promise<T> => {
     const joined = openTransaction.current();
-    if (joined !== undefined) return fn(joined.services); // nested: part of the enclosing transaction
+    if (joined !== undefined) {
+      // Nested: part of the enclosing transaction, its writes still made by this actor.
+      return fn(joined.context.actor === actor ? joined.services : transactionServices({ ...joined.context, actor }));
+    }
     if (!adapter.capabilities.transactions) {
       throw new UnsupportedError(`the ${adapter.name} adapter does not support transactions`);
     }
@@ -316,8 +326,9 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     const result = await adapter.transaction((raw: StorageOperations) => {
       queued.length = 0; // an adapter may retry the function; keep only the last run's events
       const storage = middleware(raw);
-      const context: Omit<ServiceContext, 'services'> = {
+      const context: BoundContext = {
         ...baseContext,
+        actor,
         storage,
         inTransaction: true,
         emit: (name, payload) => void queued.push([name, payload]),
@@ -332,18 +343,56 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     return result;
   };
 
-  const services = makeServices(rootContext);
-  return {
-    ...services,
-    analytics: new AnalyticsService(services.interactions as never, () => clock.now(), services.customers as never),
-    events,
-    adapter,
-    schema: storageSchema,
-    clock,
-    timeZone: timeZone!,
-    transaction,
-    close: () => adapter.close(),
-  } as unknown as Crm<S, M>;
+  /** The services and `transaction` of writes made by `actor`. */
+  const bindActor = (actor: Actor): { services: AnyServices; transaction: <T>(fn: (tx: AnyServices) => Promise<T>) => Promise<T> } => {
+    const adapterContext: BoundContext = {
+      ...baseContext,
+      actor,
+      storage: adapterStorage,
+      inTransaction: false,
+      emit: deliver,
+      atomically: (fn) => (adapter.capabilities.transactions ? adapter.transaction((storage) => fn(middleware(storage))) : fn(adapterStorage)),
+      transaction: (fn) => transactionAs(actor, fn),
+    };
+    /** Where a root service's call runs: the open transaction (as this actor), else the adapter. */
+    const active = (): BoundContext => {
+      const joined = openTransaction.current();
+      return joined === undefined ? adapterContext : joined.context;
+    };
+    const rootContext: BoundContext = {
+      ...baseContext,
+      actor,
+      get storage() {
+        return active().storage;
+      },
+      get inTransaction() {
+        return active().inTransaction;
+      },
+      emit: (name, payload) => active().emit(name, payload),
+      atomically: (fn) => active().atomically(fn),
+      transaction: (fn) => transactionAs(actor, fn),
+    };
+    return { services: makeServices(rootContext), transaction: (fn) => transactionAs(actor, fn) };
+  };
+
+  const defaultActor = options.actor === undefined ? systemActor : parseActor(options.actor, ['actor']);
+  const facade = (actor: Actor): Crm<S, M> => {
+    const { services, transaction } = bindActor(actor);
+    return {
+      ...services,
+      analytics: new AnalyticsService(services.interactions as never, () => clock.now(), services.customers as never),
+      events,
+      adapter,
+      schema: storageSchema,
+      clock,
+      timeZone: timeZone!,
+      actor,
+      withActor: (next: unknown) => facade(parseActor(next, ['actor'])),
+      transaction,
+      close: () => adapter.close(),
+    } as unknown as Crm<S, M>;
+  };
+  return facade(defaultActor);
 }
 
 /** The models of the modules with their service factories; name clashes go to `issues`. */
@@ -356,7 +405,7 @@ function composeModules(
   const moduleNames = new Set<string>();
   const entities = new Map<string, string>();
   const taken = new Map<string, string>();
-  const reserved = new Set(['analytics', 'events', 'adapter', 'schema', 'clock', 'timeZone', 'transaction', 'close']);
+  const reserved = new Set(['analytics', 'events', 'adapter', 'schema', 'clock', 'timeZone', 'actor', 'withActor', 'transaction', 'close', 'changes']);
   modules.forEach((module, index) => {
     if (moduleNames.has(module.name)) {
       issues.push({ code: 'duplicate_module', path: ['modules', index, 'name'], message: `two modules are named ${JSON.stringify(module.name)}` });

@@ -1,4 +1,5 @@
 import type { Patch } from 'immer';
+import type { Actor } from './actor.js';
 
 /**
  * Emitted after a record was created and the write committed.
@@ -11,6 +12,8 @@ import type { Patch } from 'immer';
 export interface CreatedEvent<R> {
   /** The record as stored. */
   readonly record: R;
+  /** Who created it. */
+  readonly actor: Actor;
 }
 
 /**
@@ -30,6 +33,8 @@ export interface UpdatedEvent<R> {
   readonly patches: readonly Patch[];
   /** The patches that undo the change. */
   readonly inversePatches: readonly Patch[];
+  /** Who updated it. */
+  readonly actor: Actor;
 }
 
 /**
@@ -45,4 +50,6 @@ export interface DeletedEvent<R> {
   readonly id: string;
   /** The record as it was. */
   readonly previous: R;
+  /** Who deleted it. */
+  readonly actor: Actor;
 }

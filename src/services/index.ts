@@ -3,6 +3,7 @@
  *
  * @module
  */
+export * from './actor.js';
 export * from './analytics-service.js';
 export * from './bulk-result.js';
 export * from './clock.js';

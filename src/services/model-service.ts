@@ -707,7 +707,8 @@ export class ModelService<R extends RecordBase, I> {
   protected async runWriteHooks(storage: StorageOperations, now: Date, changes: readonly WriteChange[]): Promise<void> {
     const hooks = this.context.writeHooks;
     if (hooks.length === 0 || changes.length === 0) return;
-    for (const hook of hooks) await hook(changes, { storage, now });
+    const actor = this.context.actor;
+    for (const hook of hooks) await hook(changes, { storage, now, actor });
   }
 
   /**
@@ -719,7 +720,7 @@ export class ModelService<R extends RecordBase, I> {
 
   /** @internal */
   protected emit(kind: 'created' | 'updated' | 'deleted', payload: unknown): void {
-    this.context.emit(`${this.model.entity}.${kind}` as CrmEventName, payload as CrmEvents[CrmEventName]);
+    this.context.emit(`${this.model.entity}.${kind}` as CrmEventName, { ...(payload as object), actor: this.context.actor } as CrmEvents[CrmEventName]);
   }
 
   /** @internal Parses a candidate record, collecting zod's issues under `prefix`. */

@@ -1,4 +1,5 @@
 import type { CrmAdapter, StorageOperations } from '../storage/adapter.js';
+import type { Actor } from './actor.js';
 import type { StorageSchema } from '../storage/collection-schema.js';
 import type { Clock } from './clock.js';
 import type { CrmEventName, CrmEvents } from './crm-events.js';
@@ -26,6 +27,8 @@ export interface ServiceContext {
   readonly timeZone: string;
   /** The crm's id generator. */
   readonly ids: IdGenerator;
+  /** Who makes this service's writes (`createCrm({ actor })`, `crm.withActor`); events, history and the change feed record it. */
+  readonly actor: Actor;
   /** The fields of other collections (or this one) that hold ids of `collection`'s records. */
   referencesTo(collection: string): readonly { readonly collection: string; readonly field: string }[];
   /** Emits (or, in a transaction, queues) an event. */

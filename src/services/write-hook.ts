@@ -2,6 +2,7 @@ import type { Patch } from 'immer';
 import type { StorageOperations } from '../storage/adapter.js';
 import type { RecordBase } from '../schema/record-base.js';
 import type { StoredRecord } from '../storage/stored-record.js';
+import type { Actor } from './actor.js';
 
 /** The kinds of write a {@link WriteHook} sees. */
 export const writeOperations = ['create', 'update', 'delete'] as const;
@@ -35,7 +36,7 @@ export interface WriteChange {
   readonly inversePatches: readonly Patch[];
 }
 
-/** What a {@link WriteHook} may use: the storage of the atomic block the write runs in, and the write's time. */
+/** What a {@link WriteHook} may use: the storage of the atomic block the write runs in, the write's time and its actor. */
 export interface WriteHookContext {
   /**
    * The storage of the write's atomic block (the open transaction, passed
@@ -45,6 +46,8 @@ export interface WriteHookContext {
   readonly storage: StorageOperations;
   /** The crm clock's time the write used for `updatedAt`. */
   readonly now: Date;
+  /** Who made the write. */
+  readonly actor: Actor;
 }
 
 /**

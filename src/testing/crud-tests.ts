@@ -1,3 +1,4 @@
+import { systemActor } from '../services/actor.js';
 import { describe, expect, it } from './conformance-runner.js';
 import { expectCrmError } from './expect-crm-error.js';
 import type { ConformanceHarness } from './conformance-harness.js';
@@ -288,9 +289,9 @@ export function defineCrudTests(harness: () => ConformanceHarness): void {
       const updated = await crm.customers.update(ada.id, (d) => void d.tags.push('vip'));
       await crm.customers.delete(ada.id);
       expect(events.map(([name]) => name)).toEqual(['customer.created', 'customer.updated', 'customer.deleted']);
-      expect(events[0]![1]).toEqual({ record: ada });
+      expect(events[0]![1]).toEqual({ record: ada, actor: systemActor });
       expect(events[1]![1]).toMatchObject({ record: updated, previous: ada, patches: [{ op: 'add', path: ['tags', 0], value: 'vip' }] });
-      expect(events[2]![1]).toEqual({ id: ada.id, previous: updated });
+      expect(events[2]![1]).toEqual({ id: ada.id, previous: updated, actor: systemActor });
     });
 
     it('a deal follows its stage: status, closedAt and stageEnteredAt, with a stageChanged event', async () => {

@@ -1,6 +1,6 @@
 // idb recognizes IndexedDB objects by the global classes; fake-indexeddb/auto installs them.
 import 'fake-indexeddb/auto';
-import { createCrm, isCrmError, type CrmAdapter } from 'crmkit';
+import { createCrm, isCrmError, systemActor, type CrmAdapter } from 'crmkit';
 import { indexedDbAdapter } from 'crmkit/indexeddb';
 import { memoryAdapter } from 'crmkit/memory';
 import { sqlAdapter } from 'crmkit/sql';
@@ -43,7 +43,7 @@ describe.each(adapters)('a module added by the host, on $name', ({ create }) => 
     const { crm, events, ada } = await open();
     const note = await crm.notes.create({ customerId: ada.id, text: '  met at the expo  ' });
     expect(note).toMatchObject({ text: 'met at the expo', pinned: false, version: 1 });
-    expect(events).toEqual([['note.created', { record: note }]]);
+    expect(events).toEqual([['note.created', { record: note, actor: systemActor }]]);
     await expect(crm.notes.create({ customerId: ada.id, text: '' })).rejects.toMatchObject({ code: 'validation' });
     await expect(crm.notes.create({ customerId: 'nobody', text: 'x' })).rejects.toMatchObject({
       code: 'validation',

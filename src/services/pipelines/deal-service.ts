@@ -58,7 +58,7 @@ export class DealService<C = Record<string, unknown>> extends ModelService<Reado
   /** @internal */
   protected override afterUpdate(record: ReadonlyRecord<Deal<C>>, previous: ReadonlyRecord<Deal<C>>): void {
     if (record.stageId !== previous.stageId || record.pipelineId !== previous.pipelineId) {
-      this.context.emit('deal.stageChanged', { deal: record as Deal, fromStageId: previous.stageId, toStageId: record.stageId });
+      this.context.emit('deal.stageChanged', { deal: record as Deal, fromStageId: previous.stageId, toStageId: record.stageId, actor: this.context.actor });
     }
   }
 }

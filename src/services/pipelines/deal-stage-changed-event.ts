@@ -1,4 +1,5 @@
 import type { Deal } from '../../schema/deal.js';
+import type { Actor } from '../actor.js';
 
 /**
  * Emitted after a deal moved to another stage.
@@ -15,4 +16,6 @@ export interface DealStageChangedEvent {
   readonly fromStageId: string;
   /** The stage it entered. */
   readonly toStageId: string;
+  /** Who moved it. */
+  readonly actor: Actor;
 }
