@@ -5,6 +5,8 @@
  */
 export * from './actor.js';
 export * from './analytics-service.js';
+export * from './change-feed/index.js';
+export * from './history/index.js';
 export * from './bulk-result.js';
 export * from './clock.js';
 export * from './crm-events.js';
