@@ -26,6 +26,7 @@ import type { AnyCrmModule, EventsOfModules, ServiceFactory, ServiceOfModules, S
 import { uuidV7Ids, type IdGenerator } from './services/id-generator.js';
 import { ModelService } from './services/model-service.js';
 import type { ServiceContext } from './services/service-context.js';
+import { systemCollection } from './services/system-collection.js';
 import { composeStorageMiddleware, type StorageMiddleware } from './services/storage-middleware.js';
 import type { WriteHook } from './services/write-hook.js';
 
@@ -276,9 +277,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   if (optionIssues.length > 0) {
     throw new ValidationError(`Invalid createCrm options: ${optionIssues.map((issue) => issue.message).join('; ')}`, optionIssues);
   }
-  for (const model of systemModels) {
-    collections[model.collection] = { ...model.collectionSchema(), indexes: model.indexes };
-  }
+  for (const { model, queried } of systemModels) collections[model.collection] = systemCollection(model, queried);
   const storageSchema: StorageSchema = { collections };
   const referencesTo = new Map<string, { collection: string; field: string }[]>();
   for (const { model } of composed.models) {
@@ -447,7 +446,12 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
  * feed. They are in the storage schema (so every adapter stores them and
  * migrates them like any other) but have no crm service and run no write hooks.
  */
-const systemModels = [historyEntryModel, changeFeedEntryModel, changeFeedSequenceModel, changeFeedConsumerModel] as const;
+const systemModels = [
+  { model: historyEntryModel, queried: ['collection', 'recordId', 'at', 'recordVersion'] },
+  { model: changeFeedEntryModel, queried: ['sequence', 'at'] },
+  { model: changeFeedSequenceModel, queried: [] },
+  { model: changeFeedConsumerModel, queried: [] },
+] as const;
 
 /** The models of the modules with their service factories; name clashes go to `issues`. */
 function composeModules(
@@ -459,7 +463,7 @@ function composeModules(
   const moduleNames = new Set<string>();
   const entities = new Map<string, string>();
   const taken = new Map<string, string>();
-  const reserved = new Set([...systemModels.map((model) => model.collection), 'analytics', 'events', 'adapter', 'schema', 'clock', 'timeZone', 'actor', 'withActor', 'transaction', 'close', 'changes']);
+  const reserved = new Set([...systemModels.map(({ model }) => model.collection), 'analytics', 'events', 'adapter', 'schema', 'clock', 'timeZone', 'actor', 'withActor', 'transaction', 'close', 'changes']);
   modules.forEach((module, index) => {
     if (moduleNames.has(module.name)) {
       issues.push({ code: 'duplicate_module', path: ['modules', index, 'name'], message: `two modules are named ${JSON.stringify(module.name)}` });
