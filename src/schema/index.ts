@@ -27,3 +27,4 @@ export * from './record-base.js';
 export * from './record-value-checks.js';
 export * from './stored-value-limits.js';
 export * from './unique-list.js';
+export * from './task.js';
