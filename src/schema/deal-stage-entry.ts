@@ -42,6 +42,11 @@ export const dealStageEntryShape = {
   toStageId: z.string().min(1).max(64).optional(),
   /** `leftAt − enteredAt` in milliseconds, once it left. */
   durationMs: z.number().int().min(0).optional(),
+  /**
+   * How the deal ended, on every stay of a deal that is won or lost now (cleared when it is
+   * reopened): what the win-probability model learns "won deals that reached this stage" from.
+   */
+  dealOutcome: z.enum(['won', 'lost']).optional(),
 };
 
 /**

@@ -11,6 +11,21 @@ import type { ReadonlyRecord } from '../readonly-record.js';
 import type { WriteChange } from '../write-hook.js';
 import type { DealMoveRefusal } from './move-refusals.js';
 import { stageHistoryWrites } from './stage-history-writes.js';
+import {
+  forecastReport,
+  slippedReport,
+  stageMetricsReport,
+  velocityReport,
+  winMetricsReport,
+  type ForecastRow,
+  type ReportScope,
+  type ReportSource,
+  type SlippedRow,
+  type StageMetricsRow,
+  type VelocityRow,
+  type WinMetricsRow,
+} from './deal-reports.js';
+import { defaultMinClosedDeals, learnWinModel, type ScoredDeal, type WinProbability } from './win-probability.js';
 
 /** Options of `crm.deals.win`. */
 export interface WinOptions extends WriteOptions {
@@ -204,6 +219,117 @@ export class DealService<C = Record<string, unknown>> extends ModelService<Reado
       if (failed !== undefined && !failed.ok) throw failed.error;
       moved += page.items.length;
     }
+  }
+
+  /**
+   * The weighted forecast by period of expected close date (month or quarter, in the crm's time
+   * zone), forecast category and currency, optionally by owner or pipeline; won deals appear as
+   * `closed` in the period they were won. Computed by aggregates in the database where the adapter
+   * can. See `docs/pipelines.md`.
+   *
+   * @example
+   * ```ts
+   * const rows = await crm.deals.forecast({ period: 'quarter', by: 'owner', pipelineId: p.id });
+   * rows.filter((r) => r.category === 'commit').map((r) => [r.period, r.group, r.weightedAmount]);
+   * ```
+   */
+  async forecast(scope: ReportScope = {}): Promise<ForecastRow[]> {
+    return forecastReport(this.#reportSource(), scope);
+  }
+
+  /**
+   * Win rate, won amount, average deal size and sales cycle length of the deals closed in each
+   * period (by `closedAt`), optionally by owner or pipeline.
+   *
+   * @example
+   * ```ts
+   * const byOwner = await crm.deals.winMetrics({ period: 'quarter', by: 'owner' });
+   * ```
+   */
+  async winMetrics(scope: ReportScope = {}): Promise<WinMetricsRow[]> {
+    return winMetricsReport(this.#reportSource(), scope);
+  }
+
+  /**
+   * Deals whose expected close date moved later, by the period of their last slip.
+   *
+   * @example
+   * ```ts
+   * const slipped = await crm.deals.slipped({ period: 'month', by: 'owner' });
+   * ```
+   */
+  async slipped(scope: ReportScope = {}): Promise<SlippedRow[]> {
+    return slippedReport(this.#reportSource(), scope);
+  }
+
+  /**
+   * Per stage of a pipeline: deals that entered it, stage-to-stage conversion, median and p90 time
+   * in stage, from the stage history (stays entered in `[from, to)`, of one owner if given).
+   *
+   * @example
+   * ```ts
+   * const stages = await crm.deals.stageMetrics({ pipelineId: p.id, from: new Date('2025-01-01') });
+   * ```
+   */
+  async stageMetrics(scope: ReportScope & { readonly pipelineId: string }): Promise<StageMetricsRow[]> {
+    return stageMetricsReport(this.#reportSource(), scope);
+  }
+
+  /**
+   * Pipeline velocity per currency (and owner or pipeline): open deals × win rate × average deal
+   * size ÷ sales cycle days, from the deals closed in `[from, to)`.
+   *
+   * @example
+   * ```ts
+   * const [eur] = await crm.deals.velocity({ from: new Date('2025-01-01'), to: new Date('2025-07-01') });
+   * ```
+   */
+  async velocity(scope: ReportScope = {}): Promise<VelocityRow[]> {
+    return velocityReport(this.#reportSource(), scope);
+  }
+
+  /**
+   * The deal's chance to be won, learned from its pipeline's own won and lost deals (naive Bayes
+   * over stage reached, owner and amount band), with the reasons; the stage's probability when
+   * the pipeline has fewer than `minClosedDeals` (30) closed deals, or none won or none lost.
+   *
+   * @example
+   * ```ts
+   * const { probability, basis, reasons } = await crm.deals.winProbability(deal.id);
+   * ```
+   */
+  async winProbability(id: string, options: { readonly minClosedDeals?: number } = {}): Promise<WinProbability> {
+    const deal = await this.get(id);
+    const pipeline = await this.#pipelineOf(id);
+    return (await learnWinModel(this.#reportSource(), pipeline, options.minClosedDeals ?? defaultMinClosedDeals)).score(deal as unknown as ScoredDeal);
+  }
+
+  /**
+   * The learned win model of one pipeline, to score many deals (or deals not stored) with one
+   * learning: see {@link winProbability}.
+   *
+   * @example
+   * ```ts
+   * const model = await crm.deals.winModel(p.id);
+   * const scores = openDeals.map((deal) => model.score(deal).probability);
+   * ```
+   */
+  async winModel(pipelineId: string, options: { readonly minClosedDeals?: number } = {}): Promise<{ score(deal: ScoredDeal): WinProbability }> {
+    const [pipeline] = await this.context.storage.getMany('pipelines', [pipelineId]);
+    if (pipeline === undefined) throw new NotFoundError('pipelines', pipelineId);
+    return learnWinModel(this.#reportSource(), pipeline as unknown as Pipeline, options.minClosedDeals ?? defaultMinClosedDeals);
+  }
+
+  #reportSource(): ReportSource {
+    const history = this.context.services.dealStageHistory!;
+    return {
+      deals: (where, groupBy, measures) => this.aggregate({ ...(where === undefined ? {} : { where }), groupBy, measures } as never) as never,
+      history: (where, groupBy, measures) => history.aggregate({ ...(where === undefined ? {} : { where }), groupBy, measures } as never) as never,
+      pipelines: async (ids) => {
+        if (ids === undefined || ids.length === 0) return [];
+        return ((await this.context.storage.getMany('pipelines', ids)) as unknown as (Pipeline | undefined)[]).filter((p): p is Pipeline => p !== undefined);
+      },
+    };
   }
 
   async #pipelineOf(id: string): Promise<Pipeline> {

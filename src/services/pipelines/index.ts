@@ -11,6 +11,20 @@ import { StageHistoryService } from './stage-history-service.js';
 export { DealService, type LoseOptions, type WinOptions } from './deal-service.js';
 export { PipelineService, type AddStageOptions, type RemoveStageOptions } from './pipeline-service.js';
 export { StageHistoryService } from './stage-history-service.js';
+export {
+  reportGroupings,
+  reportPeriods,
+  type ForecastRow,
+  type ReportGrouping,
+  type ReportKey,
+  type ReportPeriod,
+  type ReportScope,
+  type SlippedRow,
+  type StageMetricsRow,
+  type VelocityRow,
+  type WinMetricsRow,
+} from './deal-reports.js';
+export { amountBands, defaultMinClosedDeals, winFeatures, type ScoredDeal, type WinFeature, type WinProbability, type WinReason } from './win-probability.js';
 export { dealMoveRefusals, pipelineEditRefusals, type DealMoveRefusal, type PipelineEditRefusal } from './move-refusals.js';
 export type { DealStageChangedEvent } from './deal-stage-changed-event.js';
 export type { DealLostEvent, DealReopenedEvent, DealWonEvent } from './deal-outcome-events.js';

@@ -50,17 +50,16 @@ export async function stageHistoryWrites(storage: StorageOperations, changes: re
     const deal = change.record as unknown as Deal;
     const stays = earlier.get(change.id) ?? [];
     const open = stays.at(-1);
-    if (open !== undefined && open.leftAt === undefined) {
-      const left: DealStageEntry = {
-        ...open,
-        leftAt: now,
-        leftBy: actor,
-        toStageId: deal.stageId,
-        durationMs: Math.max(0, now.getTime() - open.enteredAt.getTime()),
-        updatedAt: now,
-        version: open.version + 1,
-      };
-      updates.push({ record: parse(left), expectedVersion: open.version });
+    const dealOutcome = deal.status === 'open' ? undefined : deal.status;
+    for (const stay of stays) {
+      const next: Record<string, unknown> = { ...stay };
+      if (stay === open && stay.leftAt === undefined) {
+        Object.assign(next, { leftAt: now, leftBy: actor, toStageId: deal.stageId, durationMs: Math.max(0, now.getTime() - stay.enteredAt.getTime()) });
+      }
+      if (dealOutcome === undefined) delete next.dealOutcome;
+      else next.dealOutcome = dealOutcome;
+      if (next.leftAt === stay.leftAt && next.dealOutcome === stay.dealOutcome) continue;
+      updates.push({ record: parse({ ...next, updatedAt: now, version: stay.version + 1 }), expectedVersion: stay.version });
     }
     const stage = pipelineById.get(deal.pipelineId)?.stages.find((s) => s.id === deal.stageId);
     if (stage === undefined) throw new AdapterError(`deal ${deal.id}: stage ${deal.stageId} vanished from its pipeline during the write`);
@@ -85,6 +84,7 @@ export async function stageHistoryWrites(storage: StorageOperations, changes: re
     if (deal.currency !== undefined) entry.currency = deal.currency;
     if (deal.ownerId !== undefined) entry.ownerId = deal.ownerId;
     if (change.previous !== undefined) entry.fromStageId = (change.previous as unknown as Deal).stageId;
+    if (dealOutcome !== undefined) entry.dealOutcome = dealOutcome;
     inserts.push(parse(entry));
   }
   if (updates.length > 0) failOn(await storage.updateMany(stageHistoryCollection, updates));
