@@ -14,11 +14,11 @@
 
 /** The open stages of the benchmark pipeline, with the probabilities a sales manager would set. */
 export const benchStages = [
-  { id: 'lead', name: 'Lead', probability: 0.1 },
-  { id: 'qualified', name: 'Qualified', probability: 0.25 },
-  { id: 'demo', name: 'Demo', probability: 0.4 },
-  { id: 'proposal', name: 'Proposal', probability: 0.5, forecastCategory: 'best_case' as const },
-  { id: 'negotiation', name: 'Negotiation', probability: 0.8, forecastCategory: 'commit' as const },
+  { id: 'lead', name: 'Lead', probability: 0.1, outcome: 'open' as const },
+  { id: 'qualified', name: 'Qualified', probability: 0.25, outcome: 'open' as const },
+  { id: 'demo', name: 'Demo', probability: 0.4, outcome: 'open' as const },
+  { id: 'proposal', name: 'Proposal', probability: 0.5, outcome: 'open' as const, forecastCategory: 'best_case' as const },
+  { id: 'negotiation', name: 'Negotiation', probability: 0.8, outcome: 'open' as const, forecastCategory: 'commit' as const },
 ];
 
 export const benchPipeline = {

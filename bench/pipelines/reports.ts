@@ -198,7 +198,7 @@ async function rawStageMetrics(raw: Raw) {
           if (num(r.rn) === Math.floor((9 * num(r.n) + 9) / 10)) row.p90 = r.duration_ms;
           return out;
         }, []);
-  const ordered = benchPipeline.stages.filter((s) => s.outcome !== 'lost').map((s) => ({ ...s, outcome: s.outcome ?? 'open' }));
+  const ordered = benchPipeline.stages.filter((s) => s.outcome !== 'lost');
   const position = new Map(ordered.map((s, i) => [s.id, i]));
   return ordered.map((stage) => {
     const mine = firsts.filter((r) => text(r.stage_id) === stage.id);

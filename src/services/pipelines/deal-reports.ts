@@ -131,7 +131,7 @@ export async function forecastReport(source: ReportSource, scope: ReportScope): 
   );
   const won = await source.deals(
     and(scopeFilter(scope, 'closedAt'), { field: 'status', op: 'eq', value: 'won' }),
-    ['currency', { field: 'closedAt', bucket: period }, ...(group ? [group] : [])],
+    ['pipelineId', 'currency', { field: 'closedAt', bucket: period }, ...(group ? [group] : [])],
     measures,
   );
   const pipelines = new Map((await source.pipelines([...new Set(open.map((row) => row.key[0] as string))])).map((p) => [p.id, p]));
@@ -152,7 +152,7 @@ export async function forecastReport(source: ReportSource, scope: ReportScope): 
     add({ period: at as Date | null, group: (owner ?? null) as string | null }, currency as string | null, stageForecastCategory(stage), row.values.deals as number, amount, Math.round(amount * stage.probability));
   }
   for (const row of won) {
-    const [currency, at, owner] = row.key;
+    const [, currency, at, owner] = row.key;
     const amount = row.values.amount as number;
     add({ period: at as Date | null, group: (owner ?? null) as string | null }, currency as string | null, 'closed', row.values.deals as number, amount, amount);
   }
@@ -226,7 +226,7 @@ export async function slippedReport(source: ReportSource, scope: ReportScope): P
   const group = groupField(scope);
   const rows = await source.deals(
     and(scopeFilter(scope, 'slippedAt'), { field: 'slipCount', op: 'gt', value: 0 }),
-    ['currency', { field: 'slippedAt', bucket: periodOf(scope) }, ...(group ? [group] : [])],
+    ['pipelineId', 'currency', { field: 'slippedAt', bucket: periodOf(scope) }, ...(group ? [group] : [])],
     [
       { name: 'deals', fn: 'count' },
       { name: 'slips', fn: 'sum', field: 'slipCount' },
@@ -235,7 +235,7 @@ export async function slippedReport(source: ReportSource, scope: ReportScope): P
   );
   const byKey = new Map<string, { key: ReportKey; deals: number; slips: number; amount: Record<string, number> }>();
   for (const row of rows) {
-    const [currency, at, owner] = row.key;
+    const [, currency, at, owner] = row.key;
     const key = { period: at as Date | null, group: (owner ?? null) as string | null };
     const id = JSON.stringify([key.period?.getTime() ?? null, key.group]);
     const acc = byKey.get(id) ?? { key, deals: 0, slips: 0, amount: {} };
@@ -267,14 +267,14 @@ export async function stageMetricsReport(source: ReportSource, scope: ReportScop
     throw new InvalidQueryError(`no pipeline ${scope.pipelineId}`, [{ code: 'unknown_reference', path: ['pipelineId'], message: `no pipeline ${scope.pipelineId}` }]);
   }
   const filter = scopeFilter(scope, 'enteredAt');
-  const firstStays = await source.history(and(filter, { field: 'firstEntry', op: 'eq', value: true }), ['stageId', 'toStageId'], [{ name: 'deals', fn: 'count' }]);
-  const lengths = await source.history(and(filter, { field: 'durationMs', op: 'exists', value: true }), ['stageId', 'durationMs'], [{ name: 'stays', fn: 'count' }]);
+  const firstStays = await source.history(and(filter, { field: 'firstEntry', op: 'eq', value: true }), ['pipelineId', 'stageId', 'toStageId'], [{ name: 'deals', fn: 'count' }]);
+  const lengths = await source.history(and(filter, { field: 'durationMs', op: 'exists', value: true }), ['pipelineId', 'stageId', 'durationMs'], [{ name: 'stays', fn: 'count' }]);
   const ordered = [...pipeline.stages.filter((s) => s.outcome === 'open'), ...pipeline.stages.filter((s) => s.outcome === 'won')];
   const position = new Map(ordered.map((stage, i) => [stage.id, i]));
   const entered = new Map<string, number>();
   const forward = new Map<string, number>();
   for (const row of firstStays) {
-    const [stageId, toStageId] = row.key as [string, string | null];
+    const [, stageId, toStageId] = row.key as [string, string, string | null];
     const deals = row.values.deals as number;
     entered.set(stageId, (entered.get(stageId) ?? 0) + deals);
     const from = position.get(stageId);
@@ -283,9 +283,9 @@ export async function stageMetricsReport(source: ReportSource, scope: ReportScop
   }
   const distributions = new Map<string, [number, number][]>();
   for (const row of lengths) {
-    const list = distributions.get(row.key[0] as string) ?? [];
-    list.push([row.key[1] as number, row.values.stays as number]);
-    distributions.set(row.key[0] as string, list);
+    const list = distributions.get(row.key[1] as string) ?? [];
+    list.push([row.key[2] as number, row.values.stays as number]);
+    distributions.set(row.key[1] as string, list);
   }
   return ordered.map((stage) => {
     const count = entered.get(stage.id) ?? 0;
@@ -329,7 +329,7 @@ export async function velocityReport(source: ReportSource, scope: ReportScope): 
   );
   const open = await source.deals(
     and(scopeFilter({ ...scope, from: undefined, to: undefined }, 'createdAt'), { field: 'status', op: 'eq', value: 'open' }),
-    ['currency', ...(group ? [group] : [])],
+    ['status', 'currency', ...(group ? [group] : [])],
     [{ name: 'deals', fn: 'count' }],
   );
   type Acc = { won: number; lost: number; cycleMs: number; amount: Map<string, number>; withAmount: Map<string, number> };
@@ -350,7 +350,7 @@ export async function velocityReport(source: ReportSource, scope: ReportScope): 
   }
   const rows: VelocityRow[] = [];
   for (const row of open) {
-    const [currency, owner] = row.key;
+    const [, currency, owner] = row.key;
     const acc = byGroup.get((owner ?? null) as string | null);
     const withAmount = acc?.withAmount.get(currency as string) ?? 0;
     if (currency === null || acc === undefined || acc.won === 0 || withAmount === 0) continue;

@@ -67,13 +67,13 @@ type Counts = { won: number; lost: number };
 export async function learnWinModel(source: ReportSource, pipeline: Pipeline, minClosedDeals = defaultMinClosedDeals): Promise<{ score(deal: ScoredDeal): WinProbability }> {
   const inPipeline = { field: 'pipelineId', op: 'eq' as const, value: pipeline.id };
   const closed = { field: 'status', op: 'in' as const, value: ['won', 'lost'] };
-  const tally = (rows: { key: readonly unknown[]; values: Readonly<Record<string, unknown>> }[], at: number) => {
+  const tally = (rows: { key: readonly unknown[]; values: Readonly<Record<string, unknown>> }[], valueAt: number, outcomeAt: number) => {
     const byValue = new Map<string, Counts>();
     for (const row of rows) {
-      const value = row.key[at];
+      const value = row.key[valueAt];
       if (value === null || value === undefined) continue;
       const counts = byValue.get(String(value)) ?? { won: 0, lost: 0 };
-      counts[row.key[at === 0 ? 1 : 0] as 'won' | 'lost'] += row.values.n as number;
+      counts[row.key[outcomeAt] as 'won' | 'lost'] += row.values.n as number;
       byValue.set(String(value), counts);
     }
     return byValue;
@@ -86,14 +86,15 @@ export async function learnWinModel(source: ReportSource, pipeline: Pipeline, mi
   if (won + lost < minClosedDeals || won === 0 || lost === 0) {
     return { score: (deal) => ({ probability: stageOf(deal), basis: 'stage', closedDeals: won + lost, reasons: [] }) };
   }
-  const owners = tally(await source.deals({ and: [inPipeline, closed] }, ['status', 'ownerId'], n), 1);
+  const owners = tally(await source.deals({ and: [inPipeline, closed] }, ['status', 'ownerId'], n), 1, 0);
   const stages = tally(
     await source.history(
       { and: [inPipeline, { field: 'firstEntry', op: 'eq', value: true }, { field: 'dealOutcome', op: 'exists', value: true }] },
-      ['stageId', 'dealOutcome'],
+      ['pipelineId', 'stageId', 'dealOutcome'],
       n,
     ),
-    0,
+    1,
+    2,
   );
   const bands = new Map<string, Counts>();
   for (const band of amountBands) {
