@@ -126,15 +126,15 @@ export async function forecastReport(source: ReportSource, scope: ReportScope): 
   ];
   const open = await source.deals(
     and(scopeFilter(scope, 'expectedCloseDate'), { field: 'status', op: 'eq', value: 'open' }),
-    ['pipelineId', 'stageId', 'currency', { field: 'expectedCloseDate', bucket: period }, ...(group ? [group] : [])],
+    ['status', 'pipelineId', 'stageId', 'currency', { field: 'expectedCloseDate', bucket: period }, ...(group ? [group] : [])],
     measures,
   );
   const won = await source.deals(
     and(scopeFilter(scope, 'closedAt'), { field: 'status', op: 'eq', value: 'won' }),
-    ['pipelineId', 'currency', { field: 'closedAt', bucket: period }, ...(group ? [group] : [])],
+    ['status', 'currency', { field: 'closedAt', bucket: period }, ...(group ? [group] : [])],
     measures,
   );
-  const pipelines = new Map((await source.pipelines([...new Set(open.map((row) => row.key[0] as string))])).map((p) => [p.id, p]));
+  const pipelines = new Map((await source.pipelines([...new Set(open.map((row) => row.key[1] as string))])).map((p) => [p.id, p]));
   const rows = new Map<string, { key: ReportKey; currency: string | null; category: ForecastCategory; deals: number; amount: number; weighted: number }>();
   const add = (key: ReportKey, currency: string | null, category: ForecastCategory, deals: number, amount: number, weighted: number) => {
     const id = JSON.stringify([key.period?.getTime() ?? null, key.group, currency, category]);
@@ -145,7 +145,7 @@ export async function forecastReport(source: ReportSource, scope: ReportScope): 
     rows.set(id, row);
   };
   for (const row of open) {
-    const [pipelineId, stageId, currency, at, owner] = row.key;
+    const [, pipelineId, stageId, currency, at, owner] = row.key;
     const stage = pipelines.get(pipelineId as string)?.stages.find((s) => s.id === stageId);
     if (stage === undefined) continue;
     const amount = row.values.amount as number;
@@ -226,7 +226,7 @@ export async function slippedReport(source: ReportSource, scope: ReportScope): P
   const group = groupField(scope);
   const rows = await source.deals(
     and(scopeFilter(scope, 'slippedAt'), { field: 'slipCount', op: 'gt', value: 0 }),
-    ['pipelineId', 'currency', { field: 'slippedAt', bucket: periodOf(scope) }, ...(group ? [group] : [])],
+    ['status', 'currency', { field: 'slippedAt', bucket: periodOf(scope) }, ...(group ? [group] : [])],
     [
       { name: 'deals', fn: 'count' },
       { name: 'slips', fn: 'sum', field: 'slipCount' },
