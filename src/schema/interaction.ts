@@ -11,7 +11,10 @@ export const interactionDirections = ['inbound', 'outbound', 'internal'] as cons
 /** One of {@link interactionDirections}. */
 export type InteractionDirection = (typeof interactionDirections)[number];
 
-/** What happened. `purchase` and `refund` carry `purchase` details; `survey_response` carries `survey`. */
+/**
+ * What happened. `purchase` and `refund` carry `purchase` details; `survey_response` carries
+ * `survey`; `task` is a follow-up completed (`crm.tasks.complete` logs it).
+ */
 export const interactionKinds = [
   'message',
   'call',
@@ -22,6 +25,7 @@ export const interactionKinds = [
   'refund',
   'survey_response',
   'complaint',
+  'task',
   'other',
 ] as const;
 

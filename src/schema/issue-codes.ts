@@ -28,7 +28,8 @@ export const zodIssueCodes = [
  *
  * - writes: `readonly_field` (a base or managed field set by an input or a recipe),
  *   `unknown_reference` (a reference to no record), `unknown_stage` (a deal's stage not in its
- *   pipeline), `duplicate_id` (an id twice in one batch);
+ *   pipeline), `amount_mismatch` (a deal's amount that is not the sum of its line items),
+ *   `duplicate_id` (an id twice in one batch);
  * - queries: `unknown_field`, `unknown_operator`, `invalid_filter`, `invalid_sort`, `invalid_limit`,
  *   `invalid_cursor`, `invalid_bucket`, `invalid_measure`, `invalid_time_zone`;
  * - options: `invalid_option`, `mixed_currencies` (analytics over several currencies);
@@ -43,6 +44,7 @@ export const coreIssueCodes = [
   'readonly_field',
   'unknown_reference',
   'unknown_stage',
+  'amount_mismatch',
   'duplicate_id',
   'unknown_field',
   'unknown_operator',

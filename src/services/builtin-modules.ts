@@ -3,6 +3,7 @@ import { campaignsModule } from './campaigns/index.js';
 import { casesModule } from './cases/index.js';
 import { customerDataModule } from './customer-data/index.js';
 import { pipelinesModule } from './pipelines/index.js';
+import { tasksModule } from './tasks/index.js';
 
 /**
  * The modules every crm has, in order. A new built-in module is a folder under
@@ -11,10 +12,10 @@ import { pipelinesModule } from './pipelines/index.js';
  *
  * @example
  * ```ts
- * builtinModules.map((module) => module.name); // ['customer-data', 'pipelines', 'cases', 'campaigns']
+ * builtinModules.map((module) => module.name); // ['customer-data', 'pipelines', 'cases', 'campaigns', 'tasks']
  * ```
  */
-export const builtinModules = [customerDataModule, pipelinesModule, casesModule, campaignsModule] as const;
+export const builtinModules = [customerDataModule, pipelinesModule, casesModule, campaignsModule, tasksModule] as const;
 
 /** The built-in modules' type. */
 export type BuiltinModules = typeof builtinModules;

@@ -154,11 +154,29 @@ export const conflictReasons = ['id_taken', 'stale_version', 'still_referenced',
 /** One of {@link conflictReasons}. */
 export type ConflictReason = (typeof conflictReasons)[number];
 
-/** A state change that the model does not allow (a deal moved to a stage of another pipeline, say). */
+/**
+ * A state change that the model does not allow (a closed deal moved, a deal won from a lost
+ * stage, a pipeline stage removed while deals still sit in it). Nothing was written. `reason`
+ * names the case from the refusing module's closed list (the pipelines module's
+ * `dealMoveRefusals` and `pipelineEditRefusals`, say).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await crm.deals.win(dealId);
+ * } catch (error) {
+ *   if (isCrmError(error, 'invalid_transition') && error.reason === 'deal_lost') askToReopenFirst();
+ * }
+ * ```
+ */
 export class InvalidTransitionError extends CrmError {
-  constructor(message: string, options: CrmErrorOptions = {}) {
+  /** Which refused case: one of the refusing module's closed list of reasons. */
+  readonly reason: string;
+
+  constructor(message: string, options: CrmErrorOptions & { reason?: string } = {}) {
     super('invalid_transition', message, options);
     this.name = 'InvalidTransitionError';
+    this.reason = options.reason ?? 'invalid_transition';
   }
 }
 

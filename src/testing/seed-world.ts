@@ -17,7 +17,7 @@ export interface World {
   /** A pipeline with stages `qualify`, `proposal`, `won` and `lost`. */
   readonly pipeline: ReadonlyRecord<Pipeline>;
   /** An open deal of Acme in stage `qualify`. */
-  readonly deal: Deal;
+  readonly deal: ReadonlyRecord<Deal>;
   /** A support case of Ada, opened at the clock's start. */
   readonly supportCase: Case;
   /** An email campaign. */

@@ -1,17 +1,37 @@
 import { dealModel } from '../../schema/deal.js';
-import { pipelineModel, type Pipeline, type PipelineInput } from '../../schema/pipeline.js';
+import { dealStageEntryModel } from '../../schema/deal-stage-entry.js';
+import { pipelineModel } from '../../schema/pipeline.js';
 import { defineModule, eventTypes, serviceFactory, type ServiceTypes } from '../define-module.js';
-import { ModelService } from '../model-service.js';
-import type { ReadonlyRecord } from '../readonly-record.js';
+import type { DealLostEvent, DealReopenedEvent, DealWonEvent } from './deal-outcome-events.js';
 import type { DealStageChangedEvent } from './deal-stage-changed-event.js';
 import { DealService } from './deal-service.js';
+import { PipelineService } from './pipeline-service.js';
+import { StageHistoryService } from './stage-history-service.js';
 
-export { DealService } from './deal-service.js';
+export { DealService, type LoseOptions, type WinOptions } from './deal-service.js';
+export { PipelineService, type AddStageOptions, type RemoveStageOptions } from './pipeline-service.js';
+export { StageHistoryService } from './stage-history-service.js';
+export {
+  reportGroupings,
+  reportPeriods,
+  type ForecastRow,
+  type ReportGrouping,
+  type ReportKey,
+  type ReportPeriod,
+  type ReportScope,
+  type SlippedRow,
+  type StageMetricsRow,
+  type VelocityRow,
+  type WinMetricsRow,
+} from './deal-reports.js';
+export { amountBands, defaultMinClosedDeals, winFeatures, type ScoredDeal, type WinFeature, type WinProbability, type WinReason } from './win-probability.js';
+export { dealMoveRefusals, pipelineEditRefusals, type DealMoveRefusal, type PipelineEditRefusal } from './move-refusals.js';
 export type { DealStageChangedEvent } from './deal-stage-changed-event.js';
+export type { DealLostEvent, DealReopenedEvent, DealWonEvent } from './deal-outcome-events.js';
 
 /** The type of `crm.pipelines` for the host's pipeline custom fields. */
 export interface PipelineServiceTypes extends ServiceTypes {
-  readonly service: ModelService<ReadonlyRecord<Pipeline<this['custom']>>, PipelineInput<this['customInput']>>;
+  readonly service: PipelineService<this['custom']>;
 }
 
 /** The type of `crm.deals` for the host's deal custom fields. */
@@ -19,10 +39,16 @@ export interface DealServiceTypes extends ServiceTypes {
   readonly service: DealService<this['custom']>;
 }
 
+/** The type of `crm.dealStageHistory`. */
+export interface StageHistoryServiceTypes extends ServiceTypes {
+  readonly service: StageHistoryService;
+}
+
 /**
- * Sales: pipelines and their stages (`crm.pipelines`), deals moving through
- * them (`crm.deals`, with the stage rules of {@link DealService}), and the
- * domain event `deal.stageChanged`.
+ * Sales: pipelines and their stages (`crm.pipelines`, with the validated edits of
+ * {@link PipelineService}), deals moving through them (`crm.deals`, with the moves and rules of
+ * {@link DealService}), the deal stage history (`crm.dealStageHistory`, read-only), and the domain
+ * events `deal.stageChanged`, `deal.won`, `deal.lost` and `deal.reopened`.
  *
  * @example
  * ```ts
@@ -31,10 +57,16 @@ export interface DealServiceTypes extends ServiceTypes {
  */
 export const pipelinesModule = defineModule({
   name: 'pipelines',
-  models: { pipelines: pipelineModel, deals: dealModel },
+  models: { pipelines: pipelineModel, deals: dealModel, dealStageHistory: dealStageEntryModel },
   services: {
-    pipelines: serviceFactory<PipelineServiceTypes>((context, model, schema) => new ModelService(context, model, schema)),
+    pipelines: serviceFactory<PipelineServiceTypes>((context, model, schema) => new PipelineService(context, model, schema)),
     deals: serviceFactory<DealServiceTypes>((context, model, schema) => new DealService(context, model, schema)),
+    dealStageHistory: serviceFactory<StageHistoryServiceTypes>((context, model, schema) => new StageHistoryService(context, model, schema)),
   },
-  events: eventTypes<{ 'deal.stageChanged': DealStageChangedEvent }>(),
+  events: eventTypes<{
+    'deal.stageChanged': DealStageChangedEvent;
+    'deal.won': DealWonEvent;
+    'deal.lost': DealLostEvent;
+    'deal.reopened': DealReopenedEvent;
+  }>(),
 });
