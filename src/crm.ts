@@ -9,7 +9,9 @@ import type { CrmAdapter, StorageOperations } from './storage/adapter.js';
 import type { CollectionSchema, StorageSchema } from './storage/collection-schema.js';
 import { UnsupportedError, ValidationError, type CrmIssue } from './storage/errors.js';
 import { canonicalTimeZone, defaultTimeZone } from './storage/time-zone.js';
+import type { CountryCode } from 'libphonenumber-js/min';
 import { AnalyticsService } from './services/analytics-service.js';
+import { isPhoneRegion } from './services/customer-data/phone-normalization.js';
 import { parseActor, systemActor, type Actor } from './services/actor.js';
 import { asyncScope } from './services/async-scope.js';
 import { builtinModules, type BuiltinModules, type CollectionName } from './services/builtin-modules.js';
@@ -105,6 +107,12 @@ export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas, M
    * {@link systemActor} by default. An invalid actor is a `ValidationError`.
    */
   readonly actor?: Actor;
+  /**
+   * The ISO 3166-1 region (`'GB'`) phone numbers without a country code are read in, on
+   * writes (`'020 7946 0018'` is stored as `+442079460018`), in filters on `phones` and in
+   * `crm.customers.search`. Without it such numbers are refused. An unknown region is a `ValidationError`.
+   */
+  readonly defaultRegion?: string;
 }
 
 /**
@@ -230,6 +238,13 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
       message: `unknown time zone ${JSON.stringify(options.timeZone)}: give an IANA name such as 'Europe/Berlin' or 'UTC'`,
     });
   }
+  if (options.defaultRegion !== undefined && !isPhoneRegion(options.defaultRegion)) {
+    optionIssues.push({
+      code: 'invalid_option',
+      path: ['defaultRegion'],
+      message: `unknown region ${JSON.stringify(options.defaultRegion)}: give an ISO 3166-1 alpha-2 code such as 'GB'`,
+    });
+  }
   for (const [name, custom] of Object.entries(options.customFields ?? {})) {
     if (custom !== undefined) optionIssues.push(...customFieldsSchemaIssues(name, custom));
   }
@@ -296,6 +311,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     schema: storageSchema,
     clock,
     timeZone: timeZone!,
+    defaultRegion: options.defaultRegion as CountryCode | undefined,
     ids,
     writeHooks,
     referencesTo: (collection: string) => referencesTo.get(collection) ?? [],

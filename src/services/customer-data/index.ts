@@ -1,12 +1,19 @@
-import { customerModel, type Customer, type CustomerInput } from '../../schema/customer.js';
+import { customerModel } from '../../schema/customer.js';
 import { interactionModel, type Interaction, type InteractionInput } from '../../schema/interaction.js';
 import { defineModule, serviceFactory, type ServiceFactory, type ServiceTypes } from '../define-module.js';
 import { ModelService } from '../model-service.js';
 import type { ReadonlyRecord } from '../readonly-record.js';
+import { CustomerService } from './customer-service.js';
+
+export { CustomerService, maxSearchCandidates, type SearchHit, type SearchOptions, type SearchPage } from './customer-service.js';
+export { foldText, foldedWords } from './fold-text.js';
+export { phoneToE164, phoneSearchDigits, isPhoneRegion } from './phone-normalization.js';
+export { searchKeysOf, maxSearchKeys, type SearchableCustomer } from './search-keys.js';
+export { searchTerms, searchScore, searchTermKinds, type SearchTerm, type SearchTermKind } from './search-query.js';
 
 /** The type of `crm.customers` for the host's customer custom fields. */
 export interface CustomerServiceTypes extends ServiceTypes {
-  readonly service: ModelService<ReadonlyRecord<Customer<this['custom']>>, CustomerInput<this['customInput']>>;
+  readonly service: CustomerService<this['custom'], this['customInput']>;
 }
 
 /** The type of `crm.interactions` for the host's interaction custom fields. */
@@ -31,7 +38,7 @@ export const customerDataModule = defineModule({
   name: 'customer-data',
   models: { customers: customerModel, interactions: interactionModel },
   services: {
-    customers: serviceFactory<CustomerServiceTypes>(plain),
+    customers: serviceFactory<CustomerServiceTypes>((context, model, schema) => new CustomerService(context, model, schema)),
     interactions: serviceFactory<InteractionServiceTypes>(plain),
   },
 });
