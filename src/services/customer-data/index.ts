@@ -4,8 +4,12 @@ import { defineModule, serviceFactory, type ServiceFactory, type ServiceTypes } 
 import { ModelService } from '../model-service.js';
 import type { ReadonlyRecord } from '../readonly-record.js';
 import { CustomerService } from './customer-service.js';
+import { customerRelationshipModel } from './relationship.js';
+import { RelationshipService } from './relationship-service.js';
 
 export { CustomerService, maxSearchCandidates, type SearchHit, type SearchOptions, type SearchPage } from './customer-service.js';
+export * from './relationship.js';
+export * from './relationship-service.js';
 export { foldText, foldedWords } from './fold-text.js';
 export { phoneToE164, phoneSearchDigits, isPhoneRegion } from './phone-normalization.js';
 export { searchKeysOf, maxSearchKeys, type SearchableCustomer } from './search-keys.js';
@@ -14,6 +18,11 @@ export { searchTerms, searchScore, searchTermKinds, type SearchTerm, type Search
 /** The type of `crm.customers` for the host's customer custom fields. */
 export interface CustomerServiceTypes extends ServiceTypes {
   readonly service: CustomerService<this['custom'], this['customInput']>;
+}
+
+/** The type of `crm.relationships` for the host's relationship custom fields. */
+export interface RelationshipServiceTypes extends ServiceTypes {
+  readonly service: RelationshipService<this['custom'], this['customInput']>;
 }
 
 /** The type of `crm.interactions` for the host's interaction custom fields. */
@@ -26,7 +35,9 @@ const plain: ServiceFactory['create'] = (context, model, schema) => new ModelSer
 /**
  * The core module: people and organizations (`crm.customers`, events
  * `customer.*`) and their timeline of messages, calls, visits and purchases
- * (`crm.interactions`, events `interaction.*`).
+ * (`crm.interactions`, events `interaction.*`), typed relationships between
+ * customers (`crm.relationships`, events `relationship.*`), search
+ * (`crm.customers.search`) and the rest of customer data management.
  *
  * @example
  * ```ts
@@ -36,9 +47,10 @@ const plain: ServiceFactory['create'] = (context, model, schema) => new ModelSer
  */
 export const customerDataModule = defineModule({
   name: 'customer-data',
-  models: { customers: customerModel, interactions: interactionModel },
+  models: { customers: customerModel, interactions: interactionModel, relationships: customerRelationshipModel },
   services: {
     customers: serviceFactory<CustomerServiceTypes>((context, model, schema) => new CustomerService(context, model, schema)),
     interactions: serviceFactory<InteractionServiceTypes>(plain),
+    relationships: serviceFactory<RelationshipServiceTypes>((context, model, schema) => new RelationshipService(context, model, schema)),
   },
 });
