@@ -8,6 +8,8 @@ import { ModelService } from '../model-service.js';
 import type { ReadonlyRecord } from '../readonly-record.js';
 import { foldText, foldedWords } from './fold-text.js';
 import { phoneToE164 } from './phone-normalization.js';
+import { blockingKeys, duplicateFeatures, type DuplicateFeatures, type DuplicateSubject } from './duplicate-features.js';
+import { defaultDuplicateScore, scoreDuplicate, type DuplicateReason } from './duplicate-score.js';
 import { searchKeysOf } from './search-keys.js';
 import { searchScore, searchTerms } from './search-query.js';
 
@@ -63,6 +65,58 @@ export interface SearchPage<R> {
  * ```
  */
 export const maxSearchCandidates = 2000;
+
+/**
+ * Options of {@link CustomerService.findDuplicates} and {@link CustomerService.duplicateCandidates}.
+ *
+ * @example
+ * ```ts
+ * const options: DuplicateOptions = { minScore: 0.8 };
+ * ```
+ */
+export interface DuplicateOptions {
+  /** Report pairs scoring at least this, from 0 to 1; `defaultDuplicateScore` (0.7) by default. */
+  readonly minScore?: number;
+  /**
+   * Whole-base scan only: blocks (customers sharing a blocking key) larger than this are
+   * compared by their email and phone keys only, so a very common name cannot make the scan
+   * quadratic; 200 by default.
+   */
+  readonly maxBlockSize?: number;
+}
+
+/**
+ * A customer that looks like the one asked about, with the score and the reasons.
+ *
+ * @example
+ * ```ts
+ * const [likely]: DuplicateCandidate<Customer>[] = await crm.customers.findDuplicates(ada.id);
+ * likely.reasons; // ['same_email', 'similar_name']
+ * ```
+ */
+export interface DuplicateCandidate<R> {
+  readonly customer: R;
+  readonly score: number;
+  readonly reasons: readonly DuplicateReason[];
+}
+
+/**
+ * Two customers of the base that look like one person or organization.
+ *
+ * @example
+ * ```ts
+ * for await (const pair of crm.customers.duplicateCandidates()) console.log(pair.ids, pair.score, pair.reasons);
+ * ```
+ */
+export interface DuplicatePair {
+  /** The two customers' ids, the smaller first. */
+  readonly ids: readonly [string, string];
+  readonly score: number;
+  readonly reasons: readonly DuplicateReason[];
+}
+
+/** At most this many customers are compared by findDuplicates. */
+const maxDuplicateLookups = 1000;
 
 /** At most this many organizations per term lend their members to a search. */
 const maxOrganizationsPerTerm = 200;
@@ -153,6 +207,86 @@ export class CustomerService<C = Record<string, unknown>, CI = Record<string, un
     return start >= 0 && start + limit < ranked.length && last !== undefined ? { items, nextCursor: encodeSearchCursor(last) } : { items };
   }
 
+  /**
+   * The customers that look like this one (same email or phone, similar name
+   * with the same organization, city or postal code, …), best first, each
+   * with a score from 0 to 1 and the reasons. Candidates come from the
+   * indexes (emails without `+` tags, phones, name-word prefixes), not a scan.
+   *
+   * @example
+   * ```ts
+   * const candidates = await crm.customers.findDuplicates(ada.id, { minScore: 0.8 });
+   * ```
+   */
+  async findDuplicates(id: string, options: DuplicateOptions = {}): Promise<DuplicateCandidate<ReadonlyRecord<Customer<C>>>[]> {
+    const minScore = checkDuplicateOptions(options).minScore;
+    const customer = await this.get(id);
+    const features = duplicateFeatures(customer as unknown as DuplicateSubject);
+    const ors: Filter[] = [];
+    if (features.emails.length > 0) ors.push({ field: 'searchKeys', op: 'in', value: features.emails });
+    if (customer.phones.length > 0) ors.push({ field: 'phones', op: 'in', value: [...customer.phones] });
+    for (const word of new Set([...features.nameWords, ...foldedWords(customer.name)])) {
+      if (word.length >= 2) ors.push({ field: 'searchKeys', op: 'startsWith', value: word.slice(0, 3) });
+    }
+    if (ors.length === 0) return [];
+    const found = (await this.context.storage.find(this.collection, {
+      filter: this.resolveWhere({ and: [{ or: ors }, { field: 'kind', op: 'eq', value: customer.kind }] })!,
+      sort: [{ field: 'id', direction: 'asc' }],
+      limit: maxDuplicateLookups,
+    })) as unknown as ReadonlyRecord<Customer<C>>[];
+    return found
+      .filter((other) => other.id !== customer.id)
+      .map((other) => ({ customer: other, ...scoreDuplicate(features, duplicateFeatures(other as unknown as DuplicateSubject)) }))
+      .filter((candidate) => candidate.score >= minScore)
+      .sort((a, b) => b.score - a.score || (a.customer.id < b.customer.id ? -1 : 1));
+  }
+
+  /**
+   * Every pair of customers of the base that look like one, streamed. One
+   * scan reads the customers' comparable parts; customers are compared only
+   * within blocks sharing a key (an email, a phone, name-word prefixes; see
+   * `blockingKeys`), so the work grows with the base, not its square.
+   *
+   * @example
+   * ```ts
+   * for await (const { ids, score, reasons } of crm.customers.duplicateCandidates({ minScore: 0.8 })) review(ids, score, reasons);
+   * ```
+   */
+  async *duplicateCandidates(options: DuplicateOptions = {}): AsyncGenerator<DuplicatePair> {
+    const { minScore, maxBlockSize } = checkDuplicateOptions(options);
+    const all: DuplicateFeatures[] = [];
+    const blocks = new Map<string, number[]>();
+    for await (const batch of this.scan({ batchSize: 5000 })) {
+      for (const customer of batch) {
+        const features = duplicateFeatures(customer as unknown as DuplicateSubject);
+        const index = all.push(features) - 1;
+        for (const key of blockingKeys(features)) {
+          const members = blocks.get(key);
+          if (members === undefined) blocks.set(key, [index]);
+          else members.push(index);
+        }
+      }
+    }
+    const compared = new Set<number>();
+    const n = all.length;
+    for (const [key, members] of blocks) {
+      if (members.length < 2 || (members.length > maxBlockSize && key.startsWith('n:'))) continue;
+      for (let i = 0; i < members.length; i++) {
+        for (let j = i + 1; j < members.length; j++) {
+          const a = members[i]!;
+          const b = members[j]!;
+          const pair = a * n + b;
+          if (compared.has(pair)) continue;
+          compared.add(pair);
+          const match = scoreDuplicate(all[a]!, all[b]!);
+          if (match.score < minScore) continue;
+          const [x, y] = all[a]!.id < all[b]!.id ? [all[a]!.id, all[b]!.id] : [all[b]!.id, all[a]!.id];
+          yield { ids: [x, y], score: match.score, reasons: match.reasons };
+        }
+      }
+    }
+  }
+
   /** @internal Reads phones without a country code in the crm's default region before validating. */
   protected override parseRecord(candidate: unknown, prefix: readonly PropertyKey[], issues: CrmIssue[]): ReadonlyRecord<Customer<C>> | undefined {
     const region = this.context.defaultRegion;
@@ -230,4 +364,14 @@ function normalizeFilter(filter: Filter, region: Parameters<typeof phoneToE164>[
   const each = (value: unknown) => (typeof value === 'string' ? normalize(value) : value);
   const value = Array.isArray(filter.value) ? filter.value.map(each) : each(filter.value);
   return { ...filter, value: value as FilterValue };
+}
+
+function checkDuplicateOptions(options: DuplicateOptions): { minScore: number; maxBlockSize: number } {
+  const minScore = options.minScore ?? defaultDuplicateScore;
+  const maxBlockSize = options.maxBlockSize ?? 200;
+  const issues: CrmIssue[] = [];
+  if (typeof minScore !== 'number' || !(minScore >= 0 && minScore <= 1)) issues.push({ code: 'invalid_option', path: ['minScore'], message: 'minScore is a number from 0 to 1' });
+  if (!Number.isInteger(maxBlockSize) || maxBlockSize < 2) issues.push({ code: 'invalid_option', path: ['maxBlockSize'], message: 'maxBlockSize is an integer of at least 2' });
+  if (issues.length > 0) throw new InvalidQueryError(`duplicates: ${issues.map((i) => i.message).join('; ')}`, issues);
+  return { minScore, maxBlockSize };
 }

@@ -7,7 +7,19 @@ import { CustomerService } from './customer-service.js';
 import { customerRelationshipModel } from './relationship.js';
 import { RelationshipService } from './relationship-service.js';
 
-export { CustomerService, maxSearchCandidates, type SearchHit, type SearchOptions, type SearchPage } from './customer-service.js';
+export {
+  CustomerService,
+  maxSearchCandidates,
+  type DuplicateCandidate,
+  type DuplicateOptions,
+  type DuplicatePair,
+  type SearchHit,
+  type SearchOptions,
+  type SearchPage,
+} from './customer-service.js';
+export * from './duplicate-features.js';
+export * from './duplicate-score.js';
+export { nicknameOf } from './nicknames.js';
 export * from './relationship.js';
 export * from './relationship-service.js';
 export { foldText, foldedWords } from './fold-text.js';
