@@ -14,6 +14,13 @@ import { AnalyticsService } from './services/analytics-service.js';
 import { isPhoneRegion } from './services/customer-data/phone-normalization.js';
 import { parseActor, systemActor, type Actor } from './services/actor.js';
 import { asyncScope } from './services/async-scope.js';
+import { ChangeFeed } from './services/change-feed/change-feed.js';
+import { changeFeedConsumerModel, changeFeedEntryModel, changeFeedSequenceModel } from './services/change-feed/change-feed-entry.js';
+import { changeFeedHook } from './services/change-feed/change-feed-hook.js';
+import { ensureFeedSequence } from './services/change-feed/feed-sequence.js';
+import { historyEntryModel } from './services/history/history-entry.js';
+import { historyHook } from './services/history/history-hook.js';
+import { resolveHistoryOptions, type HistoryOptions } from './services/history/history-options.js';
 import { builtinModules, type BuiltinModules, type CollectionName } from './services/builtin-modules.js';
 import { systemClock, type Clock } from './services/clock.js';
 import type { CrmEventName, CrmEvents } from './services/crm-events.js';
@@ -103,6 +110,18 @@ export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas, M
    */
   readonly unique?: Partial<Record<CollectionName, readonly string[]>>;
   /**
+   * Record history per collection (see `docs/history.md`): on for every
+   * collection by default; `false` turns it off everywhere, `{ interactions:
+   * false }` for one collection, `{ customers: { exclude: ['custom.passwordHash'] } }`
+   * keeps a field's values out of it. A collection it does not know is a `ValidationError`.
+   */
+  readonly history?: HistoryOptions;
+  /**
+   * The durable change feed (`crm.changes`, see `docs/change-feed.md`): on by
+   * default; `false` turns it off (writes append nothing, and take no lock).
+   */
+  readonly changeFeed?: boolean;
+  /**
    * Who the crm's writes are made by unless `crm.withActor` says otherwise;
    * {@link systemActor} by default. An invalid actor is a `ValidationError`.
    */
@@ -186,6 +205,8 @@ export interface CrmBase<S extends CustomFieldSchemas = CustomFieldSchemas, M ex
    * ```
    */
   transaction<T>(fn: (tx: TransactionServices<S, M>) => Promise<T>): Promise<T>;
+  /** The durable change feed: every committed change in commit order, and named consumers. */
+  readonly changes: ChangeFeed;
   /** Who this crm's writes are made by: `createCrm({ actor })`, else {@link systemActor}. */
   readonly actor: Actor;
   /**
@@ -270,6 +291,9 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   if (optionIssues.length > 0) {
     throw new ValidationError(`Invalid createCrm options: ${optionIssues.map((issue) => issue.message).join('; ')}`, optionIssues);
   }
+  for (const model of systemModels) {
+    collections[model.collection] = { ...model.collectionSchema(), indexes: model.indexes };
+  }
   const storageSchema: StorageSchema = { collections };
   const referencesTo = new Map<string, { collection: string; field: string }[]>();
   for (const { model } of composed.models) {
@@ -279,10 +303,19 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
       referencesTo.set(reference.collection, list);
     }
   }
-  const writeHooks: readonly WriteHook[] = [...modules.flatMap((module) => module.writeHooks ?? []), ...(options.writeHooks ?? [])];
+  const history = resolveHistoryOptions(options.history, composed.models.map(({ name }) => name));
+  const feedOn = options.changeFeed !== false;
+  const writeHooks: readonly WriteHook[] = [
+    ...(options.history === false ? [] : [historyHook(history, ids)]),
+    ...modules.flatMap((module) => module.writeHooks ?? []),
+    ...(options.writeHooks ?? []),
+    // Last, so the feed's sequence lock is held for as short a time as it can be.
+    ...(feedOn ? [changeFeedHook(ids)] : []),
+  ];
   const middleware = composeStorageMiddleware(options.storageMiddleware);
 
   await adapter.open(storageSchema);
+  if (feedOn) await ensureFeedSequence(middleware(adapter), clock.now());
   const events = mitt<CrmEvents>();
   const deliver = <K extends CrmEventName>(name: K, payload: CrmEvents[K]): void => {
     try {
@@ -391,6 +424,19 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     return { services: makeServices(rootContext), transaction: (fn) => transactionAs(actor, fn) };
   };
 
+  const changes = new ChangeFeed({
+    adapter,
+    clock,
+    ids,
+    get storage() {
+      return openTransaction.current()?.context.storage ?? adapterStorage;
+    },
+    atomically: (fn) => {
+      const joined = openTransaction.current();
+      if (joined !== undefined) return joined.context.atomically(fn);
+      return adapter.capabilities.transactions ? adapter.transaction((storage) => fn(middleware(storage))) : fn(adapterStorage);
+    },
+  });
   const defaultActor = options.actor === undefined ? systemActor : parseActor(options.actor, ['actor']);
   const facade = (actor: Actor): Crm<S, M> => {
     const { services, transaction } = bindActor(actor);
@@ -404,12 +450,20 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
       timeZone: timeZone!,
       actor,
       withActor: (next: unknown) => facade(parseActor(next, ['actor'])),
+      changes,
       transaction,
       close: () => adapter.close(),
     } as unknown as Crm<S, M>;
   };
   return facade(defaultActor);
 }
+
+/**
+ * The collections the crm keeps for itself: record history and the change
+ * feed. They are in the storage schema (so every adapter stores them and
+ * migrates them like any other) but have no crm service and run no write hooks.
+ */
+const systemModels = [historyEntryModel, changeFeedEntryModel, changeFeedSequenceModel, changeFeedConsumerModel] as const;
 
 /** The models of the modules with their service factories; name clashes go to `issues`. */
 function composeModules(
@@ -421,7 +475,7 @@ function composeModules(
   const moduleNames = new Set<string>();
   const entities = new Map<string, string>();
   const taken = new Map<string, string>();
-  const reserved = new Set(['analytics', 'events', 'adapter', 'schema', 'clock', 'timeZone', 'actor', 'withActor', 'transaction', 'close', 'changes']);
+  const reserved = new Set([...systemModels.map((model) => model.collection), 'analytics', 'events', 'adapter', 'schema', 'clock', 'timeZone', 'actor', 'withActor', 'transaction', 'close', 'changes']);
   modules.forEach((module, index) => {
     if (moduleNames.has(module.name)) {
       issues.push({ code: 'duplicate_module', path: ['modules', index, 'name'], message: `two modules are named ${JSON.stringify(module.name)}` });

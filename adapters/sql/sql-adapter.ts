@@ -329,21 +329,48 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
   };
 }
 
+/** How long a transaction the database chose as a deadlock victim is run again. */
+const deadlockRetryWindowMs = 10_000;
+
+/**
+ * Runs `fn` in a transaction. When the database aborts it as a deadlock victim
+ * or a serialization failure (MariaDB/MySQL 1213, PostgreSQL 40P01 and 40001:
+ * nothing of it committed), it runs `fn` again in a new transaction, with a
+ * short random pause, for up to 10 s; the core's write paths read inside the
+ * transaction, so a re-run sees the winner's commit.
+ */
 async function runTransaction<T>(db: Kysely<unknown>, dialect: SqlDialect, fn: (trx: Kysely<unknown>) => Promise<T>): Promise<T> {
-  let failure: { error: unknown } | undefined;
-  try {
-    return await db.transaction().execute(async (trx) => {
-      try {
-        return await fn(trx);
-      } catch (error) {
-        failure = { error };
-        throw error;
+  const deadline = performance.now() + deadlockRetryWindowMs;
+  for (let attempt = 1; ; attempt++) {
+    let failure: { error: unknown } | undefined;
+    try {
+      return await db.transaction().execute(async (trx) => {
+        try {
+          return await fn(trx);
+        } catch (error) {
+          failure = { error };
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (isDeadlockVictim(error) && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
+        continue;
       }
-    });
-  } catch (error) {
-    if (failure !== undefined && failure.error === error) throw error; // the caller's own error, rolled back
-    throw wrapDriverError(error, dialect);
+      if (failure !== undefined && failure.error === error) throw error; // the caller's own error, rolled back
+      throw wrapDriverError(error, dialect);
+    }
   }
+}
+
+/** Whether `error` (or the driver error it wraps) says the database rolled the transaction back to break a deadlock. */
+function isDeadlockVictim(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
+    const { code, errno } = current as { code?: unknown; errno?: unknown };
+    if (errno === 1213 || code === 'ER_LOCK_DEADLOCK' || code === '40P01' || code === '40001') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /**

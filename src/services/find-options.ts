@@ -114,3 +114,19 @@ export type CheckedFindOptions<R, O> = QueryFits<R, O, keyof FindOptions> extend
 export type CheckedScanOptions<R, O> = QueryFits<R, O, keyof ScanOptions> extends true
   ? O
   : NoInfer<SuggestedQuery<R, O, keyof ScanOptions>>;
+
+/**
+ * Options of `crm.<collection>.history(id, options)`: a page size and the
+ * cursor of the page before.
+ *
+ * @example
+ * ```ts
+ * const next = await crm.customers.history(id, { limit: 20, cursor: page.nextCursor });
+ * ```
+ */
+export interface HistoryPageOptions {
+  /** Page size, 1 to {@link maxPageSize}; {@link defaultPageSize} by default. */
+  readonly limit?: number;
+  /** Continue after the page that returned this cursor. */
+  readonly cursor?: string;
+}

@@ -28,11 +28,13 @@ import {
   type CheckedFindOptions,
   type CheckedScanOptions,
   type FindOptions,
+  type HistoryPageOptions,
   type Page,
   type ScanOptions,
 } from './find-options.js';
 import { ItemIssues, throwIfIssues } from './item-issues.js';
 import { checkReferences, findReferrers } from './reference-integrity.js';
+import { historyEntryModel, type HistoryEntry } from './history/history-entry.js';
 import type { ServiceContext } from './service-context.js';
 import { writeChange as change, type WriteChange } from './write-hook.js';
 import { staleVersion, writeOutcomeError } from './write-errors.js';
@@ -549,6 +551,40 @@ export class ModelService<R extends RecordBase, I> {
     if (records.length <= limit) return { items: records };
     const items = records.slice(0, limit);
     return { items, nextCursor: encodeCursor(query.sort, items.at(-1)!) };
+  }
+
+  /**
+   * The record's history, newest first: one entry per create, update and
+   * delete, with the actor, the time, the version and per field the values
+   * before and after (see `docs/history.md`). It outlives the record: a deleted
+   * record's history is still here. Empty for a collection whose history the
+   * host turned off (`createCrm({ history })`). Pages like `find`.
+   *
+   * @example
+   * ```ts
+   * const { items } = await crm.customers.history(ada.id, { limit: 20 });
+   * items[0]?.fields; // [{ path: 'emails', old: ['ada@old.example'], new: ['ada@example.com'] }]
+   * ```
+   */
+  async history(id: string, options: HistoryPageOptions = {}): Promise<Page<HistoryEntry>> {
+    if (typeof id !== 'string') throw invalidInput('history takes a string id', ['id'], 'invalid_type');
+    throwIfIssues(this.collection, malformedIdIssues(id, ['id']));
+    const reader = new ModelService<HistoryEntry, never>(this.context, historyEntryModel, historyEntryModel.recordSchema);
+    const where: Filter = {
+      and: [
+        { field: 'collection', op: 'eq', value: this.collection },
+        { field: 'recordId', op: 'eq', value: id },
+      ],
+    };
+    return (reader.find as (options: FindOptions) => Promise<Page<HistoryEntry>>)({
+      where,
+      sort: [
+        { field: 'at', direction: 'desc' },
+        { field: 'recordVersion', direction: 'desc' },
+      ],
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+      ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
+    });
   }
 
   /**

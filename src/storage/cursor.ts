@@ -1,3 +1,4 @@
+import { fromBase64Url, toBase64Url } from './base64-url.js';
 import type { FieldDefinition } from './collection-schema.js';
 import { InvalidQueryError } from './errors.js';
 import type { FieldType } from './field-type.js';
@@ -123,17 +124,4 @@ function equalTo(field: string, value: ScalarValue | undefined): StorageFilter {
 
 function sortSignature(sort: readonly SortKey[]): string {
   return sort.map(({ field, direction }) => `${field}:${direction}`).join(',');
-}
-
-function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): string {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }

@@ -23,6 +23,8 @@ export const conformanceGroups = [
   'unique-keys',
   'upserts',
   'calendar-buckets',
+  'history',
+  'change-feed',
 ] as const;
 
 /** One of {@link conformanceGroups}. */

@@ -5,6 +5,8 @@ import { defineAbsentValueTests } from './absent-values-tests.js';
 import { defineAdapterContractTests } from './adapter-contract-tests.js';
 import { defineAggregateBucketTests } from './aggregate-bucket-tests.js';
 import { defineCalendarBucketTests } from './calendar-bucket-tests.js';
+import { defineChangeFeedTests } from './change-feed-tests.js';
+import { defineHistoryTests } from './history-tests.js';
 import { defineKeysetAfterTests } from './keyset-after-tests.js';
 import { defineUniqueKeyTests } from './unique-key-tests.js';
 import { defineUpsertTests } from './upsert-tests.js';
@@ -46,6 +48,8 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
   'unique-keys': defineUniqueKeyTests,
   upserts: defineUpsertTests,
   'calendar-buckets': defineCalendarBucketTests,
+  history: defineHistoryTests,
+  'change-feed': defineChangeFeedTests,
 };
 
 /**
