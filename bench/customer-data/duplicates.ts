@@ -35,9 +35,11 @@ try {
   started = performance.now();
   let found = 0;
   let correct = 0;
+  let firstPairSeconds: number | undefined;
   const all = new Set<string>();
   for await (const pair of crm.customers.duplicateCandidates({ minScore })) {
     found += 1;
+    firstPairSeconds ??= (performance.now() - started) / 1000;
     const key = pairKey(pair.ids[0], pair.ids[1]);
     all.add(key);
     if (truth.has(key)) correct += 1;
@@ -64,6 +66,7 @@ try {
         minScore,
         load: `${loadSeconds.toFixed(1)} s`,
         scan: `${scanSeconds.toFixed(2)} s`,
+        firstPairAfter: `${(firstPairSeconds ?? 0).toFixed(2)} s`,
         found,
         correct,
         precision: Number(precision.toFixed(4)),

@@ -1,6 +1,11 @@
 import type { Customer, CustomerInput } from '../../schema/customer.js';
 import type { StorageOperations } from '../../storage/adapter.js';
-import { InvalidQueryError, type CrmIssue } from '../../storage/errors.js';
+import { InvalidQueryError, InvalidTransitionError, ValidationError, type CrmIssue } from '../../storage/errors.js';
+import type { StoredRecord } from '../../storage/stored-record.js';
+import { writeChange } from '../write-hook.js';
+import { mergeRules, type CustomerMerge, type MergeRule } from './customer-merge.js';
+import { mergedFields, userFields } from './merge-fields.js';
+import { sameValue } from './same-value.js';
 import { isCondition, type Filter, type FilterValue, type StorageFilter } from '../../storage/filter.js';
 import { maxFilterDepth } from '../../storage/resolve-filter.js';
 import type { ItemIssues } from '../item-issues.js';
@@ -114,6 +119,21 @@ export interface DuplicatePair {
   readonly score: number;
   readonly reasons: readonly DuplicateReason[];
 }
+
+/**
+ * Options of {@link CustomerService.merge}.
+ *
+ * @example
+ * ```ts
+ * const options: MergeOptions = { rules: { lifecycleStage: 'newest', tags: 'survivor' } };
+ * ```
+ */
+export interface MergeOptions {
+  /** How to combine each field (see `mergeRules`); lists are joined and other fields kept from the survivor by default. */
+  readonly rules?: Readonly<Record<string, MergeRule>>;
+}
+
+type Services = Readonly<Record<string, ModelService<any, any>>>;
 
 /** At most this many customers are compared by findDuplicates. */
 const maxDuplicateLookups = 1000;
@@ -287,6 +307,188 @@ export class CustomerService<C = Record<string, unknown>, CI = Record<string, un
     }
   }
 
+  /**
+   * Merges `loserIds` into `survivorId`: every record of every collection
+   * that refers to a loser (interactions, deals, cases, campaign memberships,
+   * relationships, the people of a merged organization, a host's own: found
+   * through the declared references) is moved to the survivor; a record that
+   * would then point at its own customer (a relationship between the two) is
+   * removed. The survivor's fields are combined by `rules`, the losers are
+   * deleted, the merge is recorded (in `customerMerges`, and in every moved
+   * record's history) and `customer.merged` is emitted. All of it commits
+   * together on adapters with transactions. Returns the merge record, whose
+   * id `unmerge` takes.
+   *
+   * @example
+   * ```ts
+   * const merge = await crm.customers.merge(ada.id, [dupe.id], { rules: { lifecycleStage: 'newest' } });
+   * ```
+   */
+  async merge(survivorId: string, loserIds: readonly string[], options: MergeOptions = {}): Promise<CustomerMerge> {
+    const issues: CrmIssue[] = [];
+    if (typeof survivorId !== 'string' || survivorId.length === 0) issues.push({ code: 'invalid_type', path: ['survivorId'], message: 'survivorId must be a customer id' });
+    if (!Array.isArray(loserIds) || loserIds.length === 0 || loserIds.length > 100 || loserIds.some((id) => typeof id !== 'string' || id.length === 0)) {
+      issues.push({ code: 'invalid_type', path: ['loserIds'], message: 'loserIds is a list of 1 to 100 customer ids' });
+    } else {
+      if (new Set(loserIds).size !== loserIds.length) issues.push({ code: 'invalid_option', path: ['loserIds'], message: 'a loser is listed twice' });
+      if (loserIds.includes(survivorId)) issues.push({ code: 'invalid_option', path: ['loserIds'], message: 'the survivor cannot be one of the losers' });
+    }
+    for (const [field, rule] of Object.entries(options.rules ?? {})) {
+      if (!(mergeRules as readonly string[]).includes(rule)) issues.push({ code: 'invalid_option', path: ['rules', field], message: `a merge rule is one of ${mergeRules.join(', ')}` });
+    }
+    if (issues.length > 0) throw new ValidationError(`merge: ${issues.map((i) => i.message).join('; ')}`, issues);
+    return this.#atomic((tx) => (tx.customers as CustomerService).#mergeIn(tx, survivorId, [...loserIds], options.rules ?? {}));
+  }
+
+  /**
+   * Undoes a merge: the losers come back as they were stored (same ids,
+   * fields and creation time), the records moved to the survivor move back,
+   * removed records return, and each survivor field the merge changed gets
+   * its value from before (unless it was edited since). Records added to the
+   * survivor after the merge stay with it. Emits `customer.unmerged`. A merge
+   * already undone is an `InvalidTransitionError`.
+   *
+   * @example
+   * ```ts
+   * await crm.customers.unmerge(merge.id);
+   * ```
+   */
+  async unmerge(mergeId: string): Promise<CustomerMerge> {
+    if (typeof mergeId !== 'string' || mergeId.length === 0) {
+      throw new ValidationError('unmerge takes a merge id', [{ code: 'invalid_type', path: ['mergeId'], message: 'mergeId must be a string' }]);
+    }
+    return this.#atomic((tx) => (tx.customers as CustomerService).#unmergeIn(tx, mergeId));
+  }
+
+  /** Runs `fn` in a transaction where the adapter has them, else directly. */
+  #atomic<T>(fn: (services: Services) => Promise<T>): Promise<T> {
+    return this.context.adapter.capabilities.transactions ? this.context.transaction(fn) : fn(this.context.services);
+  }
+
+  async #mergeIn(tx: Services, survivorId: string, loserIds: string[], rules: Readonly<Record<string, MergeRule>>): Promise<CustomerMerge> {
+    const survivor = await this.get(survivorId);
+    const losers = await this.getMany(loserIds);
+    const missing = loserIds.filter((_, i) => losers[i] === undefined);
+    if (missing.length > 0) throw new ValidationError(`merge: no customer ${missing.join(', ')}`, missing.map((id) => ({ code: 'unknown_reference', path: ['loserIds', loserIds.indexOf(id)], message: `no customer ${id}` })));
+    const loserRecords = losers as ReadonlyRecord<Customer<C>>[];
+    const kindIssues = loserRecords.flatMap((loser, i) =>
+      loser.kind === survivor.kind ? [] : [{ code: 'invalid_option', path: ['loserIds', i], message: `a ${loser.kind} cannot be merged into a ${survivor.kind}` }],
+    );
+    if (survivor.organizationId !== undefined && loserIds.includes(survivor.organizationId)) {
+      kindIssues.push({ code: 'invalid_option', path: ['survivorId'], message: 'a customer cannot be merged with its own organization' });
+    }
+    if (kindIssues.length > 0) throw new ValidationError(`merge: ${kindIssues.map((i) => i.message).join('; ')}`, kindIssues);
+    const losing = new Set(loserIds);
+    const moved: CustomerMerge['moved'] = [];
+    const removed: CustomerMerge['removed'] = [];
+    const byCollection = new Map<string, string[]>();
+    for (const { collection, field } of this.context.referencesTo(this.collection)) byCollection.set(collection, [...(byCollection.get(collection) ?? []), field]);
+    for (const [collection, fields] of byCollection) {
+      const service = tx[collection];
+      if (service === undefined) continue;
+      const updates = new Map<string, { record: Record<string, unknown>; set: Record<string, string> }>();
+      for (const field of fields) {
+        for await (const batch of service.scan({ where: { field, op: 'in', value: loserIds } } as never)) {
+          for (const record of batch as readonly Record<string, unknown>[]) {
+            const id = record.id as string;
+            if (collection === this.collection && losing.has(id)) continue; // a loser referring to a loser: restored from its snapshot
+            const entry = updates.get(id) ?? { record, set: {} };
+            entry.set[field] = survivorId;
+            updates.set(id, entry);
+          }
+        }
+      }
+      const items = [];
+      for (const [id, { record, set }] of updates) {
+        const after = { ...record, ...set };
+        const pointingAtSurvivor = fields.filter((field) => after[field] === survivorId).length;
+        if (pointingAtSurvivor >= 2) {
+          removed.push({ collection, record: { ...record } });
+          continue;
+        }
+        for (const [field, from] of Object.entries(set)) moved.push({ collection, id, field, from: record[field] as string });
+        items.push({ id, recipe: (draft: Record<string, unknown>) => void Object.assign(draft, set) });
+      }
+      const gone = removed.filter((entry) => entry.collection === collection).map((entry) => entry.record.id as string);
+      if (gone.length > 0) throwFailures(await service.deleteMany(gone));
+      if (items.length > 0) throwFailures(await service.updateMany(items));
+    }
+    const before = userFields(survivor);
+    const after = mergedFields(survivor, loserRecords, rules);
+    const merged = await this.update(survivorId, (draft) => {
+      const target = draft as Record<string, unknown>;
+      for (const key of Object.keys(before)) if (!(key in after)) delete target[key];
+      Object.assign(target, after);
+    });
+    throwFailures(await this.deleteMany(loserIds));
+    const merge = (await tx.customerMerges!.create({
+      survivorId,
+      loserIds,
+      status: 'merged',
+      mergedAt: this.context.clock.now(),
+      survivorBefore: before,
+      survivorAfter: userFields(merged),
+      losers: loserRecords.map((loser) => ({ ...loser })),
+      moved,
+      removed,
+    })) as CustomerMerge;
+    this.context.emit('customer.merged', { mergeId: merge.id, survivor: merged as unknown as Customer, loserIds, actor: this.context.actor });
+    return merge;
+  }
+
+  async #unmergeIn(tx: Services, mergeId: string): Promise<CustomerMerge> {
+    const merge = (await tx.customerMerges!.get(mergeId)) as CustomerMerge;
+    if (merge.status !== 'merged') throw new InvalidTransitionError(`merge ${mergeId} is already undone`);
+    const now = this.context.clock.now();
+    // The losers and the removed records come back exactly as they were stored, with history and change-feed entries.
+    const restore = async (collection: string, records: readonly Record<string, unknown>[]) => {
+      if (records.length === 0) return;
+      await this.context.atomically(async (storage) => {
+        const outcomes = await storage.insertMany(collection, records as unknown as StoredRecord[]);
+        const failed = outcomes.findIndex((outcome) => !outcome.ok);
+        if (failed >= 0) throw new InvalidTransitionError(`unmerge: ${collection} ${String(records[failed]!.id)} cannot be restored (its id is taken)`);
+        await this.runWriteHooks(storage, now, records.map((record) => writeChange(collection, 'create', record.id as string, record as never, undefined)));
+      });
+    };
+    await restore(this.collection, merge.losers);
+    for (const loser of merge.losers) this.emit('created', { record: loser });
+    const removedBy = new Map<string, Record<string, unknown>[]>();
+    for (const { collection, record } of merge.removed) removedBy.set(collection, [...(removedBy.get(collection) ?? []), record]);
+    for (const [collection, records] of removedBy) await restore(collection, records);
+    const movedBy = new Map<string, CustomerMerge['moved'][number][]>();
+    for (const entry of merge.moved) movedBy.set(entry.collection, [...(movedBy.get(entry.collection) ?? []), entry]);
+    for (const [collection, entries] of movedBy) {
+      const service = tx[collection];
+      if (service === undefined) continue;
+      const byId = new Map<string, Record<string, string>>();
+      for (const { id, field, from } of entries) byId.set(id, { ...(byId.get(id) ?? {}), [field]: from });
+      const existing = await service.getMany([...byId.keys()]);
+      const items = [...byId].flatMap(([id, set], i) => {
+        const record = existing[i] as Record<string, unknown> | undefined;
+        if (record === undefined) return []; // deleted since the merge
+        const back = Object.fromEntries(Object.entries(set).filter(([field]) => record[field] === merge.survivorId));
+        return Object.keys(back).length === 0 ? [] : [{ id, recipe: (draft: Record<string, unknown>) => void Object.assign(draft, back) }];
+      });
+      if (items.length > 0) throwFailures(await service.updateMany(items));
+    }
+    const current = userFields(await this.get(merge.survivorId));
+    const fields = new Set([...Object.keys(merge.survivorBefore), ...Object.keys(merge.survivorAfter)]);
+    await this.update(merge.survivorId, (draft) => {
+      const target = draft as Record<string, unknown>;
+      for (const field of fields) {
+        if (!sameValue(current[field], merge.survivorAfter[field])) continue; // edited since the merge: keep
+        if (merge.survivorBefore[field] === undefined) delete target[field];
+        else target[field] = merge.survivorBefore[field];
+      }
+    });
+    const undone = (await tx.customerMerges!.update(mergeId, (draft: Record<string, unknown>) => {
+      draft.status = 'unmerged';
+      draft.unmergedAt = now;
+    })) as CustomerMerge;
+    this.context.emit('customer.unmerged', { mergeId, survivorId: merge.survivorId, loserIds: merge.loserIds, actor: this.context.actor });
+    return undone;
+  }
+
   /** @internal Reads phones without a country code in the crm's default region before validating. */
   protected override parseRecord(candidate: unknown, prefix: readonly PropertyKey[], issues: CrmIssue[]): ReadonlyRecord<Customer<C>> | undefined {
     const region = this.context.defaultRegion;
@@ -374,4 +576,9 @@ function checkDuplicateOptions(options: DuplicateOptions): { minScore: number; m
   if (!Number.isInteger(maxBlockSize) || maxBlockSize < 2) issues.push({ code: 'invalid_option', path: ['maxBlockSize'], message: 'maxBlockSize is an integer of at least 2' });
   if (issues.length > 0) throw new InvalidQueryError(`duplicates: ${issues.map((i) => i.message).join('; ')}`, issues);
   return { minScore, maxBlockSize };
+}
+
+/** Throws the first failure of a bulk call, so the enclosing transaction rolls back. */
+function throwFailures(results: readonly ({ ok: true } | { ok: false; error: Error })[]): void {
+  for (const result of results) if (!result.ok) throw result.error;
 }

@@ -1,10 +1,12 @@
 import { customerModel } from '../../schema/customer.js';
 import { interactionModel, type Interaction, type InteractionInput } from '../../schema/interaction.js';
-import { defineModule, serviceFactory, type ServiceFactory, type ServiceTypes } from '../define-module.js';
+import { defineModule, eventTypes, serviceFactory, type ServiceFactory, type ServiceTypes } from '../define-module.js';
 import { ModelService } from '../model-service.js';
 import type { ReadonlyRecord } from '../readonly-record.js';
 import { CustomerService } from './customer-service.js';
 import { customerRelationshipModel } from './relationship.js';
+import { customerMergeModel } from './customer-merge.js';
+import type { CustomerMergedEvent, CustomerUnmergedEvent } from './merge-events.js';
 import { RelationshipService } from './relationship-service.js';
 
 export {
@@ -13,6 +15,7 @@ export {
   type DuplicateCandidate,
   type DuplicateOptions,
   type DuplicatePair,
+  type MergeOptions,
   type SearchHit,
   type SearchOptions,
   type SearchPage,
@@ -21,6 +24,10 @@ export * from './duplicate-features.js';
 export * from './duplicate-score.js';
 export { nicknameOf } from './nicknames.js';
 export * from './relationship.js';
+export * from './customer-merge.js';
+export type { CustomerMergedEvent, CustomerUnmergedEvent } from './merge-events.js';
+export { mergedFields, userFields, unionByDefault } from './merge-fields.js';
+export { sameValue } from './same-value.js';
 export * from './relationship-service.js';
 export { foldText, foldedWords } from './fold-text.js';
 export { phoneToE164, phoneSearchDigits, isPhoneRegion } from './phone-normalization.js';
@@ -59,10 +66,11 @@ const plain: ServiceFactory['create'] = (context, model, schema) => new ModelSer
  */
 export const customerDataModule = defineModule({
   name: 'customer-data',
-  models: { customers: customerModel, interactions: interactionModel, relationships: customerRelationshipModel },
+  models: { customers: customerModel, interactions: interactionModel, relationships: customerRelationshipModel, customerMerges: customerMergeModel },
   services: {
     customers: serviceFactory<CustomerServiceTypes>((context, model, schema) => new CustomerService(context, model, schema)),
     interactions: serviceFactory<InteractionServiceTypes>(plain),
     relationships: serviceFactory<RelationshipServiceTypes>((context, model, schema) => new RelationshipService(context, model, schema)),
   },
+  events: eventTypes<{ 'customer.merged': CustomerMergedEvent; 'customer.unmerged': CustomerUnmergedEvent }>(),
 });
