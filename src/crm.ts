@@ -24,7 +24,7 @@ import { resolveHistoryOptions, type HistoryOptions } from './services/history/h
 import { builtinModules, type BuiltinModules, type CollectionName } from './services/builtin-modules.js';
 import { systemClock, type Clock } from './services/clock.js';
 import type { CrmEventName, CrmEvents } from './services/crm-events.js';
-import type { AnyCrmModule, EventsOfModules, ServiceFactory, ServiceOfModules, ServicesOfModules } from './services/define-module.js';
+import type { AnyCrmModule, EventsOfModules, FacadeFactory, FacadesOfModules, ServiceFactory, ServiceOfModules, ServicesOfModules } from './services/define-module.js';
 import { uuidV7Ids, type IdGenerator } from './services/id-generator.js';
 import { ModelService } from './services/model-service.js';
 import type { ServiceContext } from './services/service-context.js';
@@ -170,7 +170,10 @@ export type TransactionServices<S extends CustomFieldSchemas = CustomFieldSchema
  * const crm: Crm = await createCrm({ adapter: memoryAdapter() });
  * ```
  */
-export type Crm<S extends CustomFieldSchemas = CustomFieldSchemas, M extends readonly AnyCrmModule[] = []> = CrmBase<S, M> & TransactionServices<S, M>;
+export type Crm<S extends CustomFieldSchemas = CustomFieldSchemas, M extends readonly AnyCrmModule[] = []> = CrmBase<S, M> &
+  TransactionServices<S, M> &
+  FacadesOfModules<BuiltinModules> &
+  FacadesOfModules<M>;
 
 /** What a {@link Crm} has beyond its services. */
 export interface CrmBase<S extends CustomFieldSchemas = CustomFieldSchemas, M extends readonly AnyCrmModule[] = []> {
@@ -393,7 +396,9 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   };
 
   /** The services and `transaction` of writes made by `actor`. */
-  const bindActor = (actor: Actor): { services: AnyServices; transaction: <T>(fn: (tx: AnyServices) => Promise<T>) => Promise<T> } => {
+  const bindActor = (
+    actor: Actor,
+  ): { services: AnyServices; context: ServiceContext; transaction: <T>(fn: (tx: AnyServices) => Promise<T>) => Promise<T> } => {
     const adapterContext: BoundContext = {
       ...baseContext,
       actor,
@@ -421,7 +426,9 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
       atomically: (fn) => active().atomically(fn),
       transaction: (fn) => transactionAs(actor, fn),
     };
-    return { services: makeServices(rootContext), transaction: (fn) => transactionAs(actor, fn) };
+    const services = makeServices(rootContext);
+    const context = Object.create(rootContext, { services: { value: services, enumerable: true } }) as ServiceContext;
+    return { services, context, transaction: (fn) => transactionAs(actor, fn) };
   };
 
   const changes = new ChangeFeed({
@@ -439,9 +446,11 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   });
   const defaultActor = options.actor === undefined ? systemActor : parseActor(options.actor, ['actor']);
   const facade = (actor: Actor): Crm<S, M> => {
-    const { services, transaction } = bindActor(actor);
+    const { services, context, transaction } = bindActor(actor);
+    const facades = Object.fromEntries(composed.facades.map(({ name, factory }) => [name, factory.create(context)]));
     return {
       ...services,
+      ...facades,
       analytics: new AnalyticsService(services.interactions as never, () => clock.now(), services.customers as never),
       events,
       adapter,
@@ -469,7 +478,8 @@ const systemModels = [historyEntryModel, changeFeedEntryModel, changeFeedSequenc
 function composeModules(
   modules: readonly AnyCrmModule[],
   issues: CrmIssue[],
-): { models: { name: string; model: DefinedModel; factory: ServiceFactory }[] } {
+): { models: { name: string; model: DefinedModel; factory: ServiceFactory }[]; facades: { name: string; factory: FacadeFactory }[] } {
+  const facades: { name: string; factory: FacadeFactory }[] = [];
   const plain: ServiceFactory = { create: (context, model, schema) => new ModelService(context, model, schema) };
   const models: { name: string; model: DefinedModel; factory: ServiceFactory }[] = [];
   const moduleNames = new Set<string>();
@@ -501,6 +511,17 @@ function composeModules(
       const factory = (module.services as Record<string, ServiceFactory | undefined> | undefined)?.[name] ?? plain;
       models.push({ name, model, factory });
     }
+    for (const [name, factory] of Object.entries((module.facades ?? {}) as Record<string, FacadeFactory>)) {
+      if (reserved.has(name) || taken.has(name)) {
+        issues.push({
+          code: 'duplicate_collection',
+          path: ['modules', index, 'facades', name],
+          message: `crm property ${JSON.stringify(name)} of module ${module.name} is taken by ${taken.get(name) ?? 'the crm itself'}`,
+        });
+      }
+      taken.set(name, `module ${module.name}`);
+      facades.push({ name, factory });
+    }
   });
-  return { models };
+  return { models, facades };
 }

@@ -1,11 +1,14 @@
 import { customerModel } from '../../schema/customer.js';
 import { interactionModel, type Interaction, type InteractionInput } from '../../schema/interaction.js';
-import { defineModule, eventTypes, serviceFactory, type ServiceFactory, type ServiceTypes } from '../define-module.js';
+import { defineModule, eventTypes, facadeFactory, serviceFactory, type ServiceFactory, type ServiceTypes } from '../define-module.js';
 import { ModelService } from '../model-service.js';
 import type { ReadonlyRecord } from '../readonly-record.js';
 import { CustomerService } from './customer-service.js';
 import { customerRelationshipModel } from './relationship.js';
 import { customerMergeModel } from './customer-merge.js';
+import { ConsentFacade } from './consent-facade.js';
+import { consentRecordModel } from './consent-record.js';
+import { unsubscribeHook } from './unsubscribe-hook.js';
 import type { CustomerMergedEvent, CustomerUnmergedEvent } from './merge-events.js';
 import { RelationshipService } from './relationship-service.js';
 
@@ -25,6 +28,9 @@ export * from './duplicate-score.js';
 export { nicknameOf } from './nicknames.js';
 export * from './relationship.js';
 export * from './customer-merge.js';
+export * from './consent-record.js';
+export * from './consent-facade.js';
+export { unsubscribeHook } from './unsubscribe-hook.js';
 export type { CustomerMergedEvent, CustomerUnmergedEvent } from './merge-events.js';
 export { mergedFields, userFields, unionByDefault } from './merge-fields.js';
 export { sameValue } from './same-value.js';
@@ -66,11 +72,13 @@ const plain: ServiceFactory['create'] = (context, model, schema) => new ModelSer
  */
 export const customerDataModule = defineModule({
   name: 'customer-data',
-  models: { customers: customerModel, interactions: interactionModel, relationships: customerRelationshipModel, customerMerges: customerMergeModel },
+  models: { customers: customerModel, interactions: interactionModel, relationships: customerRelationshipModel, customerMerges: customerMergeModel, consentRecords: consentRecordModel },
   services: {
     customers: serviceFactory<CustomerServiceTypes>((context, model, schema) => new CustomerService(context, model, schema)),
     interactions: serviceFactory<InteractionServiceTypes>(plain),
     relationships: serviceFactory<RelationshipServiceTypes>((context, model, schema) => new RelationshipService(context, model, schema)),
   },
   events: eventTypes<{ 'customer.merged': CustomerMergedEvent; 'customer.unmerged': CustomerUnmergedEvent }>(),
+  writeHooks: [unsubscribeHook],
+  facades: { consent: facadeFactory((context) => new ConsentFacade(context)) },
 });
