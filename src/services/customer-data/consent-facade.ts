@@ -136,9 +136,12 @@ export class ConsentFacade {
     }
     const [customer] = await this.#context.services.customers!.getMany([customerId]);
     if (customer === undefined) throw new NotFoundError('customers', customerId);
-    if ((customer as { custom?: { erasedAt?: unknown } }).custom?.erasedAt !== undefined || (customer as { erasedAt?: unknown }).erasedAt !== undefined) {
-      return { allowed: false, reason: 'erased' };
-    }
+    const erased = await this.#context.storage.find('erasures', {
+      filter: { field: 'customerId', op: 'eq', value: customerId },
+      sort: [{ field: 'id', direction: 'asc' }],
+      limit: 1,
+    });
+    if (erased.length > 0) return { allowed: false, reason: 'erased' };
     const decision = await this.#latest(this.#context.services, customerId, channel, purpose);
     if (decision === undefined) return purpose === 'transactional' ? { allowed: true, reason: 'transactional' } : { allowed: false, reason: 'no_consent_recorded' };
     if (decision.status === 'withdrawn') return { allowed: false, reason: 'consent_withdrawn', decision };

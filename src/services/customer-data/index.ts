@@ -8,6 +8,8 @@ import { customerRelationshipModel } from './relationship.js';
 import { customerMergeModel } from './customer-merge.js';
 import { ConsentFacade } from './consent-facade.js';
 import { consentRecordModel } from './consent-record.js';
+import { erasureModel } from './erasure.js';
+import { PrivacyFacade } from './privacy-facade.js';
 import { unsubscribeHook } from './unsubscribe-hook.js';
 import type { CustomerMergedEvent, CustomerUnmergedEvent } from './merge-events.js';
 import { RelationshipService } from './relationship-service.js';
@@ -30,6 +32,9 @@ export * from './relationship.js';
 export * from './customer-merge.js';
 export * from './consent-record.js';
 export * from './consent-facade.js';
+export * from './erasure.js';
+export * from './privacy-facade.js';
+export { personalFields, erasedName } from './personal-fields.js';
 export { unsubscribeHook } from './unsubscribe-hook.js';
 export type { CustomerMergedEvent, CustomerUnmergedEvent } from './merge-events.js';
 export { mergedFields, userFields, unionByDefault } from './merge-fields.js';
@@ -72,7 +77,7 @@ const plain: ServiceFactory['create'] = (context, model, schema) => new ModelSer
  */
 export const customerDataModule = defineModule({
   name: 'customer-data',
-  models: { customers: customerModel, interactions: interactionModel, relationships: customerRelationshipModel, customerMerges: customerMergeModel, consentRecords: consentRecordModel },
+  models: { customers: customerModel, interactions: interactionModel, relationships: customerRelationshipModel, customerMerges: customerMergeModel, consentRecords: consentRecordModel, erasures: erasureModel },
   services: {
     customers: serviceFactory<CustomerServiceTypes>((context, model, schema) => new CustomerService(context, model, schema)),
     interactions: serviceFactory<InteractionServiceTypes>(plain),
@@ -80,5 +85,8 @@ export const customerDataModule = defineModule({
   },
   events: eventTypes<{ 'customer.merged': CustomerMergedEvent; 'customer.unmerged': CustomerUnmergedEvent }>(),
   writeHooks: [unsubscribeHook],
-  facades: { consent: facadeFactory((context) => new ConsentFacade(context)) },
+  facades: {
+    consent: facadeFactory((context) => new ConsentFacade(context)),
+    privacy: facadeFactory((context) => new PrivacyFacade(context)),
+  },
 });
