@@ -9,7 +9,9 @@ import type { CrmAdapter, StorageOperations } from './storage/adapter.js';
 import type { CollectionSchema, StorageSchema } from './storage/collection-schema.js';
 import { UnsupportedError, ValidationError, type CrmIssue } from './storage/errors.js';
 import { canonicalTimeZone, defaultTimeZone } from './storage/time-zone.js';
+import type { CountryCode } from 'libphonenumber-js/min';
 import { AnalyticsService } from './services/analytics-service.js';
+import { isPhoneRegion } from './services/customer-data/phone-normalization.js';
 import { parseActor, systemActor, type Actor } from './services/actor.js';
 import { asyncScope } from './services/async-scope.js';
 import { ChangeFeed } from './services/change-feed/change-feed.js';
@@ -22,7 +24,7 @@ import { resolveHistoryOptions, type HistoryOptions } from './services/history/h
 import { builtinModules, type BuiltinModules, type CollectionName } from './services/builtin-modules.js';
 import { systemClock, type Clock } from './services/clock.js';
 import type { CrmEventName, CrmEvents } from './services/crm-events.js';
-import type { AnyCrmModule, EventsOfModules, ServiceFactory, ServiceOfModules, ServicesOfModules } from './services/define-module.js';
+import type { AnyCrmModule, EventsOfModules, FacadeFactory, FacadesOfModules, ServiceFactory, ServiceOfModules, ServicesOfModules } from './services/define-module.js';
 import { uuidV7Ids, type IdGenerator } from './services/id-generator.js';
 import { ModelService } from './services/model-service.js';
 import type { ServiceContext } from './services/service-context.js';
@@ -125,6 +127,12 @@ export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas, M
    * {@link systemActor} by default. An invalid actor is a `ValidationError`.
    */
   readonly actor?: Actor;
+  /**
+   * The ISO 3166-1 region (`'GB'`) phone numbers without a country code are read in, on
+   * writes (`'020 7946 0018'` is stored as `+442079460018`), in filters on `phones` and in
+   * `crm.customers.search`. Without it such numbers are refused. An unknown region is a `ValidationError`.
+   */
+  readonly defaultRegion?: string;
 }
 
 /**
@@ -163,7 +171,10 @@ export type TransactionServices<S extends CustomFieldSchemas = CustomFieldSchema
  * const crm: Crm = await createCrm({ adapter: memoryAdapter() });
  * ```
  */
-export type Crm<S extends CustomFieldSchemas = CustomFieldSchemas, M extends readonly AnyCrmModule[] = []> = CrmBase<S, M> & TransactionServices<S, M>;
+export type Crm<S extends CustomFieldSchemas = CustomFieldSchemas, M extends readonly AnyCrmModule[] = []> = CrmBase<S, M> &
+  TransactionServices<S, M> &
+  FacadesOfModules<BuiltinModules> &
+  FacadesOfModules<M>;
 
 /** What a {@link Crm} has beyond its services. */
 export interface CrmBase<S extends CustomFieldSchemas = CustomFieldSchemas, M extends readonly AnyCrmModule[] = []> {
@@ -252,6 +263,13 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
       message: `unknown time zone ${JSON.stringify(options.timeZone)}: give an IANA name such as 'Europe/Berlin' or 'UTC'`,
     });
   }
+  if (options.defaultRegion !== undefined && !isPhoneRegion(options.defaultRegion)) {
+    optionIssues.push({
+      code: 'invalid_option',
+      path: ['defaultRegion'],
+      message: `unknown region ${JSON.stringify(options.defaultRegion)}: give an ISO 3166-1 alpha-2 code such as 'GB'`,
+    });
+  }
   for (const [name, custom] of Object.entries(options.customFields ?? {})) {
     if (custom !== undefined) optionIssues.push(...customFieldsSchemaIssues(name, custom));
   }
@@ -328,6 +346,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     schema: storageSchema,
     clock,
     timeZone: timeZone!,
+    defaultRegion: options.defaultRegion as CountryCode | undefined,
     ids,
     writeHooks,
     referencesTo: (collection: string) => referencesTo.get(collection) ?? [],
@@ -376,7 +395,9 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   };
 
   /** The services and `transaction` of writes made by `actor`. */
-  const bindActor = (actor: Actor): { services: AnyServices; transaction: <T>(fn: (tx: AnyServices) => Promise<T>) => Promise<T> } => {
+  const bindActor = (
+    actor: Actor,
+  ): { services: AnyServices; context: ServiceContext; transaction: <T>(fn: (tx: AnyServices) => Promise<T>) => Promise<T> } => {
     const adapterContext: BoundContext = {
       ...baseContext,
       actor,
@@ -404,7 +425,9 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
       atomically: (fn) => active().atomically(fn),
       transaction: (fn) => transactionAs(actor, fn),
     };
-    return { services: makeServices(rootContext), transaction: (fn) => transactionAs(actor, fn) };
+    const services = makeServices(rootContext);
+    const context = Object.create(rootContext, { services: { value: services, enumerable: true } }) as ServiceContext;
+    return { services, context, transaction: (fn) => transactionAs(actor, fn) };
   };
 
   const changes = new ChangeFeed({
@@ -422,9 +445,11 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   });
   const defaultActor = options.actor === undefined ? systemActor : parseActor(options.actor, ['actor']);
   const facade = (actor: Actor): Crm<S, M> => {
-    const { services, transaction } = bindActor(actor);
+    const { services, context, transaction } = bindActor(actor);
+    const facades = Object.fromEntries(composed.facades.map(({ name, factory }) => [name, factory.create(context)]));
     return {
       ...services,
+      ...facades,
       analytics: new AnalyticsService(services.interactions as never, () => clock.now(), services.customers as never),
       events,
       adapter,
@@ -457,7 +482,8 @@ const systemModels = [
 function composeModules(
   modules: readonly AnyCrmModule[],
   issues: CrmIssue[],
-): { models: { name: string; model: DefinedModel; factory: ServiceFactory }[] } {
+): { models: { name: string; model: DefinedModel; factory: ServiceFactory }[]; facades: { name: string; factory: FacadeFactory }[] } {
+  const facades: { name: string; factory: FacadeFactory }[] = [];
   const plain: ServiceFactory = { create: (context, model, schema) => new ModelService(context, model, schema) };
   const models: { name: string; model: DefinedModel; factory: ServiceFactory }[] = [];
   const moduleNames = new Set<string>();
@@ -489,6 +515,17 @@ function composeModules(
       const factory = (module.services as Record<string, ServiceFactory | undefined> | undefined)?.[name] ?? plain;
       models.push({ name, model, factory });
     }
+    for (const [name, factory] of Object.entries((module.facades ?? {}) as Record<string, FacadeFactory>)) {
+      if (reserved.has(name) || taken.has(name)) {
+        issues.push({
+          code: 'duplicate_collection',
+          path: ['modules', index, 'facades', name],
+          message: `crm property ${JSON.stringify(name)} of module ${module.name} is taken by ${taken.get(name) ?? 'the crm itself'}`,
+        });
+      }
+      taken.set(name, `module ${module.name}`);
+      facades.push({ name, factory });
+    }
   });
-  return { models };
+  return { models, facades };
 }

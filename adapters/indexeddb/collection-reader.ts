@@ -192,7 +192,7 @@ export class CollectionReader {
           estimate,
           fetch: async () => {
             const batches = await Promise.all(narrowing.ranges.map((range) => source.getAll(range) as Promise<StoredEntry[]>));
-            return batches.length === 1 ? batches[0]! : narrowing.overlapping ? distinctEntries(batches) : batches.flat();
+            return narrowing.overlapping ? distinctEntries(batches) : batches.length === 1 ? batches[0]! : batches.flat();
           },
         };
       }

@@ -223,6 +223,8 @@ export class QueryPlanner {
     const multi = this.#multi.get(field);
     if (multi !== undefined) {
       if (op === 'contains') return lookup(multi, [R.only(encodeStringKey(value as string))]);
+      // A record with two elements in the range comes twice: overlapping.
+      if (op === 'startsWith') return { kind: 'lookup', index: multi, ranges: [prefixRange(R, encodeStringKey(value as string), false)], overlapping: true };
       if (op === 'in') {
         const keys = distinct((value as string[]).map(encodeStringKey));
         return { kind: 'lookup', index: multi, ranges: keys.map((k) => R.only(k)), overlapping: keys.length > 1 };

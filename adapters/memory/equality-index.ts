@@ -40,6 +40,15 @@ export class EqualityIndex {
     return this.#entries.get(toKey(value)) ?? emptySet;
   }
 
+  /** The records with a string value (or element) beginning with `prefix`: a walk over the distinct keys, not the records. */
+  prefixLookup(prefix: string): ReadonlySet<StoredRecord> {
+    const found = new Set<StoredRecord>();
+    for (const [key, records] of this.#entries) {
+      if (typeof key === 'string' && key.startsWith(prefix)) for (const record of records) found.add(record);
+    }
+    return found;
+  }
+
   #keys(record: StoredRecord): IndexKey[] {
     const value = readPath(record, this.field);
     if (value === undefined) return [];

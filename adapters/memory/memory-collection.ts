@@ -108,6 +108,7 @@ export class MemoryCollection {
       if (index === undefined) return undefined;
       if (op === 'eq') return index.lookup(value);
       if (op === 'contains' && this.schema.fields[field]?.type === 'string[]') return index.lookup(value);
+      if (op === 'startsWith' && this.schema.fields[field]?.type === 'string[]') return index.prefixLookup(value as string);
       if (op === 'in') {
         const union = new Set<StoredRecord>();
         for (const item of value as unknown[]) for (const record of index.lookup(item)) union.add(record);

@@ -107,9 +107,18 @@ function listCondition(dialect: SqlDialect, table: CollectionTable, field: Store
     const subquery = sql`SELECT ${sqlText(q('owner'))} FROM ${sqlText(table.valuesTable)} WHERE ${sqlText(q('field'))} = ${sqlParam(encodeKey(field.path), 'bin')} AND ${sqlText(q('value'))} IN (${items})`;
     return sql`t.${sqlText(q('id'))} ${sqlText(positive ? 'IN' : 'NOT IN')} (${subquery})`;
   };
+  /** Owners with an element in [prefix, prefix + 0xFF): a range on the side table's (field, value) index. */
+  const prefixed = (prefix: string, positive: boolean): SqlFragment => {
+    const q = dialect.quote;
+    const needle = encodeKey(prefix);
+    const subquery = sql`SELECT ${sqlText(q('owner'))} FROM ${sqlText(table.valuesTable)} WHERE ${sqlText(q('field'))} = ${sqlParam(encodeKey(field.path), 'bin')} AND ${sqlText(q('value'))} >= ${sqlParam(needle, 'bin')} AND ${sqlText(q('value'))} < ${sqlParam(prefixUpperBound(needle), 'bin')}`;
+    return sql`t.${sqlText(q('id'))} ${sqlText(positive ? 'IN' : 'NOT IN')} (${subquery})`;
+  };
   switch (op) {
     case 'contains':
       return member([value as string], !negated);
+    case 'startsWith':
+      return prefixed(value as string, !negated);
     case 'in':
       return member(value as readonly ScalarValue[], !negated);
     case 'nin':

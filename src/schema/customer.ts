@@ -130,7 +130,14 @@ export const customerChurnSchema = z.strictObject({
 });
 
 /** The managed fields of a customer. */
-export const customerManagedShape = { churn: customerChurnSchema.optional() };
+export const customerManagedShape = {
+  churn: customerChurnSchema.optional(),
+  /**
+   * The normalized tokens search finds the customer by (folded name words, email parts, phone
+   * digits), kept by `crm.customers` on every write; filterable (`where('searchKeys', 'startsWith', 'lov')`).
+   */
+  searchKeys: z.array(z.string().max(400)).max(1000).default([]),
+};
 
 /** The schema of a stored customer, custom fields as free JSON (`createCrm` substitutes the host's schema). */
 export const customerSchema = z.strictObject({
@@ -168,5 +175,6 @@ export const customerModel = defineModel({
     { name: 'customers_lifecycle', fields: ['lifecycleStage'] },
     { name: 'customers_name', fields: ['name'] },
     { name: 'customers_churn', fields: ['churn.riskBand', 'churn.probability'] },
+    { name: 'customers_search', fields: ['searchKeys'] },
   ],
 });

@@ -88,6 +88,35 @@ export function eventTypes<E extends object>(): EventTypes<E> {
 }
 
 /**
+ * Makes one of a module's crm-level properties that is not a collection
+ * (`crm.consent`, `crm.privacy`, `crm.imports`): an object built from the
+ * crm's root context, whose `services` are every service of the crm (a call
+ * inside `crm.transaction` joins it). It is made once per actor
+ * (`crm.withActor`), so what it writes records that actor.
+ *
+ * @example
+ * ```ts
+ * const consent: FacadeFactory<ConsentFacade> = facadeFactory((context) => new ConsentFacade(context));
+ * ```
+ */
+export interface FacadeFactory<T = unknown> {
+  /** Makes the property's value. */
+  create(context: ServiceContext): T;
+}
+
+/**
+ * A {@link FacadeFactory} from its `create` function.
+ *
+ * @example
+ * ```ts
+ * defineModule({ name: 'consent', models, facades: { consent: facadeFactory((context) => new ConsentFacade(context)) } });
+ * ```
+ */
+export function facadeFactory<T>(create: (context: ServiceContext) => T): FacadeFactory<T> {
+  return { create };
+}
+
+/**
  * A module: the models it contributes (keyed by collection name, which is also
  * the crm's property), a service per collection where the plain
  * {@link ModelService} is not enough, its domain events, and write hooks run in
@@ -103,6 +132,7 @@ export interface CrmModule<
   Models extends Readonly<Record<string, DefinedModel<any>>> = Readonly<Record<string, DefinedModel<any>>>,
   Services extends { readonly [K in keyof Models]?: ServiceFactory<any> } = {},
   Events extends object = {},
+  Facades extends { readonly [name: string]: FacadeFactory<any> } = {},
 > {
   /** The module's name, unique among the crm's modules: `pipelines`. */
   readonly name: string;
@@ -114,6 +144,8 @@ export interface CrmModule<
   readonly events?: EventTypes<Events>;
   /** Run in the atomic block of every write of every collection (see {@link WriteHook}). */
   readonly writeHooks?: readonly WriteHook[];
+  /** crm-level properties that are not collections (`crm.consent`), by name (see {@link FacadeFactory}). */
+  readonly facades?: Facades;
 }
 
 /**
@@ -135,7 +167,8 @@ export function defineModule<
   const Models extends Readonly<Record<string, DefinedModel<any>>>,
   const Services extends { readonly [K in keyof Models]?: ServiceFactory<any> } = {},
   Events extends object = {},
->(module: CrmModule<Models, Services, Events>): CrmModule<Models, Services, Events> {
+  const Facades extends { readonly [name: string]: FacadeFactory<any> } = {},
+>(module: CrmModule<Models, Services, Events, Facades>): CrmModule<Models, Services, Events, Facades> {
   return module;
 }
 
@@ -147,7 +180,7 @@ export function defineModule<
  * const modules: readonly AnyCrmModule[] = [...builtinModules, notesModule];
  * ```
  */
-export type AnyCrmModule = CrmModule<any, any, any>;
+export type AnyCrmModule = CrmModule<any, any, any, any>;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
@@ -215,6 +248,22 @@ export type CrudEventsOf<E> = { [K in Extract<keyof E, string> as `${K}.created`
 /** The domain events the modules `M` declare. */
 export type DomainEventsOfModules<M extends readonly AnyCrmModule[]> = UnionToIntersection<
   M[number] extends infer U ? (U extends CrmModule<any, any, infer E> ? E : never) : never
+>;
+
+/**
+ * The crm-level properties the modules `M` contribute beside their collections, by name.
+ *
+ * @example
+ * ```ts
+ * type Consent = FacadesOfModules<BuiltinModules>['consent']; // ConsentFacade
+ * ```
+ */
+export type FacadesOfModules<M extends readonly AnyCrmModule[]> = UnionToIntersection<
+  M[number] extends infer U
+    ? U extends CrmModule<any, any, any, infer F>
+      ? { readonly [K in keyof F]: F[K] extends FacadeFactory<infer T> ? T : never }
+      : never
+    : never
 >;
 
 /**

@@ -1,3 +1,4 @@
+import type { CountryCode } from 'libphonenumber-js/min';
 import type { CrmAdapter, StorageOperations } from '../storage/adapter.js';
 import type { Actor } from './actor.js';
 import type { StorageSchema } from '../storage/collection-schema.js';
@@ -25,6 +26,8 @@ export interface ServiceContext {
   readonly clock: Clock;
   /** The crm's IANA time zone (canonical name, `'UTC'` by default) for relative dates and calendar buckets. */
   readonly timeZone: string;
+  /** The region phone numbers without a country code are read in (`createCrm({ defaultRegion })`), if any. */
+  readonly defaultRegion?: CountryCode | undefined;
   /** The crm's id generator. */
   readonly ids: IdGenerator;
   /** Who makes this service's writes (`createCrm({ actor })`, `crm.withActor`); events, history and the change feed record it. */

@@ -78,7 +78,8 @@ export function compileFilter(filter: StorageFilter | undefined): RecordPredicat
     case 'startsWith':
       return (record) => {
         const actual = read(record);
-        return typeof actual === 'string' && actual.startsWith(value as string);
+        if (typeof actual === 'string') return actual.startsWith(value as string);
+        return Array.isArray(actual) && actual.some((element) => typeof element === 'string' && element.startsWith(value as string));
       };
     case 'endsWith':
       return (record) => {

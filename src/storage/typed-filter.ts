@@ -6,12 +6,12 @@ import type { RelativeDate } from './relative-date.js';
 /**
  * The operators a field whose values have type `T` accepts, as in
  * `docs/semantics.md`: `contains` on strings and string arrays, `startsWith`
- * and `endsWith` on strings only, `lt`/`gt` not on booleans or string arrays.
+ * on strings and string arrays (an element's prefix), `endsWith` on strings only, `lt`/`gt` not on booleans or string arrays.
  *
  * @example
  * ```ts
  * type A = OperatorsFor<boolean>; // 'eq' | 'ne' | 'in' | 'nin' | 'exists'
- * type B = OperatorsFor<readonly string[]>; // 'contains' | 'in' | 'nin' | 'exists'
+ * type B = OperatorsFor<readonly string[]>; // 'contains' | 'startsWith' | 'in' | 'nin' | 'exists'
  * ```
  */
 export type OperatorsFor<T> = (typeof operatorsByFieldType)[FieldTypeOf<T>][number];

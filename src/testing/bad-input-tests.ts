@@ -226,7 +226,7 @@ export const badFilterCases: readonly (readonly [string, unknown])[] = [
   ['endsWith on a date', { field: 'createdAt', op: 'endsWith', value: 'Z' }],
   ['lt on a string array', { field: 'tags', op: 'lt', value: 'm' }],
   ['eq on a string array', { field: 'tags', op: 'eq', value: 'vip' }],
-  ['startsWith on a string array', { field: 'tags', op: 'startsWith', value: 'v' }],
+  ['endsWith on a string array', { field: 'tags', op: 'endsWith', value: 'v' }],
   ['gt on a boolean', { field: 'custom.vip', op: 'gt', value: false }],
   ['a filter that is null', null],
   ['a filter that is a string', "name = 'Ada' OR 1=1"],

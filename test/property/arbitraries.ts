@@ -18,7 +18,7 @@ export const operatorsForType: Readonly<Record<PropertyFieldType, readonly strin
   number: ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'nin', 'exists'],
   date: ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'nin', 'exists'],
   boolean: ['eq', 'ne', 'in', 'nin', 'exists'],
-  'string[]': ['contains', 'in', 'nin', 'exists'],
+  'string[]': ['contains', 'startsWith', 'in', 'nin', 'exists'],
 };
 
 /** Characters that make string order and matching interesting: case, accents, combining marks, U+FFFF and above, SQL and LIKE specials. */
@@ -206,7 +206,7 @@ export const conditionArbitrary = (
           ? fc.boolean()
           : op === 'in' || op === 'nin'
             ? fc.array(scalar, { maxLength: 3 })
-            : type === 'string' && (op === 'contains' || op === 'startsWith' || op === 'endsWith')
+            : (type === 'string' && (op === 'contains' || op === 'startsWith' || op === 'endsWith')) || (type === 'string[]' && op === 'startsWith')
               ? needleArbitrary(pool)
               : scalar;
       return value.map((v) => ({ field, op, value: v }) as Filter);

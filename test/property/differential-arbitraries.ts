@@ -139,7 +139,7 @@ const operatorsOf: Record<FieldType, readonly string[]> = {
   number: ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'nin', 'exists'],
   date: ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'nin', 'exists'],
   boolean: ['eq', 'ne', 'in', 'nin', 'exists'],
-  'string[]': ['contains', 'in', 'nin', 'exists'],
+  'string[]': ['contains', 'startsWith', 'in', 'nin', 'exists'],
 };
 
 const condition: fc.Arbitrary<StorageFilter> = fc.constantFrom(...Object.keys(fieldTypes)).chain((field) => {

@@ -77,6 +77,7 @@ function matches(record: object, filter: Filter, now: Date): boolean {
     case 'contains':
       return typeof actual === 'string' ? actual.includes(value as string) : Array.isArray(actual) && actual.includes(value);
     case 'startsWith':
+      if (Array.isArray(actual)) return actual.some((element) => String(element).startsWith(value as string));
       return typeof actual === 'string' && actual.startsWith(value as string);
     case 'endsWith':
       return typeof actual === 'string' && actual.endsWith(value as string);

@@ -83,8 +83,10 @@ export async function misspellingsAndWrongTypesDoNotCompile(): Promise<void> {
   await crm.customers.find({ where: where('lifecycleStage', 'eq', 'churnd') });
   // @ts-expect-error lt / gt do not apply to booleans
   await crm.pipelines.count(where('archived', 'lt', true));
-  // @ts-expect-error startsWith is for strings only
+  // startsWith on a string array: an element's prefix
   await crm.customers.find({ where: where('tags', 'startsWith', 'v') });
+  // @ts-expect-error endsWith is for strings only
+  await crm.customers.find({ where: where('tags', 'endsWith', 'v') });
   // @ts-expect-error startsWith is for strings only, not numbers
   await crm.interactions.count(where('purchase.amount', 'startsWith', '1'));
   // @ts-expect-error contains is not a number operator
