@@ -3,6 +3,9 @@ import { defineModule, serviceFactory, type ServiceTypes } from '../define-modul
 import { ModelService } from '../model-service.js';
 import type { ReadonlyRecord } from '../readonly-record.js';
 
+export * from './business-calendar/index.js';
+export * from './case-issue-codes.js';
+
 /** The type of `crm.cases` for the host's case custom fields. */
 export interface CaseServiceTypes extends ServiceTypes {
   readonly service: ModelService<ReadonlyRecord<Case<this['custom']>>, CaseInput<this['customInput']>>;
