@@ -6,6 +6,7 @@ import type { CreatedEvent, DeletedEvent, UpdatedEvent } from './crud-events.js'
 import type { ModelService } from './model-service.js';
 import type { ReadonlyRecord } from './readonly-record.js';
 import type { ServiceContext } from './service-context.js';
+import type { DataMigration } from './data-migration.js';
 import type { WriteHook } from './write-hook.js';
 
 /**
@@ -114,6 +115,8 @@ export interface CrmModule<
   readonly events?: EventTypes<Events>;
   /** Run in the atomic block of every write of every collection (see {@link WriteHook}). */
   readonly writeHooks?: readonly WriteHook[];
+  /** Rewrites of stored data run when the crm opens (see {@link DataMigration}). */
+  readonly migrations?: readonly DataMigration[];
 }
 
 /**

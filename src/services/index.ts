@@ -7,6 +7,7 @@ export * from './analytics-service.js';
 export * from './bulk-result.js';
 export * from './clock.js';
 export * from './crm-events.js';
+export type { DataMigration } from './data-migration.js';
 export * from './builtin-modules.js';
 export * from './campaigns/index.js';
 export * from './cases/index.js';

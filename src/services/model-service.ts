@@ -248,6 +248,21 @@ export class ModelService<R extends RecordBase, I> {
    * ```
    */
   async update(id: string, recipe: Recipe<R>, options: WriteOptions = {}): Promise<R> {
+    return this.#update(id, recipe, options, false);
+  }
+
+  /**
+   * {@link update} for the service's own rules: the recipe may also set the
+   * model's managed fields (base fields stay the core's). A module's service
+   * uses it to move a managed field (a case's `status`) after checking the move.
+   *
+   * @internal
+   */
+  protected updateManaged(id: string, recipe: Recipe<R>, options: WriteOptions = {}): Promise<R> {
+    return this.#update(id, recipe, options, true);
+  }
+
+  async #update(id: string, recipe: Recipe<R>, options: WriteOptions, allowManaged: boolean): Promise<R> {
     if (typeof id !== 'string') throw invalidInput('update takes a string id', ['id'], 'invalid_type');
     throwIfIssues(this.collection, malformedIdIssues(id, ['id']));
     if (typeof recipe !== 'function') throw invalidInput('update takes a recipe function', ['recipe'], 'invalid_type');
@@ -262,7 +277,7 @@ export class ModelService<R extends RecordBase, I> {
         if (stored === undefined) return { outcome: 'not_found' as const };
         const current = stored as unknown as R;
         checkVersion(this.collection, current, options.expectedVersion);
-        const prepared = this.#applyRecipe(current, recipe, now, []);
+        const prepared = this.#applyRecipe(current, recipe, now, [], undefined, allowManaged);
         if (prepared.patches.length === 0) return { outcome: 'unchanged' as const, current };
         const [next] = await this.#prepare(storage, [{ record: prepared.next, previous: current }], now, true);
         const [outcome] = await storage.updateMany(this.collection, [
@@ -767,12 +782,12 @@ export class ModelService<R extends RecordBase, I> {
     return {};
   }
 
-  #applyRecipe(current: R, recipe: Recipe<R>, now: Date, prefix: readonly PropertyKey[], issues?: CrmIssue[]): PreparedUpdate<R> {
+  #applyRecipe(current: R, recipe: Recipe<R>, now: Date, prefix: readonly PropertyKey[], issues?: CrmIssue[], allowManaged = false): PreparedUpdate<R> {
     const [produced, patches, inversePatches] = immer.produceWithPatches(current, recipe as never) as unknown as [R, Patch[], Patch[]];
     if (patches.length === 0) return { current, next: current, patches, inversePatches };
     const collected = issues ?? [];
     const start = collected.length;
-    for (const field of this.#readonlyFields) {
+    for (const field of allowManaged ? recordBaseFields : this.#readonlyFields) {
       if (!sameValue((produced as Record<string, unknown>)[field], (current as Record<string, unknown>)[field])) {
         collected.push({ code: 'readonly_field', path: [...prefix, field], message: `${field} is maintained by crmkit` });
       }
