@@ -35,6 +35,8 @@ export const slaTargetClockSchema = z.strictObject({
   startedAt: z.date().optional(),
   /** When it ended (the reply was sent, the case solved). */
   stoppedAt: z.date().optional(),
+  /** The due instant once it is fixed: when the minutes ran out, or as it stood when a running clock stopped. */
+  dueAt: z.date().optional(),
   /** When `checkSla` reported the target at risk (`case.slaWarning`). */
   warnedAt: z.date().optional(),
   /** When `checkSla` reported the target breached (`case.slaBreached`). */

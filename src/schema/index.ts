@@ -8,6 +8,7 @@ export * from './campaign-member.js';
 export * from './case.js';
 export * from './case-sla-state.js';
 export * from './case-event.js';
+export * from './sla-policy.js';
 export * from './channel.js';
 export * from './currency-code.js';
 export * from './custom-fields.js';

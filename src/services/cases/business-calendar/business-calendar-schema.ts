@@ -101,8 +101,8 @@ function addIssue(ctx: z.RefinementCtx, code: string, path: PropertyKey[], messa
  * week's wall clock (`overlapping_hours`, an overnight shift included), an
  * interval that starts when it ends (`empty_interval`), a week with no
  * working time (`no_working_hours`), a closure that does not end after it
- * starts (`invalid_closure`). The time zone is stored by its canonical name.
- * {@link defineBusinessCalendar} runs it and throws a `ValidationError`.
+ * starts (`invalid_closure`). {@link defineBusinessCalendar} runs it, throws a
+ * `ValidationError`, and gives the time zone its canonical name.
  *
  * @example
  * ```ts
@@ -147,8 +147,7 @@ export const businessCalendarSchema = z
         addIssue(ctx, 'invalid_closure', ['closures', index, 'to'], 'a closure ends after it starts');
       }
     });
-  })
-  .transform((calendar) => ({ ...calendar, timeZone: canonicalTimeZone(calendar.timeZone) ?? calendar.timeZone }));
+  });
 
 /**
  * A validated business calendar (see {@link businessCalendarSchema}).

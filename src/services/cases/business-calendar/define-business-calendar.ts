@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { ValidationError, type CrmIssue } from '../../../storage/errors.js';
+import { canonicalTimeZone } from '../../../storage/time-zone.js';
 import { businessCalendarSchema, type BusinessCalendar, type BusinessCalendarInput } from './business-calendar-schema.js';
 
 /** Calendars already validated: the frozen results of {@link defineBusinessCalendar}. */
@@ -50,7 +51,7 @@ export function defineBusinessCalendar(input: BusinessCalendarInput | BusinessCa
     const issues = crmIssuesOf(result.error);
     throw new ValidationError(`Invalid business calendar: ${issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`, issues);
   }
-  const calendar = deepFreeze(result.data);
+  const calendar = deepFreeze({ ...result.data, timeZone: canonicalTimeZone(result.data.timeZone) ?? result.data.timeZone });
   defined.add(calendar);
   return calendar;
 }
