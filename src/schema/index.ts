@@ -9,6 +9,8 @@ export * from './case.js';
 export * from './case-sla-state.js';
 export * from './case-event.js';
 export * from './sla-policy.js';
+export * from './case-message.js';
+export * from './support-team.js';
 export * from './channel.js';
 export * from './currency-code.js';
 export * from './custom-fields.js';
