@@ -122,7 +122,8 @@ export function buildCaseReport(
         row[status.outcome]++;
         compliance.set(key, row);
       }
-      if (status.clock === 'stopped' && status.kind === 'first_response') firstResponses.push(status.usedMinutes);
+      // A first response is a reply: a case solved without one stops the clock but gives no response time.
+      if (status.clock === 'stopped' && status.kind === 'first_response' && ticket.firstRespondedAt !== undefined) firstResponses.push(status.usedMinutes);
       if (status.clock === 'stopped' && status.kind === 'resolution') resolutions.push(status.usedMinutes);
     }
   }
