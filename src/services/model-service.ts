@@ -318,6 +318,20 @@ export class ModelService<R extends RecordBase, I> {
    * ```
    */
   async updateMany(items: readonly UpdateItem<R>[]): Promise<BulkItemResult<R>[]> {
+    return this.#updateMany(items, false);
+  }
+
+  /**
+   * {@link updateMany} for the service's own rules: the recipes may also set
+   * the model's managed fields (see {@link updateManaged}).
+   *
+   * @internal
+   */
+  protected updateManyManaged(items: readonly UpdateItem<R>[]): Promise<BulkItemResult<R>[]> {
+    return this.#updateMany(items, true);
+  }
+
+  async #updateMany(items: readonly UpdateItem<R>[], allowManaged: boolean): Promise<BulkItemResult<R>[]> {
     if (!Array.isArray(items)) throw invalidInput('updateMany takes an array of { id, recipe }', [], 'invalid_type');
     const issues: CrmIssue[] = [];
     items.forEach((item, index) => {
@@ -346,7 +360,7 @@ export class ModelService<R extends RecordBase, I> {
           issues.push({ code: 'invalid_type', path: [index, 'recipe'], message: 'recipe must be a function' });
           return;
         }
-        const prepared = this.#applyRecipe(current, item.recipe, now, [index], issues);
+        const prepared = this.#applyRecipe(current, item.recipe, now, [index], issues, allowManaged);
         if (prepared.patches.length === 0) results[index] = { ok: true, record: current };
         else pending.push({ index, prepared });
       }

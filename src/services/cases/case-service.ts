@@ -394,79 +394,41 @@ export class CaseService<C = Record<string, unknown>> extends ModelService<Reado
     } as never)) {
       const missing = [...new Set(batch.map((c) => c.sla?.policyId).filter((id): id is string => id !== undefined && !policies.has(id)))];
       if (missing.length > 0) for (const policy of await services.slaPolicies.getMany(missing)) if (policy !== undefined) policies.set(policy.id, policy as SlaPolicy);
-      for (const ticket of batch) {
-        result.checked++;
+      result.checked += batch.length;
+      const plans = batch.flatMap((ticket) => {
         const policy = ticket.sla === undefined ? undefined : policies.get(ticket.sla.policyId);
-        if (policy === undefined) continue;
-        try {
-          const done = await this.withSiblings((tx) => tx.cases.#checkCase(tx, ticket as AnyCase, policy, now));
-          for (const target of done.warnings) result.warnings.push({ caseId: ticket.id, target });
-          for (const target of done.breaches) result.breaches.push({ caseId: ticket.id, target });
-          result.escalations += done.escalations;
-        } catch (error) {
-          if (!(isCrmError(error, 'conflict') || isCrmError(error, 'not_found'))) throw error;
-          result.skipped++;
+        return policy === undefined ? [] : [planSlaCheck(ticket as AnyCase, policy, now)];
+      });
+      if (plans.length === 0) continue;
+      // One transaction per page: each case is written with a compare-and-set on the version it was read at,
+      // so a case another caller (or an agent) wrote meanwhile fails alone and is left to it.
+      const done = await this.withSiblings(async (tx) => {
+        const results = await tx.cases.updateManyManaged(
+          plans.map((plan) => ({ id: plan.ticket.id, expectedVersion: plan.ticket.version, recipe: (draft: Draft<Case>) => plan.apply(draft) })) as never,
+        );
+        const won = plans.flatMap((plan, i) => {
+          const outcome = results[i]!;
+          if (outcome.ok) return [{ plan, stored: outcome.record as unknown as Case }];
+          if (!(isCrmError(outcome.error, 'conflict') || isCrmError(outcome.error, 'not_found'))) throw outcome.error;
+          return [];
+        });
+        const history = won.flatMap(({ plan }) => plan.history);
+        if (history.length > 0) await tx.caseEvents.createMany(history);
+        for (const { plan, stored } of won) {
+          for (const target of plan.warnings) this.context.emit('case.slaWarning', { case: stored, target });
+          for (const target of plan.breaches) this.context.emit('case.slaBreached', { case: stored, target });
+          for (const { level, rule, target } of plan.rules) this.context.emit('case.escalated', { case: stored, target, level, rule, notify: rule.notify });
         }
+        return won;
+      });
+      result.skipped += plans.length - done.length;
+      for (const { plan } of done) {
+        for (const target of plan.warnings) result.warnings.push({ caseId: plan.ticket.id, target });
+        for (const target of plan.breaches) result.breaches.push({ caseId: plan.ticket.id, target });
+        result.escalations += plan.rules.length;
       }
     }
     return result;
-  }
-
-  async #checkCase(services: CaseSiblings, ticket: AnyCase, policy: SlaPolicy, now: Date) {
-    const state = ticket.sla as CaseSlaState;
-    const statuses = evaluateSla(policy, state, now);
-    const warnings: SlaTargetStatus[] = [];
-    const breaches: SlaTargetStatus[] = [];
-    const targets = state.targets.map((clock, i) => {
-      const status = statuses[i]!;
-      if (clock.countedTo === undefined || clock.stoppedAt !== undefined || clock.breachedAt !== undefined) return clock;
-      const used = usedMinutesAt(policy, clock, now);
-      if (used >= clock.minutes) {
-        breaches.push(status);
-        return { ...clock, breachedAt: now, warnedAt: clock.warnedAt ?? now };
-      }
-      if (clock.warnedAt === undefined && clock.minutes - used <= clock.atRiskMinutes) {
-        warnings.push(status);
-        return { ...clock, warnedAt: now };
-      }
-      return clock;
-    });
-    const rules = [
-      ...(warnings.length > 0 && policy.escalation.onWarning ? [{ level: 'warning' as const, rule: policy.escalation.onWarning, target: warnings[0]! }] : []),
-      ...(breaches.length > 0 && policy.escalation.onBreach ? [{ level: 'breach' as const, rule: policy.escalation.onBreach, target: breaches[0]! }] : []),
-    ];
-    const changes: { kind: 'priority_changed' | 'assigned'; from?: string; to: string }[] = [];
-    const written = await this.#any.updateManaged(
-      ticket.id,
-      (draft: Draft<Case>) => {
-        const next: CaseSlaState = { policyId: state.policyId, targets };
-        for (const { rule } of rules) {
-          if (rule.raisePriority) {
-            const raised = casePriorities[Math.min(casePriorities.indexOf(draft.priority) + 1, casePriorities.length - 1)]!;
-            if (raised !== draft.priority) changes.push({ kind: 'priority_changed', from: draft.priority, to: raised });
-            draft.priority = raised;
-          }
-          if (rule.reassignTo !== undefined && rule.reassignTo !== draft.assigneeId) {
-            changes.push({ kind: 'assigned', ...(draft.assigneeId === undefined ? {} : { from: draft.assigneeId }), to: rule.reassignTo });
-            draft.assigneeId = rule.reassignTo;
-          }
-        }
-        applySlaFields(draft as Case, policy, next, now);
-      },
-      { expectedVersion: ticket.version },
-    );
-    const history: CaseEventInput[] = [
-      ...warnings.map((t) => ({ caseId: ticket.id, kind: 'sla_warning' as const, at: now, target: t.kind })),
-      ...breaches.map((t) => ({ caseId: ticket.id, kind: 'sla_breached' as const, at: now, target: t.kind })),
-      ...changes.map((c) => ({ caseId: ticket.id, kind: c.kind, at: now, to: c.to, ...(c.from === undefined ? {} : { from: c.from }) })),
-      ...rules.map((r) => ({ caseId: ticket.id, kind: 'escalated' as const, at: now, target: r.target.kind, note: `${r.level} rule` })),
-    ];
-    if (history.length > 0) await services.caseEvents.createMany(history);
-    const stored = written as Case;
-    for (const target of warnings) this.context.emit('case.slaWarning', { case: stored, target });
-    for (const target of breaches) this.context.emit('case.slaBreached', { case: stored, target });
-    for (const { level, rule, target } of rules) this.context.emit('case.escalated', { case: stored, target, level, rule, notify: rule.notify });
-    return { warnings, breaches, escalations: rules.length };
   }
 
   /**
@@ -599,6 +561,69 @@ export class CaseService<C = Record<string, unknown>> extends ModelService<Reado
     if (this.context.adapter.capabilities.transactions) return this.context.transaction((services) => fn(services as unknown as CaseSiblings));
     return fn(this.context.services as unknown as CaseSiblings);
   }
+}
+
+/**
+ * What `checkSla` will write for one case, decided from the case as read: the
+ * targets newly at risk or breached, the escalation rules they run, the
+ * history entries, and a recipe that writes it all (applied under a version
+ * compare-and-set, so it meets the same case it was planned on).
+ */
+function planSlaCheck(ticket: AnyCase, policy: SlaPolicy, now: Date) {
+  const state = ticket.sla as CaseSlaState;
+  const statuses = evaluateSla(policy, state, now);
+  const warnings: SlaTargetStatus[] = [];
+  const breaches: SlaTargetStatus[] = [];
+  const targets = state.targets.map((clock, i) => {
+    if (clock.countedTo === undefined || clock.stoppedAt !== undefined || clock.breachedAt !== undefined) return clock;
+    const used = usedMinutesAt(policy, clock, now);
+    if (used >= clock.minutes) {
+      breaches.push(statuses[i]!);
+      return { ...clock, breachedAt: now, warnedAt: clock.warnedAt ?? now };
+    }
+    if (clock.warnedAt === undefined && clock.minutes - used <= clock.atRiskMinutes) {
+      warnings.push(statuses[i]!);
+      return { ...clock, warnedAt: now };
+    }
+    return clock;
+  });
+  const rules = [
+    ...(warnings.length > 0 && policy.escalation.onWarning ? [{ level: 'warning' as const, rule: policy.escalation.onWarning, target: warnings[0]! }] : []),
+    ...(breaches.length > 0 && policy.escalation.onBreach ? [{ level: 'breach' as const, rule: policy.escalation.onBreach, target: breaches[0]! }] : []),
+  ];
+  let priority = ticket.priority;
+  let assigneeId = ticket.assigneeId;
+  const changes: CaseEventInput[] = [];
+  for (const { rule } of rules) {
+    if (rule.raisePriority) {
+      const raised = casePriorities[Math.min(casePriorities.indexOf(priority) + 1, casePriorities.length - 1)]!;
+      if (raised !== priority) changes.push({ caseId: ticket.id, kind: 'priority_changed', at: now, from: priority, to: raised });
+      priority = raised;
+    }
+    if (rule.reassignTo !== undefined && rule.reassignTo !== assigneeId) {
+      changes.push({ caseId: ticket.id, kind: 'assigned', at: now, to: rule.reassignTo, ...(assigneeId === undefined ? {} : { from: assigneeId }) });
+      assigneeId = rule.reassignTo;
+    }
+  }
+  const next: CaseSlaState = { policyId: state.policyId, targets };
+  const history: CaseEventInput[] = [
+    ...warnings.map((t) => ({ caseId: ticket.id, kind: 'sla_warning' as const, at: now, target: t.kind })),
+    ...breaches.map((t) => ({ caseId: ticket.id, kind: 'sla_breached' as const, at: now, target: t.kind })),
+    ...changes,
+    ...rules.map((r) => ({ caseId: ticket.id, kind: 'escalated' as const, at: now, target: r.target.kind, note: `${r.level} rule` })),
+  ];
+  return {
+    ticket,
+    warnings,
+    breaches,
+    rules,
+    history,
+    apply(draft: Draft<Case>): void {
+      draft.priority = priority;
+      if (assigneeId !== undefined) draft.assigneeId = assigneeId;
+      applySlaFields(draft as Case, policy, next, now);
+    },
+  };
 }
 
 /** Moves the draft's SLA clocks for `event` and refreshes the fields that follow them. */

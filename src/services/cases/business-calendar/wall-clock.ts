@@ -38,6 +38,30 @@ const lookBack = 3 * 60 * minute;
  * end, and its length in real time is what the clocks say it is.
  */
 export function firstInstantAt(date: LocalDate, minuteOfDay: number, timeZone: string): number {
+  let zone = resolved.get(timeZone);
+  if (zone === undefined) {
+    zone = new Map();
+    resolved.set(timeZone, zone);
+  }
+  const key = wallClockKey(date, minuteOfDay);
+  const known = zone.get(key);
+  if (known !== undefined) return known;
+  const instant = resolveFirstInstant(date, minuteOfDay, timeZone);
+  if (zone.size >= maxResolvedPerZone) zone.clear();
+  zone.set(key, instant);
+  return instant;
+}
+
+/**
+ * Wall-clock times already resolved, per zone: business calendars ask for
+ * the same few times of the same days over and over (every case opened this
+ * week walks this week's intervals). The zone rules of a running process do
+ * not change, so the answers do not either.
+ */
+const resolved = new Map<string, Map<number, number>>();
+const maxResolvedPerZone = 200_000;
+
+function resolveFirstInstant(date: LocalDate, minuteOfDay: number, timeZone: string): number {
   const day = minuteOfDay === 1440 ? addLocalDays(date, 1) : date;
   const at = minuteOfDay === 1440 ? 0 : minuteOfDay;
   // TZDate resolves a skipped time forward by the gap and a repeated one to either of its instants.

@@ -1,7 +1,7 @@
 import { OutOfRangeError } from '../../../storage/errors.js';
 import { minutesOfDay, type BusinessCalendar, type WorkingInterval } from './business-calendar-schema.js';
-import { addLocalDays, formatLocalDate, isoWeekdayIndex } from './local-date.js';
-import { firstInstantAt, wallClockAt } from './wall-clock.js';
+import { addLocalDays, formatLocalDate, isoWeekdayIndex, type LocalDate } from './local-date.js';
+import { firstInstantAt } from './wall-clock.js';
 import { weekdays } from './weekday.js';
 
 /** A stretch of business time: `[start, end)` in epoch milliseconds. */
@@ -12,6 +12,8 @@ export interface WorkingWindow {
 
 interface CompiledCalendar {
   readonly holidays: ReadonlySet<string>;
+  /** The working intervals of each local day already resolved to instants (before closures), by day number. */
+  readonly dayWindows: Map<number, readonly WorkingWindow[]>;
   /** Closures sorted by start and merged where they touch or overlap. */
   readonly closures: readonly WorkingWindow[];
   /** Per ISO weekday index, the intervals as minutes of the day, sorted by start. */
@@ -36,7 +38,7 @@ function compile(calendar: BusinessCalendar): CompiledCalendar {
       .map(({ start, end }) => ({ start, end, overnight: end < start }))
       .sort((a, b) => a.start - b.start),
   );
-  const result = { holidays: new Set(calendar.holidays), closures, days };
+  const result = { holidays: new Set(calendar.holidays), dayWindows: new Map<number, readonly WorkingWindow[]>(), closures, days };
   if (Object.isFrozen(calendar)) compiled.set(calendar, result);
   return result;
 }
@@ -63,6 +65,33 @@ function* openPieces(window: WorkingWindow, closures: readonly WorkingWindow[]):
   if (from < window.end) yield { start: from, end: window.end };
 }
 
+const dayMs = 86_400_000;
+const maxCachedDays = 50_000;
+
+/** The Gregorian date of a day number (days since 1970-01-01), by the calendar alone. */
+function dateOfDay(dayNumber: number): LocalDate {
+  const at = new Date(dayNumber * dayMs);
+  return { year: at.getUTCFullYear(), month: at.getUTCMonth() + 1, day: at.getUTCDate() };
+}
+
+/** The working intervals of the local day `dayNumber` as instants, empty on a holiday. */
+function windowsOfDay(compiledCalendar: CompiledCalendar, zone: string, dayNumber: number): readonly WorkingWindow[] {
+  const known = compiledCalendar.dayWindows.get(dayNumber);
+  if (known !== undefined) return known;
+  const date = dateOfDay(dayNumber);
+  const windows: WorkingWindow[] = [];
+  if (!compiledCalendar.holidays.has(formatLocalDate(date))) {
+    for (const interval of compiledCalendar.days[isoWeekdayIndex(date)]!) {
+      const start = firstInstantAt(date, interval.start, zone);
+      const end = interval.overnight ? firstInstantAt(addLocalDays(date, 1), interval.end, zone) : firstInstantAt(date, interval.end, zone);
+      if (end > start) windows.push({ start, end });
+    }
+  }
+  if (compiledCalendar.dayWindows.size >= maxCachedDays) compiledCalendar.dayWindows.clear();
+  compiledCalendar.dayWindows.set(dayNumber, windows);
+  return windows;
+}
+
 /**
  * The calendar's business time from the instant `fromMs` on, as disjoint
  * windows in time order (the first may start before `fromMs`; callers clip).
@@ -72,21 +101,14 @@ function* openPieces(window: WorkingWindow, closures: readonly WorkingWindow[]):
  * Throws `OutOfRangeError` when it runs past the year 9999.
  */
 export function* workingWindows(calendar: BusinessCalendar, fromMs: number): Generator<WorkingWindow> {
-  const { holidays, closures, days } = compile(calendar);
-  const zone = calendar.timeZone;
-  // The day before: an overnight shift that started then may still be running.
-  let date = addLocalDays(wallClockAt(fromMs, zone).date, -1);
-  for (;;) {
-    if (!holidays.has(formatLocalDate(date))) {
-      for (const interval of days[isoWeekdayIndex(date)]!) {
-        const start = firstInstantAt(date, interval.start, zone);
-        const end = interval.overnight ? firstInstantAt(addLocalDays(date, 1), interval.end, zone) : firstInstantAt(date, interval.end, zone);
-        if (start > lastStoredInstant) throw new OutOfRangeError('business time runs past the year 9999');
-        if (end <= start || end <= fromMs) continue;
-        yield* openPieces({ start, end }, closures);
-      }
+  const compiledCalendar = compile(calendar);
+  // The local date at `fromMs` is within a day of its UTC date (no zone is more than 14 hours off); an overnight
+  // shift of the local day before may still run: start two UTC days back, windows that ended are skipped.
+  for (let dayNumber = Math.floor(fromMs / dayMs) - 2; ; dayNumber++) {
+    if (dayNumber * dayMs > lastStoredInstant) throw new OutOfRangeError('business time runs past the year 9999');
+    for (const window of windowsOfDay(compiledCalendar, calendar.timeZone, dayNumber)) {
+      if (window.end <= fromMs) continue;
+      yield* openPieces(window, compiledCalendar.closures);
     }
-    date = addLocalDays(date, 1);
-    if (date.year > 9999) throw new OutOfRangeError('business time runs past the year 9999');
   }
 }

@@ -1,5 +1,5 @@
 import type { CaseSlaState } from '../../../schema/case-sla-state.js';
-import { evaluateSla, nextSlaCheckAt } from './evaluate-sla.js';
+import { instantClockReaches, nextSlaCheckAt } from './evaluate-sla.js';
 import type { SlaClockPolicy } from './sla-clock.js';
 
 /** The case fields that follow its SLA clocks. */
@@ -17,19 +17,21 @@ interface SlaFields {
  * the due times of the running first-response and resolution clocks
  * (`firstResponseDueAt`, `resolutionDueAt`; absent while paused or stopped).
  */
-export function applySlaFields(target: SlaFields, policy: SlaClockPolicy, state: CaseSlaState, now: Date): void {
+export function applySlaFields(target: SlaFields, policy: SlaClockPolicy, state: CaseSlaState, _now: Date): void {
   target.slaPolicyId = policy.id;
   target.sla = state;
   const next = nextSlaCheckAt(policy, state);
   if (next === undefined) delete target.slaNextCheckAt;
   else target.slaNextCheckAt = next;
-  const statuses = evaluateSla(policy, state, now);
   for (const [kind, field] of [
     ['first_response', 'firstResponseDueAt'],
     ['resolution', 'resolutionDueAt'],
   ] as const) {
-    const status = statuses.find((s) => s.kind === kind);
-    if (status?.dueAt !== undefined && status.clock === 'running') target[field] = status.dueAt;
-    else if (status !== undefined) delete target[field];
+    const clock = state.targets.find((c) => c.kind === kind);
+    if (clock === undefined) continue;
+    const running = clock.countedTo !== undefined && clock.stoppedAt === undefined;
+    const dueAt = running ? (clock.dueAt ?? instantClockReaches(policy, clock, clock.minutes)) : undefined;
+    if (dueAt !== undefined) target[field] = dueAt;
+    else delete target[field];
   }
 }

@@ -1,8 +1,7 @@
 import type { CaseSlaState, SlaTargetClock, SlaTargetKind } from '../../../schema/case-sla-state.js';
 import { addBusinessMinutes } from '../business-calendar/add-business-minutes.js';
 import { businessMinutesBetween } from '../business-calendar/business-minutes-between.js';
-import { defineBusinessCalendar } from '../business-calendar/define-business-calendar.js';
-import type { SlaClockPolicy } from './sla-clock.js';
+import { calendarOfPolicy, type SlaClockPolicy } from './sla-clock.js';
 
 /**
  * Whether a target's clock runs, is paused (a paused status), has stopped
@@ -62,7 +61,7 @@ export interface SlaTargetStatus {
 /** Business minutes used by `clock` at `now`. */
 export function usedMinutesAt(policy: SlaClockPolicy, clock: SlaTargetClock, now: Date): number {
   if (clock.countedTo === undefined || now.getTime() <= clock.countedTo.getTime()) return clock.usedMinutes;
-  return clock.usedMinutes + businessMinutesBetween(defineBusinessCalendar(policy.calendar), clock.countedTo, now);
+  return clock.usedMinutes + businessMinutesBetween(calendarOfPolicy(policy), clock.countedTo, now);
 }
 
 /**
@@ -75,7 +74,7 @@ export function usedMinutesAt(policy: SlaClockPolicy, clock: SlaTargetClock, now
 export function instantClockReaches(policy: SlaClockPolicy, clock: SlaTargetClock, minutes: number): Date | undefined {
   if (clock.countedTo === undefined) return undefined;
   const left = Math.max(0, minutes - clock.usedMinutes);
-  return addBusinessMinutes(defineBusinessCalendar(policy.calendar), clock.countedTo, left);
+  return addBusinessMinutes(calendarOfPolicy(policy), clock.countedTo, left);
 }
 
 /**

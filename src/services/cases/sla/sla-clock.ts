@@ -63,7 +63,7 @@ export function startSlaClocks(policy: SlaClockPolicy, openedAt: Date, status: C
  */
 function countTo(policy: SlaClockPolicy, clock: SlaTargetClock, at: Date): SlaTargetClock {
   if (clock.countedTo === undefined || at.getTime() <= clock.countedTo.getTime()) return clock;
-  const calendar = defineBusinessCalendar(policy.calendar);
+  const calendar = calendarOfPolicy(policy);
   const used = clock.usedMinutes + businessMinutesBetween(calendar, clock.countedTo, at);
   const counted = { ...clock, usedMinutes: used, countedTo: at };
   if (clock.dueAt === undefined && clock.usedMinutes < clock.minutes && used >= clock.minutes) {
@@ -79,7 +79,7 @@ function paused(clock: SlaTargetClock): SlaTargetClock {
 
 /** The clock stopped at `at` (already counted to it); a running clock keeps its due time as it stood. */
 function stopped(policy: SlaClockPolicy, clock: SlaTargetClock, at: Date): SlaTargetClock {
-  const dueAt = clock.dueAt ?? (clock.countedTo === undefined ? undefined : addBusinessMinutes(defineBusinessCalendar(policy.calendar), at, Math.max(0, clock.minutes - clock.usedMinutes)));
+  const dueAt = clock.dueAt ?? (clock.countedTo === undefined ? undefined : addBusinessMinutes(calendarOfPolicy(policy), at, Math.max(0, clock.minutes - clock.usedMinutes)));
   return { ...paused(clock), stoppedAt: at, ...(dueAt === undefined ? {} : { dueAt }) };
 }
 
@@ -137,4 +137,22 @@ export function advanceSlaClocks(policy: SlaClockPolicy, state: CaseSlaState, ev
 
 function hasTarget(state: CaseSlaState, kind: SlaTargetClock['kind']): boolean {
   return state.targets.some((clock) => clock.kind === kind);
+}
+
+const policyCalendars = new WeakMap<object, ReturnType<typeof defineBusinessCalendar>>();
+
+/**
+ * The policy's calendar, validated once per policy object (a policy read
+ * once and used for many cases, as `checkSla` and `createMany` do, pays for
+ * the validation once).
+ *
+ * @internal
+ */
+export function calendarOfPolicy(policy: SlaClockPolicy): ReturnType<typeof defineBusinessCalendar> {
+  let calendar = policyCalendars.get(policy);
+  if (calendar === undefined) {
+    calendar = defineBusinessCalendar(policy.calendar);
+    policyCalendars.set(policy, calendar);
+  }
+  return calendar;
 }
