@@ -53,5 +53,21 @@ if (url !== undefined) {
       const again = await Promise.all([first.cases.checkSla({ now }), second.cases.checkSla({ now })]);
       expect(again.map((r) => r.checked)).toEqual([0, 0]);
     });
+
+    it('migrates a case stored with the old status pending when a crm opens', async () => {
+      const legacySchema = `${schema}_legacy`;
+      const clock = { now: () => new Date(t0) };
+      try {
+        const before = await createCrm({ adapter: sqlAdapter({ dialect: 'postgres', pool: pools[0]!, schema: legacySchema }), clock });
+        const ada = await before.customers.create({ name: 'Ada' });
+        const waiting = await before.cases.create({ customerId: ada.id, subject: 'Waiting' });
+        await before.adapter.updateMany('cases', [{ record: { ...waiting, status: 'pending' } as never, expectedVersion: waiting.version }]);
+        const after = await createCrm({ adapter: sqlAdapter({ dialect: 'postgres', pool: pools[1]!, schema: legacySchema }), clock });
+        expect((await after.adapter.getMany('cases', [waiting.id]))[0]).toMatchObject({ status: 'pending_customer', version: waiting.version + 1 });
+        expect(await after.cases.count({ field: 'status', op: 'eq', value: 'pending_customer' } as never)).toBe(1);
+      } finally {
+        await pools[0]!.query(`DROP SCHEMA IF EXISTS "${legacySchema}" CASCADE`);
+      }
+    });
   });
 }
