@@ -317,6 +317,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   const middleware = composeStorageMiddleware(options.storageMiddleware);
 
   await adapter.open(storageSchema);
+  for (const migration of modules.flatMap((module) => module.migrations ?? [])) await migration.run(adapter, { now: clock.now() });
   if (feedOn) await ensureFeedSequence(middleware(adapter), clock.now());
   const events = mitt<CrmEvents>();
   const deliver = <K extends CrmEventName>(name: K, payload: CrmEvents[K]): void => {

@@ -1,4 +1,5 @@
 import { analyticsIssueCodes } from '../analytics/analytics-validation.js';
+import { caseIssueCodes } from '../services/cases/case-issue-codes.js';
 import { storedValueIssueCodes } from './stored-value-limits.js';
 
 /**
@@ -64,7 +65,7 @@ export const coreIssueCodes = [
 
 /**
  * Every code a `CrmIssue` may carry, as one closed list: zod's, the
- * core's, the stored-value limits' and the analytics validation's.
+ * core's, the stored-value limits', the analytics validation's and the cases module's.
  *
  * @example
  * ```ts
@@ -72,11 +73,12 @@ export const coreIssueCodes = [
  * error.issues.every((issue) => known.has(issue.code)); // true for every error crmkit throws
  * ```
  */
-export const issueCodes = [...new Set([...zodIssueCodes, ...coreIssueCodes, ...storedValueIssueCodes, ...analyticsIssueCodes])] as readonly IssueCode[];
+export const issueCodes = [...new Set([...zodIssueCodes, ...coreIssueCodes, ...storedValueIssueCodes, ...analyticsIssueCodes, ...caseIssueCodes])] as readonly IssueCode[];
 
 /** One of {@link issueCodes}. */
 export type IssueCode =
   | (typeof zodIssueCodes)[number]
   | (typeof coreIssueCodes)[number]
   | (typeof storedValueIssueCodes)[number]
-  | (typeof analyticsIssueCodes)[number];
+  | (typeof analyticsIssueCodes)[number]
+  | (typeof caseIssueCodes)[number];

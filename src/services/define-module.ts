@@ -6,6 +6,7 @@ import type { CreatedEvent, DeletedEvent, UpdatedEvent } from './crud-events.js'
 import type { ModelService } from './model-service.js';
 import type { ReadonlyRecord } from './readonly-record.js';
 import type { ServiceContext } from './service-context.js';
+import type { DataMigration } from './data-migration.js';
 import type { WriteHook } from './write-hook.js';
 
 /**
@@ -146,6 +147,8 @@ export interface CrmModule<
   readonly writeHooks?: readonly WriteHook[];
   /** crm-level properties that are not collections (`crm.consent`), by name (see {@link FacadeFactory}). */
   readonly facades?: Facades;
+  /** Rewrites of stored data run when the crm opens (see {@link DataMigration}). */
+  readonly migrations?: readonly DataMigration[];
 }
 
 /**

@@ -10,6 +10,7 @@ export * from './history/index.js';
 export * from './bulk-result.js';
 export * from './clock.js';
 export * from './crm-events.js';
+export type { DataMigration } from './data-migration.js';
 export * from './builtin-modules.js';
 export * from './campaigns/index.js';
 export * from './cases/index.js';

@@ -250,6 +250,21 @@ export class ModelService<R extends RecordBase, I> {
    * ```
    */
   async update(id: string, recipe: Recipe<R>, options: WriteOptions = {}): Promise<R> {
+    return this.#update(id, recipe, options, false);
+  }
+
+  /**
+   * {@link update} for the service's own rules: the recipe may also set the
+   * model's managed fields (base fields stay the core's). A module's service
+   * uses it to move a managed field (a case's `status`) after checking the move.
+   *
+   * @internal
+   */
+  protected updateManaged(id: string, recipe: Recipe<R>, options: WriteOptions = {}): Promise<R> {
+    return this.#update(id, recipe, options, true);
+  }
+
+  async #update(id: string, recipe: Recipe<R>, options: WriteOptions, allowManaged: boolean): Promise<R> {
     if (typeof id !== 'string') throw invalidInput('update takes a string id', ['id'], 'invalid_type');
     throwIfIssues(this.collection, malformedIdIssues(id, ['id']));
     if (typeof recipe !== 'function') throw invalidInput('update takes a recipe function', ['recipe'], 'invalid_type');
@@ -264,7 +279,7 @@ export class ModelService<R extends RecordBase, I> {
         if (stored === undefined) return { outcome: 'not_found' as const };
         const current = stored as unknown as R;
         checkVersion(this.collection, current, options.expectedVersion);
-        const prepared = this.#applyRecipe(current, recipe, now, []);
+        const prepared = this.#applyRecipe(current, recipe, now, [], undefined, allowManaged);
         if (prepared.patches.length === 0) return { outcome: 'unchanged' as const, current };
         const [next] = await this.#prepare(storage, [{ record: prepared.next, previous: current }], now, true);
         const [outcome] = await storage.updateMany(this.collection, [
@@ -305,6 +320,20 @@ export class ModelService<R extends RecordBase, I> {
    * ```
    */
   async updateMany(items: readonly UpdateItem<R>[]): Promise<BulkItemResult<R>[]> {
+    return this.#updateMany(items, false);
+  }
+
+  /**
+   * {@link updateMany} for the service's own rules: the recipes may also set
+   * the model's managed fields (see {@link updateManaged}).
+   *
+   * @internal
+   */
+  protected updateManyManaged(items: readonly UpdateItem<R>[]): Promise<BulkItemResult<R>[]> {
+    return this.#updateMany(items, true);
+  }
+
+  async #updateMany(items: readonly UpdateItem<R>[], allowManaged: boolean): Promise<BulkItemResult<R>[]> {
     if (!Array.isArray(items)) throw invalidInput('updateMany takes an array of { id, recipe }', [], 'invalid_type');
     const issues: CrmIssue[] = [];
     items.forEach((item, index) => {
@@ -333,7 +362,7 @@ export class ModelService<R extends RecordBase, I> {
           issues.push({ code: 'invalid_type', path: [index, 'recipe'], message: 'recipe must be a function' });
           return;
         }
-        const prepared = this.#applyRecipe(current, item.recipe, now, [index], issues);
+        const prepared = this.#applyRecipe(current, item.recipe, now, [index], issues, allowManaged);
         if (prepared.patches.length === 0) results[index] = { ok: true, record: current };
         else pending.push({ index, prepared });
       }
@@ -804,12 +833,12 @@ export class ModelService<R extends RecordBase, I> {
     return {};
   }
 
-  #applyRecipe(current: R, recipe: Recipe<R>, now: Date, prefix: readonly PropertyKey[], issues?: CrmIssue[]): PreparedUpdate<R> {
+  #applyRecipe(current: R, recipe: Recipe<R>, now: Date, prefix: readonly PropertyKey[], issues?: CrmIssue[], allowManaged = false): PreparedUpdate<R> {
     const [produced, patches, inversePatches] = immer.produceWithPatches(current, recipe as never) as unknown as [R, Patch[], Patch[]];
     if (patches.length === 0) return { current, next: current, patches, inversePatches };
     const collected = issues ?? [];
     const start = collected.length;
-    for (const field of this.#readonlyFields) {
+    for (const field of allowManaged ? recordBaseFields : this.#readonlyFields) {
       if (!sameValue((produced as Record<string, unknown>)[field], (current as Record<string, unknown>)[field])) {
         collected.push({ code: 'readonly_field', path: [...prefix, field], message: `${field} is maintained by crmkit` });
       }

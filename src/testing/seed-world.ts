@@ -19,7 +19,7 @@ export interface World {
   /** An open deal of Acme in stage `qualify`. */
   readonly deal: ReadonlyRecord<Deal>;
   /** A support case of Ada, opened at the clock's start. */
-  readonly supportCase: Case;
+  readonly supportCase: ReadonlyRecord<Case>;
   /** An email campaign. */
   readonly campaign: ReadonlyRecord<Campaign>;
   /** Ada's membership of the campaign. */
