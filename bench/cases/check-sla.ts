@@ -81,7 +81,6 @@ if (dialects.includes('sqlite')) {
   const directory = mkdtempSync(join(tmpdir(), 'crmkit-bench-cases-'));
   const database = new Database(join(directory, 'cases.db'));
   database.pragma('journal_mode = WAL');
-  if (process.env.BENCH_SYNC_NORMAL === '1') database.pragma('synchronous = NORMAL');
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database }), log: capture });
   await run(
     'sqlite',
