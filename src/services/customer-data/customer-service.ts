@@ -2,10 +2,12 @@ import type { Customer, CustomerInput } from '../../schema/customer.js';
 import type { StorageOperations } from '../../storage/adapter.js';
 import { InvalidQueryError, InvalidTransitionError, ValidationError, type CrmIssue } from '../../storage/errors.js';
 import type { StoredRecord } from '../../storage/stored-record.js';
+import { fromBase64Url, toBase64Url } from '../../storage/base64-url.js';
 import { writeChange } from '../write-hook.js';
 import { mergeRules, type CustomerMerge, type MergeRule } from './customer-merge.js';
 import { mergedFields, userFields } from './merge-fields.js';
 import { sameValue } from './same-value.js';
+import { timelineSources, type TimelineEntry, type TimelineSource } from './timeline-source.js';
 import { isCondition, type Filter, type FilterValue, type StorageFilter } from '../../storage/filter.js';
 import { maxFilterDepth } from '../../storage/resolve-filter.js';
 import type { ItemIssues } from '../item-issues.js';
@@ -134,6 +136,38 @@ export interface MergeOptions {
 }
 
 type Services = Readonly<Record<string, ModelService<any, any>>>;
+
+/**
+ * Options of {@link CustomerService.timeline}.
+ *
+ * @example
+ * ```ts
+ * const options: TimelineOptions = { limit: 50, kinds: ['interaction', 'deal_stage_change'] };
+ * ```
+ */
+export interface TimelineOptions {
+  /** Entries per page, 1 to 200; 50 by default. */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+  /** Only these kinds (of `timelineSources` and `sources`); every kind by default. */
+  readonly kinds?: readonly string[];
+  /** More sources for this call, beside the built-in `timelineSources` (another module's). */
+  readonly sources?: readonly TimelineSource[];
+}
+
+/**
+ * A page of a customer's timeline, newest first.
+ *
+ * @example
+ * ```ts
+ * const page: TimelinePage = await crm.customers.timeline(ada.id);
+ * ```
+ */
+export interface TimelinePage {
+  readonly items: readonly TimelineEntry[];
+  readonly nextCursor?: string;
+}
 
 /** At most this many customers are compared by findDuplicates. */
 const maxDuplicateLookups = 1000;
@@ -489,6 +523,48 @@ export class CustomerService<C = Record<string, unknown>, CI = Record<string, un
     return undone;
   }
 
+  /**
+   * The customer's timeline, newest first, one cursor across every kind:
+   * interactions, changes of its fields, deal stage changes, case events and
+   * campaign touches (`timelineSources`), and the `sources` a caller adds.
+   * Ties in time go by kind, then id, so pages never repeat or skip an entry.
+   *
+   * @example
+   * ```ts
+   * const page = await crm.customers.timeline(ada.id, { limit: 20, kinds: ['interaction', 'field_change'] });
+   * const next = page.nextCursor && (await crm.customers.timeline(ada.id, { limit: 20, cursor: page.nextCursor }));
+   * ```
+   */
+  async timeline(id: string, options: TimelineOptions = {}): Promise<TimelinePage> {
+    const issues: CrmIssue[] = [];
+    const limit = options.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200) issues.push({ code: 'invalid_limit', path: ['limit'], message: 'limit must be an integer from 1 to 200' });
+    const sources = [...timelineSources, ...(options.sources ?? [])];
+    const known = new Set(sources.map((source) => source.kind));
+    for (const kind of options.kinds ?? []) if (!known.has(kind)) issues.push({ code: 'invalid_option', path: ['kinds'], message: `no timeline kind ${JSON.stringify(kind)}` });
+    const cursor = options.cursor === undefined ? undefined : decodeTimelineCursor(options.cursor);
+    if (cursor === null) issues.push({ code: 'invalid_cursor', path: ['cursor'], message: 'not a timeline cursor' });
+    if (issues.length > 0) throw new InvalidQueryError(`timeline: ${issues.map((i) => i.message).join('; ')}`, issues);
+    await this.get(id);
+    const chosen = sources.filter((source) => options.kinds === undefined || options.kinds.includes(source.kind));
+    const storage = this.context.storage;
+    const read = await Promise.all(
+      chosen.map((source) => {
+        const before =
+          cursor === undefined || cursor === null
+            ? undefined
+            : source.kind === cursor.kind
+              ? { at: cursor.at, id: cursor.id, inclusive: false }
+              : { at: cursor.at, inclusive: source.kind > cursor.kind };
+        return source.read({ customerId: id, storage, ...(before === undefined ? {} : { before }), limit: limit + 1 });
+      }),
+    );
+    const merged = read.flat().sort(compareTimeline);
+    const items = merged.slice(0, limit);
+    const last = items.at(-1);
+    return merged.length > limit && last !== undefined ? { items, nextCursor: encodeTimelineCursor(last) } : { items };
+  }
+
   /** @internal Reads phones without a country code in the crm's default region before validating. */
   protected override parseRecord(candidate: unknown, prefix: readonly PropertyKey[], issues: CrmIssue[]): ReadonlyRecord<Customer<C>> | undefined {
     const region = this.context.defaultRegion;
@@ -526,14 +602,14 @@ function compareRanked(a: Ranked, b: Ranked): number {
 }
 
 function encodeSearchCursor(hit: Ranked): string {
-  return Buffer.from(JSON.stringify(['s1', hit.score, hit.name, hit.customer.id]), 'utf8').toString('base64url');
+  return toBase64Url(JSON.stringify(['s1', hit.score, hit.name, hit.customer.id]));
 }
 
 /** The position a cursor names, or `null` when it is not one. */
 function decodeSearchCursor(cursor: unknown): Ranked | null {
   if (typeof cursor !== 'string' || cursor.length > 4096) return null;
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(fromBase64Url(cursor));
     if (!Array.isArray(value) || value.length !== 4 || value[0] !== 's1') return null;
     const [, score, name, id] = value as unknown[];
     if (typeof score !== 'number' || typeof name !== 'string' || typeof id !== 'string') return null;
@@ -581,4 +657,29 @@ function checkDuplicateOptions(options: DuplicateOptions): { minScore: number; m
 /** Throws the first failure of a bulk call, so the enclosing transaction rolls back. */
 function throwFailures(results: readonly ({ ok: true } | { ok: false; error: Error })[]): void {
   for (const result of results) if (!result.ok) throw result.error;
+}
+
+/** Timeline order: newest first, then kind ascending, then id descending. */
+function compareTimeline(a: TimelineEntry, b: TimelineEntry): number {
+  const time = b.at.getTime() - a.at.getTime();
+  if (time !== 0) return time;
+  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+function encodeTimelineCursor(entry: TimelineEntry): string {
+  return toBase64Url(JSON.stringify(['t1', entry.at.getTime(), entry.kind, entry.id]));
+}
+
+function decodeTimelineCursor(cursor: unknown): { at: Date; kind: string; id: string } | null {
+  if (typeof cursor !== 'string' || cursor.length > 4096) return null;
+  try {
+    const value: unknown = JSON.parse(fromBase64Url(cursor));
+    if (!Array.isArray(value) || value.length !== 4 || value[0] !== 't1') return null;
+    const [, at, kind, id] = value as unknown[];
+    if (typeof at !== 'number' || !Number.isFinite(at) || typeof kind !== 'string' || typeof id !== 'string') return null;
+    return { at: new Date(at), kind, id };
+  } catch {
+    return null;
+  }
 }

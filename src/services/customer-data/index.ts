@@ -21,6 +21,8 @@ export {
   type DuplicateOptions,
   type DuplicatePair,
   type MergeOptions,
+  type TimelineOptions,
+  type TimelinePage,
   type SearchHit,
   type SearchOptions,
   type SearchPage,
@@ -33,6 +35,7 @@ export * from './customer-merge.js';
 export * from './consent-record.js';
 export * from './consent-facade.js';
 export * from './erasure.js';
+export * from './timeline-source.js';
 export * from './privacy-facade.js';
 export { personalFields, erasedName } from './personal-fields.js';
 export { unsubscribeHook } from './unsubscribe-hook.js';
