@@ -27,7 +27,7 @@ describe.each(customerDataAdapters)('timeline on $name', ({ create }) => {
     tick();
     const supportCase = await crm.cases.create({ customerId: ada.id, subject: 'Help', priority: 'high' });
     tick();
-    await crm.cases.update(supportCase.id, (draft) => void (draft.status = 'open'));
+    await crm.cases.transition(supportCase.id, 'open');
     tick();
     const campaign = await crm.campaigns.create({ name: 'Spring', channel: 'email' });
     await crm.campaignMembers.create({ campaignId: campaign.id, customerId: ada.id });
