@@ -6,6 +6,7 @@
  * case changed or a `+tag` added, the phone in another format (national or
  * international, spaced), and missing fields. Deterministic for a seed.
  */
+import { seededRandom } from '../synthetic-data.js';
 
 const firstNames = [
   'robert', 'william', 'richard', 'james', 'john', 'joseph', 'michael', 'thomas', 'charles', 'christopher', 'daniel', 'david',
@@ -47,18 +48,6 @@ const cities = [
   ['Oxford', 'OX1 1DP'], ['Cambridge', 'CB2 1TN'], ['York', 'YO1 7HH'], ['Bath', 'BA1 1LZ'], ['Exeter', 'EX1 1HS'],
 ] as const;
 
-/** A seeded pseudo-random source (mulberry32). */
-export function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A customer input as the generator makes it (phones as typed: the crm's defaultRegion is GB). */
 export interface GeneratedCustomer {
   readonly name: string;
@@ -83,7 +72,7 @@ const capital = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
  * of another (each pair listed in `duplicatePairs` by index).
  */
 export function noisyBase(total: number, options: { seed?: number; duplicateShare?: number } = {}): NoisyBase {
-  const random = randomSource(options.seed ?? 20261123);
+  const random = seededRandom(options.seed ?? 20261123);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const originals = Math.round(total / (1 + (options.duplicateShare ?? 0.1)));
   const customers: GeneratedCustomer[] = [];
