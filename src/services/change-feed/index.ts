@@ -4,6 +4,7 @@ export {
   changeFeedEntryModel,
   changeFeedSequenceModel,
   changeFeedConsumerModel,
+  consumerLeaseSchema,
   type ChangeFeedEntry,
   type ChangeFeedConsumerState,
   type ConsumerLease,
