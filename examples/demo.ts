@@ -118,7 +118,7 @@ await crm.transaction(async (tx) => {
     channel: 'email',
     firstResponseDueAt: new Date(clock.now().getTime() + 4 * 3600 * 1000),
   });
-  const spring = await tx.campaigns.create({ name: 'Spring sale', channel: 'email', status: 'scheduled', budget: { amount: 500_00, currency: 'EUR' } });
+  const spring = await tx.campaigns.create({ name: 'Spring sale', channel: 'email', budget: { amount: 500_00, currency: 'EUR' } });
   await tx.campaignMembers.createMany([ada, grace].map((c) => ({ campaignId: spring.id, customerId: c.id })));
 });
 try {

@@ -8,6 +8,7 @@
  */
 export { analyticsIssueCodes, assertRfm, type AnalyticsIssueCode, type RfmObservation } from './analytics-validation.js';
 export { areaUnderCurve } from './area-under-curve.js';
+export { attributionModels, attributionWeights, splitAmount, type AttributionModel, type AttributionWeightOptions } from './attribution.js';
 export {
   bgNbdExpectedPurchases,
   bgNbdExpectedPurchasesUnconditional,
@@ -49,6 +50,7 @@ export {
   type HoldoutEvaluationOptions,
   type HoldoutObservation,
 } from './holdout-evaluation.js';
+export { erfc, normalDensity, normalQuantile, normalUpperTail } from './normal-distribution.js';
 export { hyp2f1, hyp2f1Log, logHyp2f1, type SignedLog } from './hypergeometric.js';
 export { gammaSign, logBeta, logGamma } from './log-gamma.js';
 export type { FitOptions, FitStatistics } from './maximum-likelihood.js';
@@ -115,3 +117,4 @@ export {
   type ShiftedBetaGeometricParameterName,
   type ShiftedBetaGeometricParameters,
 } from './shifted-beta-geometric.js';
+export { twoProportionTest, type ProportionSample, type TwoProportionTestOptions, type TwoProportionTestResult } from './two-proportion-test.js';

@@ -23,15 +23,45 @@ export type CampaignMemberStatus = (typeof campaignMemberStatuses)[number];
 export const campaignMemberShape = {
   campaignId: z.string().min(1).max(128),
   customerId: z.string().min(1).max(128),
-  status: z.enum(campaignMemberStatuses).default('targeted'),
-  /** When the member reached its current status; defaults to now. */
+  /** The A/B variant (launch assigns it, for a campaign with variants). */
+  variant: z.string().trim().min(1).max(100).optional(),
+};
+
+/**
+ * The fields of a campaign member only crmkit writes: the status (it moves
+ * forward only, through `crm.campaignMembers.setStatus`, a dispatch or a
+ * tracked interaction), the time each status was first reached, the A/B
+ * variant, and the dispatch bookkeeping.
+ */
+export const campaignMemberManagedShape = {
+  status: z.enum(campaignMemberStatuses),
+  /** When the member reached its current status. */
   statusChangedAt: z.date(),
+  sentAt: z.date().optional(),
+  deliveredAt: z.date().optional(),
+  openedAt: z.date().optional(),
+  clickedAt: z.date().optional(),
+  respondedAt: z.date().optional(),
+  convertedAt: z.date().optional(),
+  bouncedAt: z.date().optional(),
+  unsubscribedAt: z.date().optional(),
+  /** How often `dispatch` called the host's `send` for this member and it failed. */
+  failedAttempts: z.number().int().nonnegative().default(0),
+  /** When a failed send is retried (absent: due now, or never again once `failedAt` is set). */
+  nextAttemptAt: z.date().optional(),
+  /** The last send failure's message. */
+  lastError: z.string().max(2000).optional(),
+  /** When dispatch gave up on the member after its last allowed attempt. */
+  failedAt: z.date().optional(),
+  /** Until when a running dispatch holds the member (another dispatch skips it). */
+  claimedUntil: z.date().optional(),
 };
 
 /** The schema of a stored campaign member, custom fields as free JSON. */
 export const campaignMemberSchema = z.strictObject({
   ...recordBaseShape,
   ...campaignMemberShape,
+  ...campaignMemberManagedShape,
   custom: z.record(z.string(), z.json()).default({}),
 });
 
@@ -45,10 +75,8 @@ export const campaignMemberSchema = z.strictObject({
  */
 export type CampaignMember<C = Record<string, unknown>> = WithCustom<z.output<typeof campaignMemberSchema>, C>;
 
-/** What `crm.campaignMembers.create()` accepts; `statusChangedAt` defaults to now. */
-export type CampaignMemberInput<C = Record<string, unknown>> = Omit<CreateInput<typeof campaignMemberShape, C>, 'statusChangedAt'> & {
-  statusChangedAt?: Date;
-};
+/** What `crm.campaignMembers.create()` accepts: a new member is `targeted`; `crm.campaigns.launch` adds members in bulk. */
+export type CampaignMemberInput<C = Record<string, unknown>> = CreateInput<typeof campaignMemberShape, C>;
 
 /** The campaign member model: collection `campaignMembers`, events `campaignMember.*`. */
 export const campaignMemberModel = defineModel({
@@ -59,9 +87,10 @@ export const campaignMemberModel = defineModel({
     { field: 'campaignId', collection: 'campaigns' },
     { field: 'customerId', collection: 'customers' },
   ],
-  defaultsToNow: ['statusChangedAt'],
+  managedShape: campaignMemberManagedShape,
   indexes: [
-    { name: 'campaign_members_campaign_customer', fields: ['campaignId', 'customerId'] },
-    { name: 'campaign_members_customer', fields: ['customerId'] },
+    { name: 'campaign_members_one_per_campaign', fields: ['campaignId', 'customerId'], unique: true },
+    { name: 'campaign_members_campaign_status', fields: ['campaignId', 'status'] },
+    { name: 'campaign_members_customer_sent', fields: ['customerId', 'sentAt'] },
   ],
 });

@@ -5,6 +5,7 @@
  */
 export * from './campaign.js';
 export * from './campaign-member.js';
+export * from './campaign-cost.js';
 export * from './case.js';
 export * from './case-sla-state.js';
 export * from './case-event.js';

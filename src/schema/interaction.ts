@@ -13,7 +13,9 @@ export type InteractionDirection = (typeof interactionDirections)[number];
 
 /**
  * What happened. `purchase` and `refund` carry `purchase` details; `survey_response` carries
- * `survey`; `task` is a follow-up completed (`crm.tasks.complete` logs it).
+ * `survey`; `task` is a follow-up completed (`crm.tasks.complete` logs it); `open` and `click`
+ * are a customer opening a campaign's message and following its link (with `campaignId`, they
+ * move the customer's campaign membership forward).
  */
 export const interactionKinds = [
   'message',
@@ -21,6 +23,8 @@ export const interactionKinds = [
   'meeting',
   'note',
   'web_visit',
+  'open',
+  'click',
   'purchase',
   'refund',
   'survey_response',
@@ -54,6 +58,8 @@ export const purchaseSchema = z.strictObject({
   orderId: z.string().trim().min(1).max(128),
   amount: nonNegativeMinorUnitsSchema,
   currency: currencyCodeSchema,
+  /** A code the customer quoted (a coupon); a campaign with this `code` counts the purchase as its conversion. */
+  couponCode: z.string().trim().min(1).max(100).optional(),
   lineItems: z.array(lineItemSchema).max(1000).default([]),
 });
 

@@ -84,7 +84,7 @@ export function defineTransactionTests(harness: () => ConformanceHarness): void 
         crm.transaction(async (tx) => {
           await tx.customers.update(world.acme.id, (d) => void (d.name = 'Acme 2'));
           await tx.customers.update(world.acme.id, (d) => void (d.name = 'Acme 3'));
-          await tx.campaigns.update(world.campaign.id, (d) => void (d.status = 'running'));
+          await tx.campaigns.update(world.campaign.id, (d) => void (d.name = 'Renamed'));
           await tx.campaignMembers.delete(world.member.id);
           await tx.campaigns.delete(world.campaign.id);
           throw new Error('undo');

@@ -50,7 +50,7 @@ describe.each(customerDataAdapters)('consent on $name', ({ create }) => {
     await crm.consent.record({ customerId: ada.id, channel: 'email', purpose: 'marketing', status: 'granted', source: 'form', at: new Date('2025-12-01') });
     const campaign = await crm.campaigns.create({ name: 'Spring', channel: 'email' });
     const member = await crm.campaignMembers.create({ campaignId: campaign.id, customerId: ada.id });
-    await crm.campaignMembers.update(member.id, (draft) => void (draft.status = 'unsubscribed'));
+    await crm.campaignMembers.setStatus(member.id, 'unsubscribed');
     const email = await crm.consent.canContact(ada.id, 'email', 'marketing');
     expect(email.reason).toBe('consent_withdrawn');
     expect(email.decision?.source).toBe(`campaign:${campaign.id}`);

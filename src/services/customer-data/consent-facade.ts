@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError } from '../../storage/errors.js';
 import type { ModelService } from '../model-service.js';
 import type { ServiceContext } from '../service-context.js';
 import type { ConsentRecord, ConsentRecordInput } from './consent-record.js';
+import { contactPermission } from './contact-permission.js';
 
 /**
  * Why {@link ConsentFacade.canContact} answers as it does:
@@ -143,13 +144,7 @@ export class ConsentFacade {
     });
     if (erased.length > 0) return { allowed: false, reason: 'erased' };
     const decision = await this.#latest(this.#context.services, customerId, channel, purpose);
-    if (decision === undefined) return purpose === 'transactional' ? { allowed: true, reason: 'transactional' } : { allowed: false, reason: 'no_consent_recorded' };
-    if (decision.status === 'withdrawn') return { allowed: false, reason: 'consent_withdrawn', decision };
-    if (decision.status === 'denied') return { allowed: false, reason: 'consent_denied', decision };
-    if (decision.expiresAt !== undefined && decision.expiresAt.getTime() <= this.#context.clock.now().getTime()) {
-      return { allowed: false, reason: 'consent_expired', decision };
-    }
-    return { allowed: true, reason: 'consent_granted', decision };
+    return contactPermission(decision, purpose, this.#context.clock.now());
   }
 
   #ledger(services: ServiceContext['services']): ModelService<any, any> {

@@ -34,6 +34,7 @@ export * from './relationship.js';
 export * from './customer-merge.js';
 export * from './consent-record.js';
 export * from './consent-facade.js';
+export { contactPermission } from './contact-permission.js';
 export * from './erasure.js';
 export * from './timeline-source.js';
 export * from './privacy-facade.js';
