@@ -15,7 +15,8 @@ export type CampaignStatus = (typeof campaignStatuses)[number];
  * Who a campaign targets, kept as data and resolved by `crm.campaigns.launch`:
  * a saved segment (`segmentId`), a static list of customers (`customerIds`),
  * customers carrying all of `tags`, or several of these (the audience is their
- * intersection: a segment narrowed to the listed tags). `suppressionSegmentIds`
+ * intersection: a segment narrowed to the listed tags). A static list holds up to
+ * 1,000 ids (a stored list's limit); a larger one is a segment snapshot. `suppressionSegmentIds`
  * names segments whose members are never targeted.
  *
  * @example
@@ -25,7 +26,7 @@ export type CampaignStatus = (typeof campaignStatuses)[number];
  */
 export const audienceSchema = z.strictObject({
   segmentId: z.string().min(1).max(128).optional(),
-  customerIds: z.array(z.string().min(1).max(128)).max(10_000).optional(),
+  customerIds: z.array(z.string().min(1).max(128)).max(1000).optional(),
   tags: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
   suppressionSegmentIds: z.array(z.string().min(1).max(128)).max(100).optional(),
 });

@@ -55,11 +55,12 @@ const memberIds = (records: readonly { id: string }[]) => records.map((r) => r.i
 export function defineAbsentValueTests(harness: () => ConformanceHarness): void {
   /** Five campaign members written straight through the adapter, m2 and m4 lacking the required custom fields. */
   const seedMembers = async ({ crm, adapter }: ConformanceHarness) => {
-    const customer = await crm.customers.create({ name: 'Ada' });
+    // One customer per member: a customer is a campaign's member once (a unique key).
+    const customers = await crm.customers.createMany(['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara'].map((name) => ({ name })));
     const campaign = await crm.campaigns.create({ name: 'Spring', channel: 'email' });
-    const template = await crm.campaignMembers.create({ campaignId: campaign.id, customerId: customer.id });
+    const template = await crm.campaignMembers.create({ campaignId: campaign.id, customerId: customers[0]!.id });
     await adapter.deleteMany('campaignMembers', [{ id: template.id }]);
-    const member = (id: string, custom: Record<string, unknown>): StoredRecord => ({ ...template, id, custom });
+    const member = (id: string, custom: Record<string, unknown>): StoredRecord => ({ ...template, id, customerId: customers[Number(id.slice(1)) - 1]!.id, custom });
     const outcomes = await adapter.insertMany('campaignMembers', [
       member('m1', { label: 'b', labels: ['x'] }),
       member('m2', {}),

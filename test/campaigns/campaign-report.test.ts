@@ -33,7 +33,7 @@ describe.each(coreAdapters)('campaign report on $name', ({ create }) => {
     adapter = create();
     const { crm, clock, customer } = await campaignWorld(adapter);
     const start = clock.now().getTime();
-    const at = (days: number) => clock.set(start + days * day);
+    const at = (days: number) => clock.set(new Date(start + days * day).toISOString());
     const [ada, grace, alan, bob] = [await customer('Ada'), await customer('Grace'), await customer('Alan'), await customer('Bob')];
     const buy = (who: { id: string }, amount: number, orderId: string) =>
       crm.interactions.create({ customerId: who.id, channel: 'web', kind: 'purchase', occurredAt: clock.now(), purchase: { orderId, amount, currency: 'EUR' } });

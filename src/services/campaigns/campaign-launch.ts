@@ -90,7 +90,7 @@ export async function launchCampaign(
 
   const totals = { added: 0, alreadyMembers: 0, skipped: [] as LaunchSkip[] };
   const runBatch = async (ids: readonly string[], knownToMatch: boolean) => {
-    const outcome = await launchBatch(context, campaign, ids, knownToMatch ? [] : narrowing, suppressions, withSiblings);
+    const outcome = await launchBatch(context, campaign, ids, knownToMatch, narrowing, suppressions, withSiblings);
     totals.added += outcome.added;
     totals.alreadyMembers += outcome.alreadyMembers;
     totals.skipped.push(...outcome.skipped);
@@ -127,13 +127,14 @@ async function launchBatch(
   context: ServiceContext,
   campaign: AnyCampaign,
   candidateIds: readonly string[],
+  knownToMatch: boolean,
   narrowing: readonly StorageFilter[],
   suppressions: readonly StorageFilter[],
   withSiblings: <T>(fn: (services: CampaignSiblings) => Promise<T>) => Promise<T>,
 ): Promise<{ added: number; alreadyMembers: number; skipped: LaunchSkip[] }> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await withSiblings((services) => planAndWrite(context, services, campaign, candidateIds, narrowing, suppressions));
+      return await withSiblings((services) => planAndWrite(context, services, campaign, candidateIds, knownToMatch, narrowing, suppressions));
     } catch (error) {
       // A concurrent launch of the same campaign added some of these customers
       // first (the one-member-per-campaign unique key refused ours): read again.
@@ -148,6 +149,7 @@ async function planAndWrite(
   services: CampaignSiblings,
   campaign: AnyCampaign,
   candidateIds: readonly string[],
+  knownToMatch: boolean,
   narrowing: readonly StorageFilter[],
   suppressions: readonly StorageFilter[],
 ): Promise<{ added: number; alreadyMembers: number; skipped: LaunchSkip[] }> {
@@ -163,11 +165,14 @@ async function planAndWrite(
   const skipped: LaunchSkip[] = [];
   const skip = new Map<string, LaunchSkipReason>();
 
-  // Who of the candidates exists and matches the audience's narrowing.
-  const matching = await read('customers', { and: [inBatch('id', candidateIds), ...narrowing] });
-  const matches = new Set(matching.map((customer) => customer.id));
-  if (narrowing.length === 0) for (const id of candidateIds) if (!matches.has(id)) skip.set(id, 'not_found');
-  const ids = candidateIds.filter((id) => matches.has(id));
+  // Who of a listed batch exists and matches the audience's narrowing (a batch read by the audience's own filter does).
+  let ids = candidateIds;
+  if (!knownToMatch) {
+    const matching = await read('customers', { and: [inBatch('id', candidateIds), ...narrowing] });
+    const matches = new Set(matching.map((customer) => customer.id));
+    if (narrowing.length === 0) for (const id of candidateIds) if (!matches.has(id)) skip.set(id, 'not_found');
+    ids = candidateIds.filter((id) => matches.has(id));
+  }
   if (ids.length === 0) return finish();
 
   const existing = await read('campaignMembers', { and: [{ field: 'campaignId', op: 'eq', value: campaign.id }, inBatch('customerId', ids)] });
