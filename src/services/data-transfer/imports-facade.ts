@@ -177,6 +177,7 @@ export class ImportsFacade {
       customerBy: customer?.by,
       customerColumn: customer?.column,
       customerNormalize,
+      customerIds: new Map(),
     };
 
     const rows = readRows(source, options);
@@ -335,27 +336,42 @@ export class ImportsFacade {
     throw new Error('unreachable: a dry run always rolls back');
   }
 
-  /** Sets each row's `customerId` from its customer key; rows whose customer is missing or ambiguous are rejected. */
+  /**
+   * Sets each row's `customerId` from its customer key; rows whose customer is missing or
+   * ambiguous are rejected. Keys found are remembered for the rest of the import (up to
+   * {@link customerCacheSize} of them), so a file of many orders per customer looks each customer
+   * up about once; an id remembered for a customer deleted meanwhile fails the write's reference
+   * check and rejects the row.
+   */
   async #resolveCustomers(run: Run, rows: readonly PendingRow[]): Promise<PendingRow[]> {
     const by = run.customerBy!;
-    const found = await recordsByKey(this.#context.services.customers!, by, rows.map((row) => row.customerKey!), run.customerNormalize);
+    const cache = run.customerIds;
+    const missing = rows.filter((row) => !cache.has(run.customerNormalize(row.customerKey!))).map((row) => row.customerKey!);
+    const found = missing.length === 0 ? new Map<string, Record<string, unknown>[]>() : await recordsByKey(this.#context.services.customers!, by, missing, run.customerNormalize);
+    if (cache.size + found.size > customerCacheSize) cache.clear();
+    for (const [key, matches] of found) if (matches.length === 1) cache.set(key, matches[0]!.id as string);
     const kept: PendingRow[] = [];
     for (const row of rows) {
-      const matches = found.get(run.customerNormalize(row.customerKey!)) ?? [];
-      if (matches.length === 1) {
-        row.input.customerId = matches[0]!.id;
+      const key = run.customerNormalize(row.customerKey!);
+      const id = cache.get(key);
+      if (id !== undefined) {
+        row.input.customerId = id;
         kept.push(row);
-      } else {
-        run.reject(row, [
-          matches.length === 0
-            ? { code: 'customer_not_found', path: ['customerId'], column: run.customerColumn, message: `no customer has ${by} ${JSON.stringify(row.customerKey)}` }
-            : { code: 'ambiguous_customer', path: ['customerId'], column: run.customerColumn, message: `${matches.length} customers have ${by} ${JSON.stringify(row.customerKey)}` },
-        ]);
+        continue;
       }
+      const matches = found.get(key) ?? [];
+      run.reject(row, [
+        matches.length === 0
+          ? { code: 'customer_not_found', path: ['customerId'], column: run.customerColumn, message: `no customer has ${by} ${JSON.stringify(row.customerKey)}` }
+          : { code: 'ambiguous_customer', path: ['customerId'], column: run.customerColumn, message: `${matches.length} customers have ${by} ${JSON.stringify(row.customerKey)}` },
+      ]);
     }
     return kept;
   }
 }
+
+/** How many customer keys an import remembers (see `#resolveCustomers`). */
+const customerCacheSize = 100_000;
 
 type Outcome = 'created' | 'updated' | 'unchanged';
 
@@ -369,6 +385,8 @@ interface Run {
   readonly customerBy: string | undefined;
   readonly customerColumn?: string;
   readonly customerNormalize: (key: string) => string;
+  /** Customer key → id, found earlier in this import. */
+  readonly customerIds: Map<string, string>;
 }
 
 function readRows(source: ImportSource, options: ImportOptions): AsyncGenerator<SourceRow> {
