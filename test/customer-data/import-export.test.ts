@@ -143,6 +143,27 @@ describe.each(adapters)('imports and exports on $name', ({ create }) => {
     expect(capped.rejectedRows.map((r) => r.row)).toEqual([2, 3]);
   });
 
+  it('finds customers by a unique external id, and reports a reference the service refuses', async () => {
+    await open();
+    await crm.imports.customers(customersCsv, customerOptions);
+    const grace = (await crm.customers.find({ where: where('custom.shopifyId', 'eq', 's-2') })).items[0]!;
+    const csv = ['shop,order,total', 's-2,C-1,1.50', 's-9,C-2,2.50', ''].join('\n');
+    const report = await crm.imports.interactions(csv, {
+      format: 'csv',
+      mapping: { order: 'purchase.orderId', total: { field: 'purchase.amount', parse: 'money' } },
+      defaults: { kind: 'purchase', channel: 'web', purchase: { currency: 'EUR' } },
+      customer: { column: 'shop', by: 'custom.shopifyId' },
+      upsertBy: 'purchase.orderId',
+    });
+    expect(report).toMatchObject({ created: 1, rejected: 1, rejectedRows: [{ row: 2, issues: [{ code: 'customer_not_found', column: 'shop' }] }] });
+    expect((await stored(crm, 'interactions')).map((i) => [i.customerId, (i.purchase as { amount: number }).amount])).toEqual([[grace.id, 150]]);
+    // A customerId given directly is checked by the service's reference rule, row by row.
+    const direct = `customerId,kind,channel\n${grace.id},note,email\nno-such-customer,note,email\n`;
+    const checked = await crm.imports.interactions(direct, { format: 'csv' });
+    expect(checked).toMatchObject({ created: 1, rejected: 1, rejectedRows: [{ row: 2, issues: [{ code: 'unknown_reference', path: ['customerId'], column: 'customerId' }] }] });
+    expect(await crm.adapter.count('interactions')).toBe(2);
+  });
+
   it('dryRun validates and reports but writes nothing: no records, no history, no change feed, no events', async () => {
     await open();
     await crm.imports.customers(customersCsv, customerOptions);

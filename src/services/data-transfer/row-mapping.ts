@@ -145,7 +145,8 @@ export function compileMapping(
   const apply: CompiledMapping['apply'] = (values) => {
     const rowIssues: (CrmIssue & { column?: string })[] = [];
     const input: Record<string, unknown> = {};
-    for (const [field, value] of fixedEntries) setPath(input, field, value);
+    // A copy per row: a column writing inside a default object (`purchase.amount` into `purchase`) must not change the next row's.
+    for (const [field, value] of fixedEntries) setPath(input, field, typeof value === 'object' && value !== null ? structuredClone(value) : value);
     const put = (column: string, field: string, read: Column['read'], raw: unknown) => {
       if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '' && format === 'csv')) return;
       const parsed = read(raw);
