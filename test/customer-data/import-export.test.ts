@@ -182,6 +182,10 @@ describe.each(adapters)('imports and exports on $name', ({ create }) => {
     expect(dryCustomers).toMatchObject({ updated: 1, unchanged: 1, created: 0 });
     expect(await stored(crm, 'customers')).toEqual(customers);
     expect(events).toEqual([]);
+    // Inside crm.transaction a dry run would roll back the caller's transaction: refused.
+    await crm.transaction(async () => {
+      await expect(crm.imports.customers(customersCsv, { ...customerOptions, dryRun: true })).rejects.toMatchObject({ code: 'validation', issues: [{ code: 'invalid_option', path: ['dryRun'] }] });
+    });
   });
 
   it('calls onProgress after every batch with the counts so far', async () => {

@@ -155,6 +155,10 @@ export class ImportsFacade {
     if (options.dryRun === true && !this.#context.adapter.capabilities.transactions) {
       throw new UnsupportedError(`a dry run rolls its writes back, and the ${this.#context.adapter.name} adapter has no transactions`);
     }
+    if (options.dryRun === true && this.#context.inTransaction) {
+      // Its batches would join the open transaction, and rolling one back would be the caller's whole transaction.
+      issues.push({ code: 'invalid_option', path: ['dryRun'], message: 'a dry run cannot run inside crm.transaction' });
+    }
     if (issues.length > 0) throw optionsError(issues);
 
     const counts = { collection, dryRun: options.dryRun === true, rowsRead: 0, created: 0, updated: 0, unchanged: 0, rejected: 0 };
