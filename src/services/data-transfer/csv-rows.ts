@@ -24,7 +24,14 @@ export interface CsvReadOptions {
   readonly maxRecordBytes?: number;
 }
 
-/** The default of {@link CsvReadOptions.maxRecordBytes}. */
+/**
+ * The default of {@link CsvReadOptions.maxRecordBytes}: 8 MiB.
+ *
+ * @example
+ * ```ts
+ * await crm.imports.customers(file, { format: 'csv', csv: { maxRecordBytes: 4 * defaultMaxRecordBytes } });
+ * ```
+ */
 export const defaultMaxRecordBytes = 8 * 1024 * 1024;
 
 /**

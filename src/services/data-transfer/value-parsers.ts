@@ -59,7 +59,15 @@ export type ValueParserFunction = (value: unknown) => unknown;
 /** The outcome of a parser: the value, or the code of what was wrong. @internal */
 export type ParsedValue = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly code: ValueIssueCode };
 
-/** Options of the `money` and `list` parsers. */
+/**
+ * Options of the `money` and `list` parsers.
+ *
+ * @example
+ * ```ts
+ * const yen: ValueParserOptions = { decimals: 0 };
+ * const tags: ValueParserOptions = { separator: ';' };
+ * ```
+ */
 export interface ValueParserOptions {
   /** `money`: digits after the decimal point of the currency's minor unit (2 for EUR, 0 for JPY). */
   readonly decimals?: number;
