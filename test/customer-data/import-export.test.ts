@@ -3,14 +3,10 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { createCrm, ImportParseError, isCrmError, where, type Crm, type CrmAdapter, type ImportOptions } from 'crmkit';
-import { memoryAdapter } from 'crmkit/memory';
-import { sqlAdapter } from 'crmkit/sql';
+import { customerDataAdapters } from './customer-data-adapters.js';
 
-/** Import and export run on memory and SQLite (the Done-when). */
-const adapters: readonly { readonly name: string; readonly create: () => CrmAdapter }[] = [
-  { name: 'memory', create: () => memoryAdapter() },
-  { name: 'sqlite', create: () => sqlAdapter({ dialect: 'sqlite', filename: ':memory:' }) },
-];
+/** Import and export run on memory, SQLite and IndexedDB (the Done-when asks for the first two). */
+const adapters: readonly { readonly name: string; readonly create: () => CrmAdapter }[] = customerDataAdapters;
 
 const unique = { customers: ['custom.shopifyId'], interactions: ['purchase.orderId'] } as const;
 const customFields = { customers: z.object({ shopifyId: z.string().optional(), note: z.string().optional() }) };
