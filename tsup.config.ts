@@ -21,5 +21,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  external: ['vitest', 'better-sqlite3', 'pg', 'mysql2', '@electric-sql/pglite', 'kysely', 'idb'],
+  external: ['#csv-parse', 'vitest', 'better-sqlite3', 'pg', 'mysql2', '@electric-sql/pglite', 'kysely', 'idb'],
 });

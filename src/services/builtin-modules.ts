@@ -2,6 +2,7 @@ import type { CollectionsOfModules, ModelsOfModules } from './define-module.js';
 import { campaignsModule } from './campaigns/index.js';
 import { casesModule } from './cases/index.js';
 import { customerDataModule } from './customer-data/index.js';
+import { dataTransferModule } from './data-transfer/index.js';
 import { pipelinesModule } from './pipelines/index.js';
 import { tasksModule } from './tasks/index.js';
 
@@ -12,10 +13,10 @@ import { tasksModule } from './tasks/index.js';
  *
  * @example
  * ```ts
- * builtinModules.map((module) => module.name); // ['customer-data', 'pipelines', 'cases', 'campaigns', 'tasks']
+ * builtinModules.map((module) => module.name); // ['customer-data', 'pipelines', 'cases', 'campaigns', 'tasks', 'data-transfer']
  * ```
  */
-export const builtinModules = [customerDataModule, pipelinesModule, casesModule, campaignsModule, tasksModule] as const;
+export const builtinModules = [customerDataModule, pipelinesModule, casesModule, campaignsModule, tasksModule, dataTransferModule] as const;
 
 /** The built-in modules' type. */
 export type BuiltinModules = typeof builtinModules;

@@ -15,6 +15,7 @@ export * from './builtin-modules.js';
 export * from './campaigns/index.js';
 export * from './cases/index.js';
 export * from './customer-data/index.js';
+export * from './data-transfer/index.js';
 export * from './define-module.js';
 export * from './pipelines/index.js';
 export * from './tasks/index.js';
