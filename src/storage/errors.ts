@@ -244,14 +244,16 @@ export interface CrmErrorByCode {
  * fields or uniqueness), `unique_over_duplicates` (a new unique index over
  * values stored records already share), `value_too_long` (a new index over a
  * string field whose stored values exceed what an indexed column holds),
- * `migration_pending` (the database needs a migration and automatic migration is off).
+ * `migration_pending` (the database needs a migration and automatic migration is off),
+ * `tenancy_changed` (a store made multi-tenant opened without a tenant, or one made without
+ * tenancy opened with one).
  *
  * @example
  * ```ts
  * if (error instanceof MigrationError && error.reason === 'unique_over_duplicates') dedupeFirst();
  * ```
  */
-export const migrationRefusalReasons = ['column_type_changed', 'index_changed', 'unique_over_duplicates', 'value_too_long', 'migration_pending'] as const;
+export const migrationRefusalReasons = ['column_type_changed', 'index_changed', 'unique_over_duplicates', 'value_too_long', 'migration_pending', 'tenancy_changed'] as const;
 
 /** One of {@link migrationRefusalReasons}. */
 export type MigrationRefusalReason = (typeof migrationRefusalReasons)[number];
