@@ -32,6 +32,8 @@ import { systemCollection } from './services/system-collection.js';
 import { checkTenancy, storeSettingsModel } from './services/access/store-settings.js';
 import { parseTenantId } from './services/access/tenant-id.js';
 import { tenantMiddleware } from './services/access/tenant-middleware.js';
+import { accessMiddleware } from './services/access/access-middleware.js';
+import { parseAccessSubject, type AccessSubject, type AccessSubjectInput } from './services/access/role-definition.js';
 import { tenantStorageSchema } from './services/access/tenant-schema.js';
 import { composeStorageMiddleware, type StorageMiddleware } from './services/storage-middleware.js';
 import type { WriteHook } from './services/write-hook.js';
@@ -255,6 +257,28 @@ export interface CrmBase<S extends CustomFieldSchemas = CustomFieldSchemas, M ex
    * ```
    */
   forTenant(id: string): Crm<S, M>;
+  /**
+   * The same crm restricted to what `subject`'s role allows (see
+   * `docs/access.md`), its writes made by `subject.actor`: which collections and
+   * operations, which records (own, team's, assigned, a partner's, shared),
+   * which fields (hidden, masked). The scopes run in the storage's filter, so
+   * pages, counts and aggregates are of the records the role reaches; a record
+   * outside them reads as not found; a write outside them is a
+   * `ForbiddenError` (`forbidden`) and changes nothing. `as` on a restricted
+   * crm narrows it further. An invalid subject or role is a `ValidationError`.
+   *
+   * @example
+   * ```ts
+   * const rep = crm.as({
+   *   actor: { kind: 'user', id: 'u_7' },
+   *   role: { name: 'sales rep', grants: [{ collection: 'customers', operations: ['read', 'update'], scopes: [{ kind: 'own' }] }] },
+   * });
+   * await rep.customers.count(); // the customers u_7 owns
+   * ```
+   */
+  as(subject: AccessSubjectInput): Crm<S, M>;
+  /** The subject this crm is restricted to ({@link as}), `undefined` when it is not. */
+  readonly subject: AccessSubject | undefined;
   /** Closes the adapter. */
   close(): Promise<void>;
 }
@@ -351,8 +375,16 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     options.storageMiddleware === undefined ? [] : typeof options.storageMiddleware === 'function' ? [options.storageMiddleware] : options.storageMiddleware;
   /** The storage of a scope over `raw` (the adapter or a transaction of it): the host's layers outermost, the scope's innermost. */
   const wrap = (scope: CrmScope, raw: StorageOperations): StorageOperations => composeStorageMiddleware([...hostMiddleware, ...scope.layers])(raw);
-  const tenantScope = (tenant: string): CrmScope => ({ key: JSON.stringify([tenant]), tenant, layers: [tenantMiddleware(tenant, globalCollections)] });
-  const rootScope: CrmScope = tenancy === undefined ? { key: '[]', tenant: undefined, layers: [] } : tenantScope(tenancy);
+  let subjectKeys = 0;
+  /** The scope of `tenant` restricted by every one of `subjects` (`crm.as`, nested ones narrowing further). */
+  const makeScope = (tenant: string | undefined, subjects: readonly { readonly key: number; readonly layer: StorageMiddleware; readonly subject: AccessSubject }[]): CrmScope => ({
+    key: JSON.stringify([tenant ?? null, ...subjects.map((subject) => subject.key)]),
+    tenant,
+    subjects,
+    layers: [...subjects.map((subject) => subject.layer), ...(tenant === undefined ? [] : [tenantMiddleware(tenant, globalCollections)])],
+  });
+  const rootScope: CrmScope = makeScope(tenancy, []);
+  const systemCollections: ReadonlySet<string> = new Set(systemModels.map(({ model }) => model.collection));
 
   await adapter.open(storageSchema);
   await checkTenancy(adapter, Object.keys(storageSchema.collections), tenancy !== undefined, clock.now());
@@ -546,8 +578,14 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
             { code: 'invalid_option', path: ['tenant'], message: 'this crm was made without tenancy' },
           ]);
         }
-        return facade(tenantScope(parseTenantId(id, ['tenant'])), actor);
+        return facade(makeScope(parseTenantId(id, ['tenant']), scope.subjects), actor);
       },
+      as: (input: unknown) => {
+        const subject = parseAccessSubject(input, ['subject']);
+        const layer = accessMiddleware(subject, servicesSchema, systemCollections);
+        return facade(makeScope(scope.tenant, [...scope.subjects, { key: ++subjectKeys, layer, subject }]), subject.actor);
+      },
+      subject: scope.subjects.at(-1)?.subject,
       changes,
       transaction,
       close: () => adapter.close(),
@@ -563,7 +601,8 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
  */
 const systemModels = [
   { model: historyEntryModel, queried: ['collection', 'recordId', 'at', 'recordVersion'] },
-  { model: changeFeedEntryModel, queried: ['sequence', 'at'] },
+  // collection: a restricted crm (crm.as) reads the entries of the collections its role reads whole.
+  { model: changeFeedEntryModel, queried: ['sequence', 'at', 'collection'] },
   { model: changeFeedSequenceModel, queried: [] },
   { model: changeFeedConsumerModel, queried: [] },
   { model: storeSettingsModel, queried: [] },
@@ -580,6 +619,7 @@ const globalCollections: ReadonlySet<string> = new Set([storeSettingsModel.colle
 interface CrmScope {
   readonly key: string;
   readonly tenant: string | undefined;
+  readonly subjects: readonly { readonly key: number; readonly layer: StorageMiddleware; readonly subject: AccessSubject }[];
   readonly layers: readonly StorageMiddleware[];
 }
 
@@ -594,7 +634,7 @@ function composeModules(
   const moduleNames = new Set<string>();
   const entities = new Map<string, string>();
   const taken = new Map<string, string>();
-  const reserved = new Set([...systemModels.map(({ model }) => model.collection), 'analytics', 'events', 'adapter', 'schema', 'clock', 'timeZone', 'actor', 'withActor', 'transaction', 'close', 'changes', 'tenant', 'forTenant', 'as']);
+  const reserved = new Set([...systemModels.map(({ model }) => model.collection), 'analytics', 'events', 'adapter', 'schema', 'clock', 'timeZone', 'actor', 'withActor', 'transaction', 'close', 'changes', 'tenant', 'forTenant', 'as', 'subject']);
   modules.forEach((module, index) => {
     if (moduleNames.has(module.name)) {
       issues.push({ code: 'duplicate_module', path: ['modules', index, 'name'], message: `two modules are named ${JSON.stringify(module.name)}` });
