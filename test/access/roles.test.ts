@@ -3,7 +3,7 @@
 // and change nothing (checked through an unrestricted crm and the raw feed).
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { createCrm, isCrmError, where, type Role } from 'crmkit';
+import { createCrm, isCrmError, where, type RoleInput } from 'crmkit';
 import { memoryAdapter } from 'crmkit/memory';
 import { sqlAdapter } from 'crmkit/sql';
 
@@ -13,14 +13,14 @@ const adapters = [
   { name: 'sqlite', create: () => sqlAdapter({ dialect: 'sqlite', filename: ':memory:' }) },
 ];
 
-const distributor: Role = {
+const distributor: RoleInput = {
   name: 'distributor',
   grants: [
     { collection: 'customers', operations: ['read'], scopes: [{ kind: 'partner', field: 'custom.partnerId' }], fields: { hidden: ['emails', 'custom.notes', 'searchKeys'], masked: ['phones'] } },
     { collection: 'interactions', operations: ['read'], scopes: [{ kind: 'partner', field: 'custom.partnerId' }] },
   ],
 };
-const salesRep: Role = {
+const salesRep: RoleInput = {
   name: 'sales rep',
   grants: [
     { collection: 'customers', operations: ['read', 'create', 'update'], scopes: [{ kind: 'own' }, { kind: 'shared' }] },

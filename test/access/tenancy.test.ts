@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { createCrm, isCrmError, MigrationError, where, type CrmAdapter } from 'crmkit';
-import { tenantMiddleware } from '../../src/services/access/tenant-middleware.js';
+import { tenantMiddleware } from 'crmkit';
 import { accessTargets, type AccessStore } from './access-targets.js';
 
 const customFields = { customers: z.object({ shopifyId: z.string().optional() }) };

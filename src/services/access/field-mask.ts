@@ -1,6 +1,16 @@
 import { maskedValue } from './access-policy.js';
 
-/** True when `field` is `path` or lies inside it (`emails` covers `emails`, `address` covers `address.city`). */
+/**
+ * True when `field` is one of `paths`, lies inside one, or holds one (a
+ * filter on `custom` would reach a hidden `custom.notes`).
+ *
+ * @example
+ * ```ts
+ * coveredBy('custom.notes', ['custom']); // true
+ * coveredBy('custom', ['custom.notes']); // true
+ * coveredBy('name', ['custom.notes']);   // false
+ * ```
+ */
 export function coveredBy(field: string, paths: readonly string[]): boolean {
   return paths.some((path) => field === path || field.startsWith(`${path}.`) || path.startsWith(`${field}.`));
 }

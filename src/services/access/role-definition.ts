@@ -113,6 +113,17 @@ export const roleSchema = z.strictObject({
 export type Role = z.output<typeof roleSchema>;
 
 /**
+ * A role as a host writes it: {@link Role} with its defaults left out (a
+ * scope's default field, a grant's default scope `all`).
+ *
+ * @example
+ * ```ts
+ * const rep: RoleInput = { name: 'rep', grants: [{ collection: 'customers', operations: ['read'], scopes: [{ kind: 'own' }] }] };
+ * ```
+ */
+export type RoleInput = z.input<typeof roleSchema>;
+
+/**
  * The schema of an {@link AccessSubject}.
  *
  * @example
