@@ -385,6 +385,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   });
   const rootScope: CrmScope = makeScope(tenancy, []);
   const systemCollections: ReadonlySet<string> = new Set(systemModels.map(({ model }) => model.collection));
+  const derivedFields = new Map(composed.models.map(({ name, model }) => [name, Object.keys(model.managedShape ?? {})]));
 
   await adapter.open(storageSchema);
   await checkTenancy(adapter, Object.keys(storageSchema.collections), tenancy !== undefined, clock.now());
@@ -582,7 +583,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
       },
       as: (input: unknown) => {
         const subject = parseAccessSubject(input, ['subject']);
-        const layer = accessMiddleware(subject, servicesSchema, systemCollections);
+        const layer = accessMiddleware(subject, servicesSchema, systemCollections, derivedFields);
         return facade(makeScope(scope.tenant, [...scope.subjects, { key: ++subjectKeys, layer, subject }]), subject.actor);
       },
       subject: scope.subjects.at(-1)?.subject,

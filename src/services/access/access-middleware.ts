@@ -2,12 +2,13 @@ import type { StorageOperations } from '../../storage/adapter.js';
 import type { AggregateQuery, AggregateRow } from '../../storage/aggregate-query.js';
 import type { StorageSchema } from '../../storage/collection-schema.js';
 import { compileFilter, type RecordPredicate } from '../../storage/compile-filter.js';
-import { ForbiddenError, InvalidQueryError, type CrmIssue } from '../../storage/errors.js';
+import { ConflictError, ForbiddenError, InvalidQueryError, type CrmIssue } from '../../storage/errors.js';
 import type { StorageFilter } from '../../storage/filter.js';
 import type { StorageQuery } from '../../storage/storage-query.js';
 import type { StoredRecord } from '../../storage/stored-record.js';
 import { changeFeedEntryModel } from '../change-feed/change-feed-entry.js';
 import { historyEntryModel } from '../history/history-entry.js';
+import { findReferrers } from '../reference-integrity.js';
 import type { StorageMiddleware } from '../storage-middleware.js';
 import { collectionPolicy, matchesNothing, type CollectionPolicy } from './access-policy.js';
 import { coveredBy, maskFieldChanges, maskRecord } from './field-mask.js';
@@ -23,7 +24,8 @@ const everything: StorageFilter = { and: [] };
  * their filter (finds, counts, scans, aggregates run in the database over the
  * records the role reaches; a read by id returns nothing for a record outside
  * it), so a denied read looks like not found; the role's hidden fields are left
- * out of every record read and masked ones shown as `'***'`, and a query naming
+ * out of every record read (with the collection's `derived` fields, which
+ * could give them away) and masked ones shown as `'***'`, and a query naming
  * either is an `InvalidQueryError` (`forbidden_field`); a create, update or
  * delete the role does not grant, of a record outside its scope or one that
  * would leave it, is a {@link ForbiddenError} thrown before anything is
@@ -35,14 +37,19 @@ const everything: StorageFilter = { and: [] };
  *
  * @example
  * ```ts
- * const storage = accessMiddleware(subject, schema)(adapter);
+ * const storage = accessMiddleware(subject, schema, new Set(['historyEntries']), new Map([['customers', ['searchKeys']]]))(adapter);
  * await storage.count('customers'); // the customers subject's role reaches
  * ```
  */
-export function accessMiddleware(subject: AccessSubject, schema: StorageSchema, system: ReadonlySet<string>): StorageMiddleware {
+export function accessMiddleware(
+  subject: AccessSubject,
+  schema: StorageSchema,
+  system: ReadonlySet<string>,
+  derived: ReadonlyMap<string, readonly string[]> = new Map(),
+): StorageMiddleware {
   const policies = new Map<string, CollectionPolicy>();
   for (const collection of Object.values(schema.collections)) {
-    if (!system.has(collection.name)) policies.set(collection.name, collectionPolicy(subject, collection));
+    if (!system.has(collection.name)) policies.set(collection.name, collectionPolicy(subject, collection, derived.get(collection.name)));
   }
   const predicates = new Map<string, RecordPredicate>();
   const predicate = (collection: string, operation: AccessOperation): RecordPredicate => {
@@ -55,6 +62,12 @@ export function accessMiddleware(subject: AccessSubject, schema: StorageSchema, 
   const wholeReadable = [...policies].filter(([, policy]) => policy.granted.read && policy.filters.read === undefined).map(([name]) => name);
   const history = historyEntryModel.collection;
   const feed = changeFeedEntryModel.collection;
+  const referencesTo = new Map<string, { collection: string; field: string }[]>();
+  for (const collection of Object.values(schema.collections)) {
+    for (const reference of collection.references ?? []) {
+      referencesTo.set(reference.collection, [...(referencesTo.get(reference.collection) ?? []), { collection: collection.name, field: reference.field }]);
+    }
+  }
 
   const fieldIssue = (policy: CollectionPolicy, collection: string) => (field: string, path: readonly PropertyKey[]): CrmIssue | undefined =>
     coveredBy(field, policy.hidden) || coveredBy(field, policy.masked)
@@ -133,7 +146,12 @@ export function accessMiddleware(subject: AccessSubject, schema: StorageSchema, 
         if (policy !== undefined) {
           const reach = predicate(collection, 'read');
           const view = mask(policy);
-          return found.map((record) => (record !== undefined && policy.granted.read && reach(record) ? view(record) : undefined));
+          const visible = found.map((record) => (record !== undefined && policy.granted.read && reach(record) ? view(record) : undefined));
+          // A read held for a write (forUpdate) of a collection the role may not change: refused before the write is prepared.
+          if (options?.forUpdate === true && !policy.granted.update && !policy.granted.delete && visible.some((record) => record !== undefined)) {
+            forbid(collection, 'update', 'operation');
+          }
+          return visible;
         }
         if (collection === history) {
           const visible = new Set(await visibleHistory(found.filter((record): record is StoredRecord => record !== undefined)));
@@ -165,6 +183,12 @@ export function accessMiddleware(subject: AccessSubject, schema: StorageSchema, 
           stored.forEach((before, index) => {
             if (before !== undefined && !reach(before)) forbid(collection, 'delete', 'out_of_scope', deletes[index]!.id);
           });
+          // The core looked for referring records through this scope, which may hide them: look again below it.
+          const blocked = await findReferrers(next, collection, referencesTo.get(collection) ?? [], deletes.map((item) => item.id));
+          const [id] = blocked.keys();
+          if (id !== undefined) {
+            throw new ConflictError(collection, id, `${collection} record ${JSON.stringify(id)} is still referenced (by a record the role does not read)`, { reason: 'still_referenced' });
+          }
         }
         return next.deleteMany(collection, deletes);
       },

@@ -60,7 +60,9 @@ function scopeFilterOf(scope: RecordScope, subject: AccessSubject, collection: s
 /**
  * The subject's {@link CollectionPolicy} on a collection, from its role's
  * grants: an operation reaches the union of the scopes of the grants that
- * allow it; field rules of every grant on the collection apply to every read.
+ * allow it; field rules of every grant on the collection apply to every read,
+ * and with any field rule the `derived` fields (the model's managed fields,
+ * which the crm computes from others) are hidden too.
  * A scope over a field the collection does not have, or field rules on a
  * collection the role may also write, is a `ValidationError`.
  *
@@ -69,7 +71,7 @@ function scopeFilterOf(scope: RecordScope, subject: AccessSubject, collection: s
  * collectionPolicy(subject, schema.collections.deals).granted.delete; // false
  * ```
  */
-export function collectionPolicy(subject: AccessSubject, collection: CollectionSchema): CollectionPolicy {
+export function collectionPolicy(subject: AccessSubject, collection: CollectionSchema, derived: readonly string[] = []): CollectionPolicy {
   const grants = subject.role.grants.filter((grant) => grant.collection === collection.name);
   const issues: CrmIssue[] = [];
   subject.role.grants.forEach((grant, index) => {
@@ -80,7 +82,9 @@ export function collectionPolicy(subject: AccessSubject, collection: CollectionS
       }
     });
   });
-  const hidden = [...new Set(grants.flatMap((grant) => grant.fields?.hidden ?? []))];
+  const ruled = grants.some((grant) => (grant.fields?.hidden.length ?? 0) + (grant.fields?.masked.length ?? 0) > 0);
+  // A field the crm derives from others (a customer's searchKeys from its emails) would give a hidden one away.
+  const hidden = [...new Set([...grants.flatMap((grant) => grant.fields?.hidden ?? []), ...(ruled ? derived : [])])];
   const masked = [...new Set(grants.flatMap((grant) => grant.fields?.masked ?? []))].filter((path) => !hidden.includes(path));
   const writes = grants.some((grant) => grant.operations.some((operation) => operation !== 'read'));
   if ((hidden.length > 0 || masked.length > 0) && writes) {
