@@ -18,7 +18,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from 'kyse
 import pg from 'pg';
 import { createCrm, where, type Crm, type CustomerInput, type InteractionInput } from '../../src/index.js';
 import { sqlAdapter } from '../../adapters/sql/index.js';
-import { medianTime, ms } from '../measure.js';
+import { ms, timeOnce } from '../measure.js';
 import { syntheticCustomers, syntheticInteractions, timelineStart } from '../synthetic-data.js';
 
 const args = new Map<string, string>();
@@ -68,6 +68,30 @@ const queries: { name: string; run: (crm: Crm) => Promise<unknown> }[] = [
   { name: 'first page of customers by name', run: (crm) => crm.customers.find({ sort: [{ field: 'name', direction: 'asc' }], limit: 50 }) },
 ];
 
+/**
+ * The median times of `a` and `b` run alternately `runs` times each (after a
+ * warm-up of both), so neither gains from running after the other (a warmer
+ * JIT, a fuller cache) or loses to a pause in the middle of the run.
+ */
+async function pairedMedians(a: () => unknown, b: () => unknown, runs: number): Promise<[number, number]> {
+  for (let i = 0; i < 3; i++) {
+    await a();
+    await b();
+  }
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      times[0].push(await timeOnce(a));
+      times[1].push(await timeOnce(b));
+    } else {
+      times[1].push(await timeOnce(b));
+      times[0].push(await timeOnce(a));
+    }
+  }
+  const median = (list: number[]) => [...list].sort((x, y) => x - y)[Math.floor(list.length / 2)]!;
+  return [median(times[0]), median(times[1])];
+}
+
 const captured: CompiledQuery[] = [];
 const capture = (event: { query: CompiledQuery }) => {
   if (/^\s*select/i.test(event.query.sql) && /purchase_amount/.test(event.query.sql)) captured.push(event.query);
@@ -96,8 +120,7 @@ async function run(
     const scopedAnswer = await answer(shared);
     const ownAnswer = await answer(own);
     if (scopedAnswer !== ownAnswer) throw new Error(`${query.name}: the scoped answer differs from the own store's`);
-    const scoped = await medianTime(() => query.run(shared), 21);
-    const unscoped = await medianTime(() => query.run(own), 21);
+    const [scoped, unscoped] = await pairedMedians(() => query.run(shared), () => query.run(own), 41);
     console.log(`| ${query.name} | ${ms(scoped)} | ${ms(unscoped)} | ${(scoped / unscoped).toFixed(2)}x |`);
   }
   captured.length = 0;
