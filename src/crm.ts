@@ -583,7 +583,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
       },
       as: (input: unknown) => {
         const subject = parseAccessSubject(input, ['subject']);
-        const layer = accessMiddleware(subject, servicesSchema, systemCollections, derivedFields);
+        const layer = accessMiddleware(subject, servicesSchema, systemCollections, derivedFields, () => clock.now());
         return facade(makeScope(scope.tenant, [...scope.subjects, { key: ++subjectKeys, layer, subject }]), subject.actor);
       },
       subject: scope.subjects.at(-1)?.subject,

@@ -14,6 +14,7 @@ import { collectionPolicy, matchesNothing, type CollectionPolicy } from './acces
 import { coveredBy, maskFieldChanges, maskRecord } from './field-mask.js';
 import type { AccessOperation, AccessSubject } from './role-definition.js';
 import { scopeFilter } from './scope-filter.js';
+import { shareModel } from './share.js';
 
 const everything: StorageFilter = { and: [] };
 
@@ -46,6 +47,7 @@ export function accessMiddleware(
   schema: StorageSchema,
   system: ReadonlySet<string>,
   derived: ReadonlyMap<string, readonly string[]> = new Map(),
+  now: () => Date = () => new Date(),
 ): StorageMiddleware {
   const policies = new Map<string, CollectionPolicy>();
   for (const collection of Object.values(schema.collections)) {
@@ -96,13 +98,56 @@ export function accessMiddleware(
     return scopeFilter(filter, { require: { field: 'collection', op: 'in', value: collections }, checkField: () => undefined });
   };
 
+  /** Whether the collection's `shared` scopes also reach what is shared with the subject's partner (`crm.sharing`). */
+  const sharedWithPartner = (collection: string) =>
+    subject.partnerId !== undefined &&
+    schema.collections[shareModel.collection] !== undefined &&
+    subject.role.grants.some((grant) => grant.collection === collection && grant.scopes.some((scope) => scope.kind === 'shared'));
+  interface Resolved {
+    readonly policy: CollectionPolicy;
+    reach(operation: AccessOperation): RecordPredicate;
+  }
+  const fixed = new Map<string, Resolved>();
+  for (const [name, policy] of policies) fixed.set(name, { policy, reach: (operation) => predicate(name, operation) });
+
   return (next) => {
+    /**
+     * The policy of a model collection as of now: with the partner's active
+     * shares (read for reads, write for writes) added to its `shared` scopes.
+     * `undefined` for the crm's own collections.
+     */
+    const resolve = async (collection: string): Promise<Resolved | undefined> => {
+      const base = fixed.get(collection);
+      if (base === undefined || !sharedWithPartner(collection)) return base;
+      const shares = await next.find(shareModel.collection, {
+        filter: { and: [{ field: 'partnerId', op: 'eq', value: subject.partnerId! }, { field: 'collection', op: 'eq', value: collection }] },
+        sort: [{ field: 'id', direction: 'asc' }],
+      });
+      const at = now().getTime();
+      const active = shares.filter((share) => !(share.expiresAt instanceof Date) || share.expiresAt.getTime() > at);
+      const withShared = (ids: readonly string[]) =>
+        collectionPolicy({ ...subject, shared: { ...subject.shared, [collection]: [...(subject.shared[collection] ?? []), ...ids] } }, schema.collections[collection]!, derived.get(collection));
+      const reading = withShared(active.map((share) => share.recordId as string));
+      const writing = withShared(active.filter((share) => share.access === 'write').map((share) => share.recordId as string));
+      const policy: CollectionPolicy = { ...reading, filters: { ...writing.filters, read: reading.filters.read } };
+      const compiled = new Map<AccessOperation, RecordPredicate>();
+      return {
+        policy,
+        reach: (operation) => {
+          let found = compiled.get(operation);
+          if (found === undefined) compiled.set(operation, (found = compileFilter(policy.filters[operation])));
+          return found;
+        },
+      };
+    };
     /** History entries the role may read: of records it can read now (or of any, under scope `all`), its field rules applied. */
     const visibleHistory = async (entries: readonly StoredRecord[]): Promise<StoredRecord[]> => {
       const byCollection = new Map<string, Set<string>>();
+      const resolved = new Map<string, Resolved | undefined>();
+      for (const collection of new Set(entries.map((entry) => entry.collection as string))) resolved.set(collection, await resolve(collection));
       for (const entry of entries) {
         const collection = entry.collection as string;
-        if (policies.get(collection)?.filters.read === undefined) continue;
+        if (resolved.get(collection)?.policy.filters.read === undefined) continue;
         let ids = byCollection.get(collection);
         if (ids === undefined) byCollection.set(collection, (ids = new Set()));
         ids.add(entry.recordId as string);
@@ -111,14 +156,14 @@ export function accessMiddleware(
       for (const [collection, ids] of byCollection) {
         const list = [...ids];
         const found = await next.getMany(collection, list);
-        const reach = predicate(collection, 'read');
+        const reach = resolved.get(collection)!.reach('read');
         found.forEach((record, index) => {
           if (record !== undefined && reach(record)) visible.add(`${collection}\u0000${list[index]}`);
         });
       }
       return entries.flatMap((entry) => {
         const collection = entry.collection as string;
-        const policy = policies.get(collection);
+        const policy = resolved.get(collection)?.policy;
         if (policy === undefined || !policy.granted.read) return [];
         if (policy.filters.read !== undefined && !visible.has(`${collection}\u0000${entry.recordId as string}`)) return [];
         if (policy.hidden.length === 0 && policy.masked.length === 0) return [entry];
@@ -132,19 +177,20 @@ export function accessMiddleware(
     };
     const restricted: StorageOperations = {
       async insertMany(collection, records) {
-        const policy = policies.get(collection);
-        if (policy !== undefined) {
-          if (!policy.granted.create) forbid(collection, 'create', 'operation');
-          const reach = predicate(collection, 'create');
+        const resolved = await resolve(collection);
+        if (resolved !== undefined) {
+          if (!resolved.policy.granted.create) forbid(collection, 'create', 'operation');
+          const reach = resolved.reach('create');
           for (const record of records) if (!reach(record)) forbid(collection, 'create', 'leaves_scope', record.id);
         }
         return next.insertMany(collection, records);
       },
       async getMany(collection, ids, options) {
         const found = await next.getMany(collection, ids, options);
-        const policy = policies.get(collection);
-        if (policy !== undefined) {
-          const reach = predicate(collection, 'read');
+        const resolved = await resolve(collection);
+        if (resolved !== undefined) {
+          const policy = resolved.policy;
+          const reach = resolved.reach('read');
           const view = mask(policy);
           const visible = found.map((record) => (record !== undefined && policy.granted.read && reach(record) ? view(record) : undefined));
           // A read held for a write (forUpdate) of a collection the role may not change: refused before the write is prepared.
@@ -161,10 +207,10 @@ export function accessMiddleware(
         return found;
       },
       async updateMany(collection, writes) {
-        const policy = policies.get(collection);
-        if (policy !== undefined) {
-          if (!policy.granted.update) forbid(collection, 'update', 'operation');
-          const reach = predicate(collection, 'update');
+        const resolved = await resolve(collection);
+        if (resolved !== undefined) {
+          if (!resolved.policy.granted.update) forbid(collection, 'update', 'operation');
+          const reach = resolved.reach('update');
           const stored = await next.getMany(collection, writes.map((write) => write.record.id));
           writes.forEach((write, index) => {
             const before = stored[index];
@@ -175,10 +221,10 @@ export function accessMiddleware(
         return next.updateMany(collection, writes);
       },
       async deleteMany(collection, deletes) {
-        const policy = policies.get(collection);
-        if (policy !== undefined) {
-          if (!policy.granted.delete) forbid(collection, 'delete', 'operation');
-          const reach = predicate(collection, 'delete');
+        const resolved = await resolve(collection);
+        if (resolved !== undefined) {
+          if (!resolved.policy.granted.delete) forbid(collection, 'delete', 'operation');
+          const reach = resolved.reach('delete');
           const stored = await next.getMany(collection, deletes.map((item) => item.id));
           stored.forEach((before, index) => {
             if (before !== undefined && !reach(before)) forbid(collection, 'delete', 'out_of_scope', deletes[index]!.id);
@@ -193,7 +239,7 @@ export function accessMiddleware(
         return next.deleteMany(collection, deletes);
       },
       async find(collection, query) {
-        const policy = policies.get(collection);
+        const policy = (await resolve(collection))?.policy;
         if (policy !== undefined) {
           const scoped = scopedQuery(collection, policy, query);
           return scoped === undefined ? [] : (await next.find(collection, scoped)).map(mask(policy));
@@ -203,7 +249,7 @@ export function accessMiddleware(
         return next.find(collection, query);
       },
       async count(collection, filter) {
-        const policy = policies.get(collection);
+        const policy = (await resolve(collection))?.policy;
         if (policy !== undefined) {
           const scoped = readFilter(collection, policy, filter);
           return scoped === undefined ? 0 : next.count(collection, scoped);
@@ -215,7 +261,7 @@ export function accessMiddleware(
     const { scan, aggregate } = next;
     if (scan !== undefined) {
       restricted.scan = async function* (collection, query, batchSize) {
-        const policy = policies.get(collection);
+        const policy = (await resolve(collection))?.policy;
         if (policy !== undefined) {
           const scoped = scopedQuery(collection, policy, query);
           if (scoped === undefined) return;
@@ -233,7 +279,7 @@ export function accessMiddleware(
     }
     if (aggregate !== undefined) {
       restricted.aggregate = async function* (collection, query: AggregateQuery): AsyncGenerator<AggregateRow> {
-        const policy = policies.get(collection);
+        const policy = (await resolve(collection))?.policy;
         if (policy !== undefined) {
           checkNames(policy, collection, query.groupBy.map((key) => (typeof key === 'string' ? key : key.field)), 'groupBy');
           checkNames(policy, collection, query.measures.flatMap((measure) => (measure.field === undefined ? [] : [measure.field])), 'measures');

@@ -15,3 +15,6 @@ export { checkTenancy, storeSettingsModel, type StoreSetting } from './store-set
 export { parseTenantId, tenantIdSchema, tenantKeyedId } from './tenant-id.js';
 export { tenantMiddleware } from './tenant-middleware.js';
 export { tenantCollectionSchema, tenantField, tenantStorageSchema } from './tenant-schema.js';
+export { accessModule } from './access-module.js';
+export * from './share.js';
+export { SharingFacade, type ShareListOptions } from './sharing-facade.js';
