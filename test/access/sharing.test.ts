@@ -59,3 +59,24 @@ describe.each([
     await crm.close();
   });
 });
+
+describe('roles and sharing under tenancy', () => {
+  it("confine a restricted crm to its tenant: another tenant's records and shares reach nothing", async () => {
+    const acme = await createCrm({ adapter: memoryAdapter(), tenant: 'acme' });
+    const globex = acme.forTenant('globex');
+    const mine = await acme.customers.create({ name: 'Acme customer', ownerId: 'u1' });
+    const theirs = await globex.customers.create({ name: 'Globex customer', ownerId: 'u1' });
+    await globex.sharing.share({ collection: 'customers', recordId: theirs.id, partnerId: 'p7' });
+    const role: RoleInput = { name: 'rep', grants: [{ collection: 'customers', operations: ['read', 'update'], scopes: [{ kind: 'own' }, { kind: 'shared' }] }] };
+    const rep = acme.as({ actor: { kind: 'user', id: 'u1' }, role, partnerId: 'p7' });
+    expect((await rep.customers.find({})).items.map((c) => c.id)).toEqual([mine.id]);
+    await expect(rep.customers.update(theirs.id, (draft) => void draft.tags.push('x'))).rejects.toSatisfy((error) => isCrmError(error, 'not_found'));
+    // forTenant keeps the restriction; globex's share reaches its partner there only.
+    const repInGlobex = rep.forTenant('globex');
+    expect(repInGlobex.subject?.role.name).toBe('rep');
+    expect((await repInGlobex.customers.find({})).items.map((c) => c.id)).toEqual([theirs.id]);
+    expect(await acme.sharing.list({ partnerId: 'p7' })).toEqual([]);
+    expect((await globex.customers.get(theirs.id)).tags).toEqual([]);
+    await acme.close();
+  });
+});
