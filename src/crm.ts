@@ -29,6 +29,12 @@ import { uuidV7Ids, type IdGenerator } from './services/id-generator.js';
 import { ModelService } from './services/model-service.js';
 import type { ServiceContext } from './services/service-context.js';
 import { systemCollection } from './services/system-collection.js';
+import { checkTenancy, storeSettingsModel } from './services/access/store-settings.js';
+import { parseTenantId } from './services/access/tenant-id.js';
+import { tenantMiddleware } from './services/access/tenant-middleware.js';
+import { accessMiddleware } from './services/access/access-middleware.js';
+import { parseAccessSubject, type AccessSubject, type AccessSubjectInput } from './services/access/role-definition.js';
+import { tenantStorageSchema } from './services/access/tenant-schema.js';
 import { composeStorageMiddleware, type StorageMiddleware } from './services/storage-middleware.js';
 import type { WriteHook } from './services/write-hook.js';
 
@@ -133,6 +139,16 @@ export interface CrmOptions<S extends CustomFieldSchemas = CustomFieldSchemas, M
    * `crm.customers.search`. Without it such numbers are refused. An unknown region is a `ValidationError`.
    */
   readonly defaultRegion?: string;
+  /**
+   * Makes the crm multi-tenant and scopes it to this tenant (1–128
+   * characters); `crm.forTenant(id)` gives the same crm scoped to another. Every
+   * record carries its tenant (`tenantId`, stamped by the crm, never returned),
+   * every index leads with it, and every read and write (reference checks,
+   * aggregates, history and the change feed included) reaches only the
+   * tenant's records; see `docs/access.md`. A store made without tenancy
+   * cannot be opened with it, nor one made with it without it (`MigrationError`, `tenancy_changed`).
+   */
+  readonly tenant?: string;
 }
 
 /**
@@ -225,6 +241,44 @@ export interface CrmBase<S extends CustomFieldSchemas = CustomFieldSchemas, M ex
    * ```
    */
   withActor(actor: Actor): Crm<S, M>;
+  /** The tenant this crm is scoped to (`createCrm({ tenant })`, {@link forTenant}); `undefined` without tenancy. */
+  readonly tenant: string | undefined;
+  /**
+   * The same crm (same storage, events, actor) scoped to tenant `id`: its
+   * reads see only that tenant's records, its writes make and change only
+   * those, its change feed is the tenant's own. A `ValidationError` on a crm
+   * made without `createCrm({ tenant })`, or for an invalid id.
+   *
+   * @example
+   * ```ts
+   * const crm = await createCrm({ adapter, tenant: 'acme' });
+   * const globex = crm.forTenant('globex');
+   * await globex.customers.count(); // globex's customers only
+   * ```
+   */
+  forTenant(id: string): Crm<S, M>;
+  /**
+   * The same crm restricted to what `subject`'s role allows (see
+   * `docs/access.md`), its writes made by `subject.actor`: which collections and
+   * operations, which records (own, team's, assigned, a partner's, shared),
+   * which fields (hidden, masked). The scopes run in the storage's filter, so
+   * pages, counts and aggregates are of the records the role reaches; a record
+   * outside them reads as not found; a write outside them is a
+   * `ForbiddenError` (`forbidden`) and changes nothing. `as` on a restricted
+   * crm narrows it further. An invalid subject or role is a `ValidationError`.
+   *
+   * @example
+   * ```ts
+   * const rep = crm.as({
+   *   actor: { kind: 'user', id: 'u_7' },
+   *   role: { name: 'sales rep', grants: [{ collection: 'customers', operations: ['read', 'update'], scopes: [{ kind: 'own' }] }] },
+   * });
+   * await rep.customers.count(); // the customers u_7 owns
+   * ```
+   */
+  as(subject: AccessSubjectInput): Crm<S, M>;
+  /** The subject this crm is restricted to ({@link as}), `undefined` when it is not. */
+  readonly subject: AccessSubject | undefined;
   /** Closes the adapter. */
   close(): Promise<void>;
 }
@@ -296,7 +350,10 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     throw new ValidationError(`Invalid createCrm options: ${optionIssues.map((issue) => issue.message).join('; ')}`, optionIssues);
   }
   for (const { model, queried } of systemModels) collections[model.collection] = systemCollection(model, queried);
-  const storageSchema: StorageSchema = { collections };
+  const tenancy = options.tenant === undefined ? undefined : parseTenantId(options.tenant, ['tenant']);
+  // The services check queries against the models' fields; the adapter also stores the tenant.
+  const servicesSchema: StorageSchema = { collections };
+  const storageSchema: StorageSchema = tenancy === undefined ? servicesSchema : tenantStorageSchema(servicesSchema, globalCollections);
   const referencesTo = new Map<string, { collection: string; field: string }[]>();
   for (const { model } of composed.models) {
     for (const reference of model.references ?? []) {
@@ -314,11 +371,27 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     // Last, so the feed's sequence lock is held for as short a time as it can be.
     ...(feedOn ? [changeFeedHook(ids)] : []),
   ];
-  const middleware = composeStorageMiddleware(options.storageMiddleware);
+  const hostMiddleware: readonly StorageMiddleware[] =
+    options.storageMiddleware === undefined ? [] : typeof options.storageMiddleware === 'function' ? [options.storageMiddleware] : options.storageMiddleware;
+  /** The storage of a scope over `raw` (the adapter or a transaction of it): the host's layers outermost, the scope's innermost. */
+  const wrap = (scope: CrmScope, raw: StorageOperations): StorageOperations => composeStorageMiddleware([...hostMiddleware, ...scope.layers])(raw);
+  let subjectKeys = 0;
+  /** The scope of `tenant` restricted by every one of `subjects` (`crm.as`, nested ones narrowing further). */
+  const makeScope = (tenant: string | undefined, subjects: readonly { readonly key: number; readonly layer: StorageMiddleware; readonly subject: AccessSubject }[]): CrmScope => ({
+    key: JSON.stringify([tenant ?? null, ...subjects.map((subject) => subject.key)]),
+    tenant,
+    subjects,
+    layers: [...subjects.map((subject) => subject.layer), ...(tenant === undefined ? [] : [tenantMiddleware(tenant, globalCollections)])],
+  });
+  const rootScope: CrmScope = makeScope(tenancy, []);
+  const systemCollections: ReadonlySet<string> = new Set(systemModels.map(({ model }) => model.collection));
+  const derivedFields = new Map(composed.models.map(({ name, model }) => [name, Object.keys(model.managedShape ?? {})]));
 
   await adapter.open(storageSchema);
+  await checkTenancy(adapter, Object.keys(storageSchema.collections), tenancy !== undefined, clock.now());
   for (const migration of modules.flatMap((module) => module.migrations ?? [])) await migration.run(adapter, { now: clock.now() });
-  if (feedOn) await ensureFeedSequence(middleware(adapter), clock.now());
+  // Under tenancy each tenant's sequence record is made by its first write.
+  if (feedOn && tenancy === undefined) await ensureFeedSequence(wrap(rootScope, adapter), clock.now());
   const events = mitt<CrmEvents>();
   const deliver = <K extends CrmEventName>(name: K, payload: CrmEvents[K]): void => {
     try {
@@ -344,7 +417,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
 
   const baseContext = {
     adapter,
-    schema: storageSchema,
+    schema: servicesSchema,
     clock,
     timeZone: timeZone!,
     defaultRegion: options.defaultRegion as CountryCode | undefined,
@@ -352,11 +425,19 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     writeHooks,
     referencesTo: (collection: string) => referencesTo.get(collection) ?? [],
   };
-  const adapterStorage = middleware(adapter);
   type BoundContext = Omit<ServiceContext, 'services'>;
+  /** An open transaction: its raw storage, its event queue, and the scope and services it was opened with. */
+  interface OpenTransaction {
+    readonly raw: StorageOperations;
+    readonly scope: CrmScope;
+    readonly context: BoundContext;
+    readonly services: AnyServices;
+    /** Contexts of other scopes (another tenant, a restricted actor) joining it, by scope key. */
+    readonly joined: Map<string, BoundContext>;
+  }
   // The open transaction of the current async call chain, if any: a root service
   // called inside `crm.transaction` joins it rather than waiting for it to end.
-  const openTransaction = asyncScope<{ context: BoundContext; services: AnyServices }>();
+  const openTransaction = asyncScope<OpenTransaction>();
 
   /** The services of a transaction's context, each seeing the others and the transaction. */
   const transactionServices = (context: Omit<BoundContext, 'transaction'>): AnyServices => {
@@ -364,12 +445,27 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     return services;
   };
 
-  /** `crm.transaction` for writes made by `actor`. */
-  const transactionAs = async <T>(actor: Actor, fn: (tx: AnyServices) => Promise<T>): Promise<T> => {
+  /** The context of `scope` inside the open transaction `open`: its own storage over the same transaction. */
+  const joinedContext = (open: OpenTransaction, scope: CrmScope): BoundContext => {
+    if (open.scope.key === scope.key) return open.context;
+    let context = open.joined.get(scope.key);
+    if (context === undefined) {
+      const storage = wrap(scope, open.raw);
+      context = { ...open.context, tenant: scope.tenant, storage, atomically: (inner) => inner(storage) };
+      open.joined.set(scope.key, context);
+    }
+    return context;
+  };
+
+  /** `crm.transaction` of `scope` for writes made by `actor`. */
+  const transactionAs = async <T>(scope: CrmScope, actor: Actor, fn: (tx: AnyServices) => Promise<T>): Promise<T> => {
     const joined = openTransaction.current();
     if (joined !== undefined) {
-      // Nested: part of the enclosing transaction, its writes still made by this actor.
-      return fn(joined.context.actor === actor ? joined.services : transactionServices({ ...joined.context, actor }));
+      // Nested: part of the enclosing transaction, its writes still made by this actor, in this scope.
+      if (joined.scope.key === scope.key && joined.context.actor === actor) return fn(joined.services);
+      const context: BoundContext = { ...joinedContext(joined, scope), actor };
+      const services = transactionServices(context);
+      return openTransaction.run({ ...joined, scope, context: { ...context, transaction: (inner) => inner(services) }, services }, () => fn(services));
     }
     if (!adapter.capabilities.transactions) {
       throw new UnsupportedError(`the ${adapter.name} adapter does not support transactions`);
@@ -377,10 +473,11 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     const queued: [CrmEventName, unknown][] = [];
     const result = await adapter.transaction((raw: StorageOperations) => {
       queued.length = 0; // an adapter may retry the function; keep only the last run's events
-      const storage = middleware(raw);
+      const storage = wrap(scope, raw);
       const context: BoundContext = {
         ...baseContext,
         actor,
+        tenant: scope.tenant,
         storage,
         inTransaction: true,
         emit: (name, payload) => void queued.push([name, payload]),
@@ -389,33 +486,44 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
         transaction: (inner) => inner(services),
       };
       const services = makeServices(context);
-      return openTransaction.run({ context, services }, () => fn(services));
+      return openTransaction.run({ raw, scope, context, services, joined: new Map() }, () => fn(services));
     });
     for (const [name, payload] of queued) deliver(name, payload as CrmEvents[typeof name]);
     return result;
   };
 
-  /** The services and `transaction` of writes made by `actor`. */
+  /** Runs `fn` in an atomic block of `scope`'s storage: the open transaction's, else a new one where the adapter has them. */
+  const atomicallyIn = <T>(scope: CrmScope, adapterStorage: StorageOperations, fn: (storage: StorageOperations) => Promise<T>): Promise<T> => {
+    const joined = openTransaction.current();
+    if (joined !== undefined) return joinedContext(joined, scope).atomically(fn);
+    return adapter.capabilities.transactions ? adapter.transaction((storage) => fn(wrap(scope, storage))) : fn(adapterStorage);
+  };
+
+  /** The services and `transaction` of `scope` for writes made by `actor`. */
   const bindActor = (
+    scope: CrmScope,
     actor: Actor,
   ): { services: AnyServices; context: ServiceContext; transaction: <T>(fn: (tx: AnyServices) => Promise<T>) => Promise<T> } => {
+    const adapterStorage = wrap(scope, adapter);
     const adapterContext: BoundContext = {
       ...baseContext,
       actor,
+      tenant: scope.tenant,
       storage: adapterStorage,
       inTransaction: false,
       emit: deliver,
-      atomically: (fn) => (adapter.capabilities.transactions ? adapter.transaction((storage) => fn(middleware(storage))) : fn(adapterStorage)),
-      transaction: (fn) => transactionAs(actor, fn),
+      atomically: (fn) => (adapter.capabilities.transactions ? adapter.transaction((storage) => fn(wrap(scope, storage))) : fn(adapterStorage)),
+      transaction: (fn) => transactionAs(scope, actor, fn),
     };
-    /** Where a root service's call runs: the open transaction (as this actor), else the adapter. */
+    /** Where a root service's call runs: the open transaction (in this scope, as this actor), else the adapter. */
     const active = (): BoundContext => {
       const joined = openTransaction.current();
-      return joined === undefined ? adapterContext : joined.context;
+      return joined === undefined ? adapterContext : joinedContext(joined, scope);
     };
     const rootContext: BoundContext = {
       ...baseContext,
       actor,
+      tenant: scope.tenant,
       get storage() {
         return active().storage;
       },
@@ -424,30 +532,35 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
       },
       emit: (name, payload) => active().emit(name, payload),
       atomically: (fn) => active().atomically(fn),
-      transaction: (fn) => transactionAs(actor, fn),
+      transaction: (fn) => transactionAs(scope, actor, fn),
     };
     const services = makeServices(rootContext);
     const context = Object.create(rootContext, { services: { value: services, enumerable: true } }) as ServiceContext;
-    return { services, context, transaction: (fn) => transactionAs(actor, fn) };
+    return { services, context, transaction: (fn) => transactionAs(scope, actor, fn) };
   };
 
-  const changes = new ChangeFeed({
-    adapter,
-    clock,
-    ids,
-    get storage() {
-      return openTransaction.current()?.context.storage ?? adapterStorage;
-    },
-    atomically: (fn) => {
-      const joined = openTransaction.current();
-      if (joined !== undefined) return joined.context.atomically(fn);
-      return adapter.capabilities.transactions ? adapter.transaction((storage) => fn(middleware(storage))) : fn(adapterStorage);
-    },
-  });
+  /** The change feed of `scope`: under tenancy, the tenant's own entries and sequence. */
+  const changesOf = (scope: CrmScope): ChangeFeed => {
+    const adapterStorage = wrap(scope, adapter);
+    return new ChangeFeed({
+      adapter,
+      clock,
+      ids,
+      tenant: scope.tenant,
+      get storage() {
+        const joined = openTransaction.current();
+        return joined === undefined ? adapterStorage : joinedContext(joined, scope).storage;
+      },
+      atomically: (fn) => atomicallyIn(scope, adapterStorage, fn),
+    });
+  };
   const defaultActor = options.actor === undefined ? systemActor : parseActor(options.actor, ['actor']);
-  const facade = (actor: Actor): Crm<S, M> => {
-    const { services, context, transaction } = bindActor(actor);
+  const feeds = new Map<string, ChangeFeed>();
+  const facade = (scope: CrmScope, actor: Actor): Crm<S, M> => {
+    const { services, context, transaction } = bindActor(scope, actor);
     const facades = Object.fromEntries(composed.facades.map(({ name, factory }) => [name, factory.create(context)]));
+    let changes = feeds.get(scope.key);
+    if (changes === undefined) feeds.set(scope.key, (changes = changesOf(scope)));
     return {
       ...services,
       ...facades,
@@ -458,13 +571,28 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
       clock,
       timeZone: timeZone!,
       actor,
-      withActor: (next: unknown) => facade(parseActor(next, ['actor'])),
+      tenant: scope.tenant,
+      withActor: (next: unknown) => facade(scope, parseActor(next, ['actor'])),
+      forTenant: (id: unknown) => {
+        if (tenancy === undefined) {
+          throw new ValidationError('forTenant needs a multi-tenant crm: createCrm({ tenant })', [
+            { code: 'invalid_option', path: ['tenant'], message: 'this crm was made without tenancy' },
+          ]);
+        }
+        return facade(makeScope(parseTenantId(id, ['tenant']), scope.subjects), actor);
+      },
+      as: (input: unknown) => {
+        const subject = parseAccessSubject(input, ['subject']);
+        const layer = accessMiddleware(subject, servicesSchema, systemCollections, derivedFields, () => clock.now());
+        return facade(makeScope(scope.tenant, [...scope.subjects, { key: ++subjectKeys, layer, subject }]), subject.actor);
+      },
+      subject: scope.subjects.at(-1)?.subject,
       changes,
       transaction,
       close: () => adapter.close(),
     } as unknown as Crm<S, M>;
   };
-  return facade(defaultActor);
+  return facade(rootScope, defaultActor);
 }
 
 /**
@@ -474,10 +602,27 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
  */
 const systemModels = [
   { model: historyEntryModel, queried: ['collection', 'recordId', 'at', 'recordVersion'] },
-  { model: changeFeedEntryModel, queried: ['sequence', 'at'] },
+  // collection: a restricted crm (crm.as) reads the entries of the collections its role reads whole.
+  { model: changeFeedEntryModel, queried: ['sequence', 'at', 'collection'] },
   { model: changeFeedSequenceModel, queried: [] },
   { model: changeFeedConsumerModel, queried: [] },
+  { model: storeSettingsModel, queried: [] },
 ] as const;
+
+/** The collections that belong to the whole store, not to a tenant. */
+const globalCollections: ReadonlySet<string> = new Set([storeSettingsModel.collection]);
+
+/**
+ * What a crm's services are confined to: under tenancy, one tenant. Its
+ * `layers` are storage middleware installed innermost (next to the adapter);
+ * two scopes with the same `key` confine the same way.
+ */
+interface CrmScope {
+  readonly key: string;
+  readonly tenant: string | undefined;
+  readonly subjects: readonly { readonly key: number; readonly layer: StorageMiddleware; readonly subject: AccessSubject }[];
+  readonly layers: readonly StorageMiddleware[];
+}
 
 /** The models of the modules with their service factories; name clashes go to `issues`. */
 function composeModules(
@@ -490,7 +635,7 @@ function composeModules(
   const moduleNames = new Set<string>();
   const entities = new Map<string, string>();
   const taken = new Map<string, string>();
-  const reserved = new Set([...systemModels.map(({ model }) => model.collection), 'analytics', 'events', 'adapter', 'schema', 'clock', 'timeZone', 'actor', 'withActor', 'transaction', 'close', 'changes']);
+  const reserved = new Set([...systemModels.map(({ model }) => model.collection), 'analytics', 'events', 'adapter', 'schema', 'clock', 'timeZone', 'actor', 'withActor', 'transaction', 'close', 'changes', 'tenant', 'forTenant', 'as', 'subject']);
   modules.forEach((module, index) => {
     if (moduleNames.has(module.name)) {
       issues.push({ code: 'duplicate_module', path: ['modules', index, 'name'], message: `two modules are named ${JSON.stringify(module.name)}` });

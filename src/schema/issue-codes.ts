@@ -1,4 +1,5 @@
 import { analyticsIssueCodes } from '../analytics/analytics-validation.js';
+import { accessIssueCodes } from '../services/access/access-issue-codes.js';
 import { caseIssueCodes } from '../services/cases/case-issue-codes.js';
 import { storedValueIssueCodes } from './stored-value-limits.js';
 
@@ -65,7 +66,7 @@ export const coreIssueCodes = [
 
 /**
  * Every code a `CrmIssue` may carry, as one closed list: zod's, the
- * core's, the stored-value limits', the analytics validation's and the cases module's.
+ * core's, the stored-value limits', the analytics validation's, the cases module's and the access module's.
  *
  * @example
  * ```ts
@@ -73,7 +74,7 @@ export const coreIssueCodes = [
  * error.issues.every((issue) => known.has(issue.code)); // true for every error crmkit throws
  * ```
  */
-export const issueCodes = [...new Set([...zodIssueCodes, ...coreIssueCodes, ...storedValueIssueCodes, ...analyticsIssueCodes, ...caseIssueCodes])] as readonly IssueCode[];
+export const issueCodes = [...new Set([...zodIssueCodes, ...coreIssueCodes, ...storedValueIssueCodes, ...analyticsIssueCodes, ...caseIssueCodes, ...accessIssueCodes])] as readonly IssueCode[];
 
 /** One of {@link issueCodes}. */
 export type IssueCode =
@@ -81,4 +82,5 @@ export type IssueCode =
   | (typeof coreIssueCodes)[number]
   | (typeof storedValueIssueCodes)[number]
   | (typeof analyticsIssueCodes)[number]
-  | (typeof caseIssueCodes)[number];
+  | (typeof caseIssueCodes)[number]
+  | (typeof accessIssueCodes)[number];

@@ -1,4 +1,5 @@
 import type { CollectionsOfModules, ModelsOfModules } from './define-module.js';
+import { accessModule } from './access/access-module.js';
 import { campaignsModule } from './campaigns/index.js';
 import { casesModule } from './cases/index.js';
 import { customerDataModule } from './customer-data/index.js';
@@ -13,10 +14,10 @@ import { tasksModule } from './tasks/index.js';
  *
  * @example
  * ```ts
- * builtinModules.map((module) => module.name); // ['customer-data', 'pipelines', 'cases', 'campaigns', 'tasks', 'data-transfer']
+ * builtinModules.map((module) => module.name); // ['customer-data', 'pipelines', 'cases', 'campaigns', 'tasks', 'data-transfer', 'access']
  * ```
  */
-export const builtinModules = [customerDataModule, pipelinesModule, casesModule, campaignsModule, tasksModule, dataTransferModule] as const;
+export const builtinModules = [customerDataModule, pipelinesModule, casesModule, campaignsModule, tasksModule, dataTransferModule, accessModule] as const;
 
 /** The built-in modules' type. */
 export type BuiltinModules = typeof builtinModules;

@@ -3,6 +3,7 @@
  *
  * @module
  */
+export * from './access/index.js';
 export * from './actor.js';
 export * from './analytics-service.js';
 export * from './change-feed/index.js';

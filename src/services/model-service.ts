@@ -773,7 +773,8 @@ export class ModelService<R extends RecordBase, I> {
     const hooks = this.context.writeHooks;
     if (hooks.length === 0 || changes.length === 0) return;
     const actor = this.context.actor;
-    for (const hook of hooks) await hook(changes, { storage, now, actor });
+    const tenant = this.context.tenant;
+    for (const hook of hooks) await hook(changes, { storage, now, actor, tenant });
   }
 
   /**

@@ -32,6 +32,8 @@ export interface ServiceContext {
   readonly ids: IdGenerator;
   /** Who makes this service's writes (`createCrm({ actor })`, `crm.withActor`); events, history and the change feed record it. */
   readonly actor: Actor;
+  /** The tenant every read and write is scoped to (`createCrm({ tenant })`, `crm.forTenant`); `undefined` without tenancy. */
+  readonly tenant?: string | undefined;
   /** The fields of other collections (or this one) that hold ids of `collection`'s records. */
   referencesTo(collection: string): readonly { readonly collection: string; readonly field: string }[];
   /** Emits (or, in a transaction, queues) an event. */

@@ -48,6 +48,8 @@ export interface WriteHookContext {
   readonly now: Date;
   /** Who made the write. */
   readonly actor: Actor;
+  /** The tenant the write is scoped to (`createCrm({ tenant })`, `crm.forTenant`); `undefined` without tenancy. */
+  readonly tenant?: string | undefined;
 }
 
 /**

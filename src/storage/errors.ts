@@ -11,6 +11,7 @@ export const crmErrorCodes = [
   'unsupported',
   'adapter',
   'out_of_range',
+  'forbidden',
 ] as const;
 
 /** One of {@link crmErrorCodes}. */
@@ -219,6 +220,52 @@ export class OutOfRangeError extends CrmError {
 }
 
 /**
+ * A write the actor's role does not allow (`crm.as(subject)`): a collection or
+ * operation the role does not grant, a record outside the role's scope, a
+ * record that would leave it. Nothing was written. A read the role does not
+ * allow is never this error: it looks like not found. `reason` names the case
+ * (see {@link forbiddenReasons}).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await crm.as(subject).customers.delete(id);
+ * } catch (error) {
+ *   if (isCrmError(error, 'forbidden')) showNoPermission(error.collection, error.reason);
+ * }
+ * ```
+ */
+export class ForbiddenError extends CrmError {
+  /** The collection written to. */
+  readonly collection: string;
+  /** Which refusal: see {@link forbiddenReasons}. */
+  readonly reason: ForbiddenReason;
+
+  constructor(collection: string, reason: ForbiddenReason, message: string, options: CrmErrorOptions = {}) {
+    super('forbidden', message, { ...options, issues: [{ code: 'forbidden', path: [collection], message }] });
+    this.name = 'ForbiddenError';
+    this.collection = collection;
+    this.reason = reason;
+  }
+}
+
+/**
+ * Why a write was `forbidden`: `operation` (the role grants no such operation on
+ * the collection), `out_of_scope` (the stored record is outside the role's
+ * record scope for the operation), `leaves_scope` (the record written would be
+ * outside it: a create for another owner, an update handing the record away).
+ *
+ * @example
+ * ```ts
+ * if (isCrmError(error, 'forbidden') && error.reason === 'operation') hideTheButton();
+ * ```
+ */
+export const forbiddenReasons = ['operation', 'out_of_scope', 'leaves_scope'] as const;
+
+/** One of {@link forbiddenReasons}. */
+export type ForbiddenReason = (typeof forbiddenReasons)[number];
+
+/**
  * The error class of each {@link CrmErrorCode}: what {@link isCrmError} narrows to.
  *
  * @example
@@ -235,6 +282,7 @@ export interface CrmErrorByCode {
   unsupported: UnsupportedError;
   adapter: AdapterError;
   out_of_range: OutOfRangeError;
+  forbidden: ForbiddenError;
 }
 
 /**
@@ -244,14 +292,16 @@ export interface CrmErrorByCode {
  * fields or uniqueness), `unique_over_duplicates` (a new unique index over
  * values stored records already share), `value_too_long` (a new index over a
  * string field whose stored values exceed what an indexed column holds),
- * `migration_pending` (the database needs a migration and automatic migration is off).
+ * `migration_pending` (the database needs a migration and automatic migration is off),
+ * `tenancy_changed` (a store made multi-tenant opened without a tenant, or one made without
+ * tenancy opened with one).
  *
  * @example
  * ```ts
  * if (error instanceof MigrationError && error.reason === 'unique_over_duplicates') dedupeFirst();
  * ```
  */
-export const migrationRefusalReasons = ['column_type_changed', 'index_changed', 'unique_over_duplicates', 'value_too_long', 'migration_pending'] as const;
+export const migrationRefusalReasons = ['column_type_changed', 'index_changed', 'unique_over_duplicates', 'value_too_long', 'migration_pending', 'tenancy_changed'] as const;
 
 /** One of {@link migrationRefusalReasons}. */
 export type MigrationRefusalReason = (typeof migrationRefusalReasons)[number];

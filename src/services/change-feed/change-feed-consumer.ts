@@ -1,6 +1,7 @@
 import type { StorageOperations } from '../../storage/adapter.js';
 import { AdapterError, InvalidQueryError, ValidationError, type CrmIssue } from '../../storage/errors.js';
 import type { StoredRecord } from '../../storage/stored-record.js';
+import { tenantKeyedId } from '../access/tenant-id.js';
 import { changeFeedConsumerModel, type ChangeFeedConsumerState, type ChangeFeedEntry, type ConsumerLease } from './change-feed-entry.js';
 import type { FeedContext } from './feed-context.js';
 import { decodeLeaseCursor, encodeLeaseCursor } from './feed-cursor.js';
@@ -65,6 +66,8 @@ export class ChangeFeedConsumer {
   /** The consumer's name. */
   readonly name: string;
   readonly #context: FeedContext;
+  /** The id of the consumer's state record: its name, made distinct per tenant. */
+  readonly #recordId: string;
   readonly #owner: string;
   readonly #batchSize: number;
   readonly #leaseMs: number;
@@ -83,6 +86,7 @@ export class ChangeFeedConsumer {
     if (!Number.isSafeInteger(leaseMs) || leaseMs < 1) issues.push({ code: 'invalid_option', path: ['leaseMs'], message: 'leaseMs is a positive integer' });
     if (issues.length > 0) throw new ValidationError(`Invalid consumer: ${issues.map((issue) => issue.message).join('; ')}`, issues);
     this.name = name;
+    this.#recordId = tenantKeyedId(name, context.tenant);
     this.#context = context;
     this.#owner = context.ids();
     this.#batchSize = batchSize;
@@ -152,7 +156,7 @@ export class ChangeFeedConsumer {
    * ```
    */
   async position(): Promise<number> {
-    const [stored] = await this.#context.storage.getMany(changeFeedConsumerModel.collection, [this.name]);
+    const [stored] = await this.#context.storage.getMany(changeFeedConsumerModel.collection, [this.#recordId]);
     return (stored as unknown as ChangeFeedConsumerState | undefined)?.position ?? 0;
   }
 
@@ -173,9 +177,9 @@ export class ChangeFeedConsumer {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#context.atomically(async (storage) => {
         const now = this.#context.clock.now();
-        const [stored] = await storage.getMany(collection, [this.name], { forUpdate: true });
+        const [stored] = await storage.getMany(collection, [this.#recordId], { forUpdate: true });
         const state: ChangeFeedConsumerState = (stored as unknown as ChangeFeedConsumerState | undefined) ?? {
-          id: this.name,
+          id: this.#recordId,
           createdAt: now,
           updatedAt: now,
           version: 0,

@@ -19,9 +19,9 @@ import { takeSequenceNumbers } from './feed-sequence.js';
  * ```
  */
 export function changeFeedHook(ids: IdGenerator): WriteHook {
-  return async (changes, { storage, now, actor }) => {
+  return async (changes, { storage, now, actor, tenant }) => {
     if (changes.length === 0) return;
-    const first = await takeSequenceNumbers(storage, changes.length, now);
+    const first = await takeSequenceNumbers(storage, changes.length, now, tenant);
     const entries: ChangeFeedEntry[] = changes.map((change, index) => ({
       id: ids(),
       createdAt: now,
