@@ -351,6 +351,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     ids,
     writeHooks,
     referencesTo: (collection: string) => referencesTo.get(collection) ?? [],
+    forActor: (actor: Actor): ServiceContext => bindActor(actor).context,
   };
   const adapterStorage = middleware(adapter);
   type BoundContext = Omit<ServiceContext, 'services'>;
