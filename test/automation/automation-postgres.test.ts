@@ -1,6 +1,6 @@
 // Two processes ticking at once on PostgreSQL: every run starts once and every step runs once.
 import pg from 'pg';
-import { createCrm, where } from 'crmkit';
+import { createCrm, where, type Crm } from 'crmkit';
 import { sqlAdapter } from 'crmkit/sql';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serverUrl, uniqueName } from '../sql/server-url.js';
@@ -49,7 +49,7 @@ if (url !== undefined) {
   });
 }
 
-async function collectRuns(crm: Awaited<ReturnType<typeof createCrm>>) {
+async function collectRuns(crm: Crm) {
   const out = [];
   let cursor: string | undefined;
   do {
