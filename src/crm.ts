@@ -478,6 +478,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
         ...baseContext,
         actor,
         tenant: scope.tenant,
+        forActor: (other: Actor) => bindActor(scope, other).context,
         storage,
         inTransaction: true,
         emit: (name, payload) => void queued.push([name, payload]),
@@ -509,6 +510,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
       ...baseContext,
       actor,
       tenant: scope.tenant,
+      forActor: (other: Actor) => bindActor(scope, other).context,
       storage: adapterStorage,
       inTransaction: false,
       emit: deliver,
@@ -524,6 +526,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
       ...baseContext,
       actor,
       tenant: scope.tenant,
+      forActor: (other: Actor) => bindActor(scope, other).context,
       get storage() {
         return active().storage;
       },

@@ -85,10 +85,20 @@ export function fitMaximumLikelihood<K extends string>(
   issues.throwIfAny('Cannot fit model');
 
   const n = problem.customers;
+  // A point whose likelihood leaves double range (a special function refuses it with a
+  // RangeError) is no candidate: the search treats it as infinitely unlikely and moves on.
+  const outOfRange = <T>(evaluate: () => T, fallback: T): T => {
+    try {
+      return evaluate();
+    } catch (error) {
+      if (error instanceof RangeError) return fallback;
+      throw error;
+    }
+  };
   const penalised = (logParams: readonly number[]): number => {
     const params = logParams.map(Math.exp);
     if (!params.every((p) => p > 0 && Number.isFinite(p))) return Number.POSITIVE_INFINITY;
-    const ll = problem.logLikelihood(params);
+    const ll = outOfRange(() => problem.logLikelihood(params), Number.NEGATIVE_INFINITY);
     if (!Number.isFinite(ll)) return Number.POSITIVE_INFINITY;
     let l2 = 0;
     for (const p of params) l2 += p * p;
@@ -99,7 +109,7 @@ export function fitMaximumLikelihood<K extends string>(
   const valueAndGradient = (logParams: readonly number[]): { value: number; gradient: number[] } => {
     const params = logParams.map(Math.exp);
     if (problem.gradient !== undefined) {
-      const { value: ll, gradient } = problem.gradient(params);
+      const { value: ll, gradient } = outOfRange(() => problem.gradient!(params), { value: Number.NEGATIVE_INFINITY, gradient: params.map(() => 0) });
       if (!Number.isFinite(ll) || !gradient.every(Number.isFinite)) return { value: Number.POSITIVE_INFINITY, gradient: params.map(() => 0) };
       let l2 = 0;
       for (const p of params) l2 += p * p;

@@ -1,5 +1,6 @@
 import type { CollectionsOfModules, ModelsOfModules } from './define-module.js';
 import { accessModule } from './access/access-module.js';
+import { automationModule } from './automation/index.js';
 import { campaignsModule } from './campaigns/index.js';
 import { casesModule } from './cases/index.js';
 import { customerDataModule } from './customer-data/index.js';
@@ -14,10 +15,10 @@ import { tasksModule } from './tasks/index.js';
  *
  * @example
  * ```ts
- * builtinModules.map((module) => module.name); // ['customer-data', 'pipelines', 'cases', 'campaigns', 'tasks', 'data-transfer', 'access']
+ * builtinModules.map((module) => module.name); // ['customer-data', 'pipelines', 'cases', 'campaigns', 'tasks', 'data-transfer', 'access', 'automation']
  * ```
  */
-export const builtinModules = [customerDataModule, pipelinesModule, casesModule, campaignsModule, tasksModule, dataTransferModule, accessModule] as const;
+export const builtinModules = [customerDataModule, pipelinesModule, casesModule, campaignsModule, tasksModule, dataTransferModule, accessModule, automationModule] as const;
 
 /** The built-in modules' type. */
 export type BuiltinModules = typeof builtinModules;

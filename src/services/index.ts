@@ -14,6 +14,7 @@ export * from './crm-events.js';
 export type { DataMigration } from './data-migration.js';
 export * from './builtin-modules.js';
 export * from './campaigns/index.js';
+export * from './automation/index.js';
 export * from './cases/index.js';
 export * from './customer-data/index.js';
 export * from './data-transfer/index.js';

@@ -57,4 +57,9 @@ export interface ServiceContext {
   transaction<T>(fn: (services: Readonly<Record<string, ModelService<any, any>>>) => Promise<T>): Promise<T>;
   /** The hooks run inside the atomic block of every write (see {@link WriteHook}). */
   readonly writeHooks: readonly WriteHook[];
+  /**
+   * The same crm's context for writes made by another actor (an automation
+   * run writing as itself); inside a transaction it joins it.
+   */
+  forActor(actor: Actor): ServiceContext;
 }
