@@ -3,7 +3,6 @@ import type { Campaign } from '../../schema/campaign.js';
 import type { CampaignMemberInput } from '../../schema/campaign-member.js';
 import type { StorageFilter } from '../../storage/filter.js';
 import { ValidationError, isCrmError } from '../../storage/errors.js';
-import type { ModelService } from '../model-service.js';
 import type { ReadonlyRecord } from '../readonly-record.js';
 import type { ServiceContext } from '../service-context.js';
 import type { ConsentRecord } from '../customer-data/consent-record.js';
@@ -154,13 +153,10 @@ async function planAndWrite(
   suppressions: readonly StorageFilter[],
 ): Promise<{ added: number; alreadyMembers: number; skipped: LaunchSkip[] }> {
   const now = context.clock.now();
-  // Every read goes through the batch's services, so it sees (and, on SQL, locks in) the batch's transaction.
-  const read = async (collection: keyof CampaignSiblings | 'erasures' | 'consentRecords', filter: StorageFilter): Promise<Record<string, any>[]> => {
-    const service = (services as unknown as Record<string, ModelService<any, any>>)[collection]!;
-    const out: Record<string, any>[] = [];
-    for await (const batch of service.scan({ where: filter as never, batchSize: 1000 } as never)) out.push(...(batch as Record<string, any>[]));
-    return out;
-  };
+  // Reads go straight to the storage (inside the batch's transaction: a crm call joins it),
+  // one query per collection, without pages: a batch's ids bound what they return.
+  const read = async (collection: string, filter: StorageFilter): Promise<Record<string, any>[]> =>
+    (await context.storage.find(collection, { filter, sort: idSort })) as unknown as Record<string, any>[];
   const inBatch = (field: string, ids: readonly string[]): StorageFilter => ({ field, op: 'in', value: ids });
   const skipped: LaunchSkip[] = [];
   const skip = new Map<string, LaunchSkipReason>();
@@ -175,8 +171,9 @@ async function planAndWrite(
   }
   if (ids.length === 0) return finish();
 
-  const existing = await read('campaignMembers', { and: [{ field: 'campaignId', op: 'eq', value: campaign.id }, inBatch('customerId', ids)] });
-  const members = new Set(existing.map((member) => member.customerId as string));
+  // Every membership of these customers, in any campaign: who is a member already, who bounced, who was touched lately.
+  const memberships = await read('campaignMembers', inBatch('customerId', ids));
+  const members = new Set(memberships.filter((member) => member.campaignId === campaign.id).map((member) => member.customerId as string));
 
   const erased = await read('erasures', inBatch('customerId', ids));
   for (const erasure of erased) skip.set(erasure.customerId as string, 'erased');
@@ -206,7 +203,7 @@ async function planAndWrite(
     );
   }
 
-  const bounces = await read('campaignMembers', { and: [inBatch('customerId', ids), { field: 'status', op: 'eq', value: 'bounced' }] });
+  const bounces = memberships.filter((member) => member.status === 'bounced');
   if (bounces.length > 0) {
     const campaignIds = [...new Set(bounces.map((member) => member.campaignId as string))];
     const campaigns = await services.campaigns.getMany(campaignIds);
@@ -216,18 +213,11 @@ async function planAndWrite(
 
   if (campaign.frequencyCap !== undefined) {
     const cutoff = subDays(now, campaign.frequencyCap.days);
-    const touches = await read('campaignMembers', {
-      and: [
-        inBatch('customerId', ids),
-        { field: 'campaignId', op: 'ne', value: campaign.id },
-        {
-          or: [
-            { field: 'sentAt', op: 'gte', value: cutoff },
-            { and: [{ field: 'status', op: 'eq', value: 'targeted' }, { field: 'failedAt', op: 'exists', value: false }] },
-          ],
-        },
-      ],
-    });
+    const touches = memberships.filter(
+      (member) =>
+        member.campaignId !== campaign.id &&
+        ((member.sentAt instanceof Date && member.sentAt.getTime() >= cutoff.getTime()) || (member.status === 'targeted' && member.failedAt === undefined)),
+    );
     const perCustomer = new Map<string, number>();
     for (const touch of touches) perCustomer.set(touch.customerId as string, (perCustomer.get(touch.customerId as string) ?? 0) + 1);
     for (const [id, count] of perCustomer) if (count >= campaign.frequencyCap.touches && !skip.has(id)) skip.set(id, 'frequency_cap');
