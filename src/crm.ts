@@ -30,6 +30,7 @@ import { ModelService } from './services/model-service.js';
 import type { ServiceContext } from './services/service-context.js';
 import { systemCollection } from './services/system-collection.js';
 import { composeStorageMiddleware, type StorageMiddleware } from './services/storage-middleware.js';
+import { relatedFilterFallback } from './services/related-filter-fallback.js';
 import type { WriteHook } from './services/write-hook.js';
 
 /**
@@ -314,7 +315,15 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     // Last, so the feed's sequence lock is held for as short a time as it can be.
     ...(feedOn ? [changeFeedHook(ids)] : []),
   ];
-  const middleware = composeStorageMiddleware(options.storageMiddleware);
+  // Outermost: adapters without related-filter pushdown get the core's streaming evaluation, and the layers below see no related node.
+  const relatedFallback = adapter.capabilities.relatedFilters === true
+    ? []
+    : [relatedFilterFallback({ keysetAfter: adapter.capabilities.keysetAfter === true, aggregate: adapter.capabilities.aggregate })];
+  const hostMiddleware = options.storageMiddleware;
+  const middleware = composeStorageMiddleware([
+    ...relatedFallback,
+    ...(hostMiddleware === undefined ? [] : typeof hostMiddleware === 'function' ? [hostMiddleware] : hostMiddleware),
+  ]);
 
   await adapter.open(storageSchema);
   for (const migration of modules.flatMap((module) => module.migrations ?? [])) await migration.run(adapter, { now: clock.now() });

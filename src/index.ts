@@ -25,6 +25,7 @@ export * from './storage/field-type.js';
 export * from './storage/filter.js';
 export * from './storage/filter-operator.js';
 export type { FieldTypeOf, ModelFields, ModelPath, PathOfType, ScalarPath } from './storage/model-paths.js';
+export * from './storage/related-filter.js';
 export * from './storage/relative-date.js';
 export * from './storage/sort.js';
 export * from './storage/storage-query.js';

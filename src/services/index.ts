@@ -19,6 +19,7 @@ export * from './define-module.js';
 export * from './pipelines/index.js';
 export * from './tasks/index.js';
 export * from './storage-middleware.js';
+export * from './related-filter-fallback.js';
 export * from './write-hook.js';
 export * from './find-options.js';
 export * from './id-generator.js';

@@ -722,7 +722,7 @@ export class ModelService<R extends RecordBase, I> {
    * @internal
    */
   protected resolveWhere(filter: Filter | undefined): StorageFilter | undefined {
-    return filter === undefined ? undefined : resolveFilter(filter, this.collectionSchema, this.context.clock.now(), this.context.timeZone);
+    return filter === undefined ? undefined : resolveFilter(filter, this.collectionSchema, this.context.clock.now(), this.context.timeZone, this.context.schema);
   }
 
   /**
