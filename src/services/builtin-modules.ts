@@ -3,6 +3,7 @@ import { campaignsModule } from './campaigns/index.js';
 import { casesModule } from './cases/index.js';
 import { customerDataModule } from './customer-data/index.js';
 import { pipelinesModule } from './pipelines/index.js';
+import { segmentsModule } from './segments/index.js';
 import { tasksModule } from './tasks/index.js';
 
 /**
@@ -12,10 +13,10 @@ import { tasksModule } from './tasks/index.js';
  *
  * @example
  * ```ts
- * builtinModules.map((module) => module.name); // ['customer-data', 'pipelines', 'cases', 'campaigns', 'tasks']
+ * builtinModules.map((module) => module.name); // ['customer-data', 'pipelines', 'cases', 'campaigns', 'tasks', 'segments']
  * ```
  */
-export const builtinModules = [customerDataModule, pipelinesModule, casesModule, campaignsModule, tasksModule] as const;
+export const builtinModules = [customerDataModule, pipelinesModule, casesModule, campaignsModule, tasksModule, segmentsModule] as const;
 
 /** The built-in modules' type. */
 export type BuiltinModules = typeof builtinModules;

@@ -17,6 +17,7 @@ export * from './cases/index.js';
 export * from './customer-data/index.js';
 export * from './define-module.js';
 export * from './pipelines/index.js';
+export * from './segments/index.js';
 export * from './tasks/index.js';
 export * from './storage-middleware.js';
 export * from './related-filter-fallback.js';

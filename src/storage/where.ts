@@ -91,3 +91,21 @@ where.related = <const C extends string, const W extends Filter | undefined = un
     ...(options.via === undefined ? {} : { via: options.via }),
   },
 });
+
+/**
+ * The customers that are members of a segment: a static segment's list, or the
+ * membership a dynamic segment had when last refreshed (`crm.segments.refresh`).
+ * A related filter over `segmentMembers`, so it runs on every adapter and is
+ * pushed down. Inside `crm.segments` (and other segments' filters), a dynamic
+ * segment named this way is evaluated live instead; cycles are refused.
+ *
+ * @example
+ * ```ts
+ * await crm.segments.define({ name: 'Lapsed non-VIPs', where: where.and(lapsed, where.not(where.inSegment(vips.id))) });
+ * ```
+ */
+where.inSegment = (
+  segmentId: string,
+): {
+  readonly related: { readonly collection: 'segmentMembers'; readonly where: { readonly field: 'segmentId'; readonly op: 'eq'; readonly value: string } };
+} => ({ related: { collection: 'segmentMembers', where: { field: 'segmentId', op: 'eq', value: segmentId } } });
