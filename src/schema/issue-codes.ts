@@ -1,5 +1,7 @@
 import { analyticsIssueCodes } from '../analytics/analytics-validation.js';
 import { caseIssueCodes } from '../services/cases/case-issue-codes.js';
+import { segmentIssueCodes } from '../services/segments/segment-issue-codes.js';
+import { relatedFilterIssueCodes } from '../storage/related-filter.js';
 import { storedValueIssueCodes } from './stored-value-limits.js';
 
 /**
@@ -73,7 +75,7 @@ export const coreIssueCodes = [
  * error.issues.every((issue) => known.has(issue.code)); // true for every error crmkit throws
  * ```
  */
-export const issueCodes = [...new Set([...zodIssueCodes, ...coreIssueCodes, ...storedValueIssueCodes, ...analyticsIssueCodes, ...caseIssueCodes])] as readonly IssueCode[];
+export const issueCodes = [...new Set([...zodIssueCodes, ...coreIssueCodes, ...storedValueIssueCodes, ...analyticsIssueCodes, ...caseIssueCodes, ...relatedFilterIssueCodes, ...segmentIssueCodes])] as readonly IssueCode[];
 
 /** One of {@link issueCodes}. */
 export type IssueCode =
@@ -81,4 +83,6 @@ export type IssueCode =
   | (typeof coreIssueCodes)[number]
   | (typeof storedValueIssueCodes)[number]
   | (typeof analyticsIssueCodes)[number]
-  | (typeof caseIssueCodes)[number];
+  | (typeof caseIssueCodes)[number]
+  | (typeof relatedFilterIssueCodes)[number]
+  | (typeof segmentIssueCodes)[number];

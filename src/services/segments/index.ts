@@ -4,6 +4,7 @@ import { segmentModel } from './segment-model.js';
 import { SegmentsFacade, type SegmentMembershipEvent } from './segments-facade.js';
 
 export * from './segment-filter.js';
+export * from './segment-issue-codes.js';
 export * from './segment-member-model.js';
 export * from './segment-model.js';
 export * from './segments-facade.js';

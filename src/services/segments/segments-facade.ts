@@ -10,19 +10,6 @@ import type { Segment } from './segment-model.js';
 import type { SegmentMember } from './segment-member-model.js';
 
 /**
- * The issue codes `crm.segments` refuses input with (inside a `ValidationError`).
- *
- * @example
- * ```ts
- * segmentIssueCodes.includes('segment_cycle'); // true
- * ```
- */
-export const segmentIssueCodes = ['segment_cycle', 'unknown_segment', 'invalid_segment'] as const;
-
-/** One of {@link segmentIssueCodes}. */
-export type SegmentIssueCode = (typeof segmentIssueCodes)[number];
-
-/**
  * A segment as the methods of `crm.segments` take it: its id, or the record.
  *
  * @example
