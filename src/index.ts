@@ -17,6 +17,7 @@ export * from './services/index.js';
 export * from './storage/adapter.js';
 export * from './storage/adapter-capabilities.js';
 export * from './storage/aggregate-query.js';
+export * from './storage/aggregate-having.js';
 export * from './storage/collection-schema.js';
 export * from './storage/errors.js';
 export type { ExactSum } from './storage/exact-sum.js';

@@ -8,6 +8,7 @@ export * from './adapter.js';
 export * from './adapter-capabilities.js';
 export * from './aggregate-query.js';
 export * from './aggregate-records.js';
+export * from './aggregate-having.js';
 export * from './date-bucket.js';
 export * from './keyset-after.js';
 export * from './scan-storage.js';
