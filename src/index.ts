@@ -41,5 +41,9 @@ export {
   type ChurnScore,
   type CustomerSummary,
   type PurchaseEvent,
+  type RfmRule,
+  type RfmScore,
+  type RfmSegmentName,
+  type ScoreRange,
   type SummaryOptions,
 } from './analytics/index.js';

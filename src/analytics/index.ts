@@ -115,3 +115,14 @@ export {
   type ShiftedBetaGeometricParameterName,
   type ShiftedBetaGeometricParameters,
 } from './shifted-beta-geometric.js';
+export {
+  defaultRfmRules,
+  rfmScores,
+  rfmSegmentNames,
+  type RfmInput,
+  type RfmRule,
+  type RfmScore,
+  type RfmScoreOptions,
+  type RfmSegmentName,
+  type ScoreRange,
+} from './rfm-scores.js';
