@@ -153,6 +153,18 @@ describe.each(coreAdapters)('crm.segments on $name', ({ create }) => {
     expect(events).toEqual([]);
   });
 
+  it('merging two customers who are both stored members keeps one member', async () => {
+    const { crm, ada, bob, buy } = await world();
+    await buy(bob.id, 3, 10);
+    const segment = await crm.segments.define({ name: 'Frequent buyers', where: frequent });
+    const snapshot = await crm.segments.snapshot(segment, { name: 'Both' });
+    expect(snapshot.memberCount).toBe(2);
+    await crm.customers.merge(ada.id, [bob.id]);
+    expect(await crm.segments.count(snapshot)).toBe(1);
+    expect(await crm.segments.diff(snapshot, snapshot)).toEqual({ entered: [], left: [] });
+    expect((await crm.segments.evaluate(snapshot)).items.map((c) => c.id)).toEqual([ada.id]);
+  });
+
   it('get and count of an unknown segment are not_found', async () => {
     const { crm } = await world();
     await expect(crm.segments.get('nope')).rejects.toMatchObject({ code: 'not_found' });

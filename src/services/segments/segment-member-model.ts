@@ -23,7 +23,8 @@ export const segmentMemberModel = defineModel({
     { field: 'segmentId', collection: 'segmentDefinitions' },
     { field: 'customerId', collection: 'customers' },
   ],
-  indexes: [{ name: 'segment_members_segment_customer', fields: ['segmentId', 'customerId'], unique: true }],
+  // Not unique: merging two customers who are both members re-points both rows to the survivor, and must not fail.
+  indexes: [{ name: 'segment_members_segment_customer', fields: ['segmentId', 'customerId'] }],
 });
 
 /**

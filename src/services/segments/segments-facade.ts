@@ -425,7 +425,7 @@ export class SegmentsFacade {
     for await (const batch of members.scan({ where: { field: 'segmentId', op: 'eq', value: segmentId }, batchSize: pageSize } as never)) {
       for (const member of batch) ids.push(member.customerId);
     }
-    return ids.sort();
+    return [...new Set(ids)].sort(); // a merge may have left two rows for one customer
   }
 
   /** Adds and removes stored members of a segment. */
