@@ -36,6 +36,7 @@ import { accessMiddleware } from './services/access/access-middleware.js';
 import { parseAccessSubject, type AccessSubject, type AccessSubjectInput } from './services/access/role-definition.js';
 import { tenantStorageSchema } from './services/access/tenant-schema.js';
 import { composeStorageMiddleware, type StorageMiddleware } from './services/storage-middleware.js';
+import { relatedFilterFallback } from './services/related-filter-fallback.js';
 import type { WriteHook } from './services/write-hook.js';
 
 /**
@@ -373,8 +374,11 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   ];
   const hostMiddleware: readonly StorageMiddleware[] =
     options.storageMiddleware === undefined ? [] : typeof options.storageMiddleware === 'function' ? [options.storageMiddleware] : options.storageMiddleware;
-  /** The storage of a scope over `raw` (the adapter or a transaction of it): the host's layers outermost, the scope's innermost. */
-  const wrap = (scope: CrmScope, raw: StorageOperations): StorageOperations => composeStorageMiddleware([...hostMiddleware, ...scope.layers])(raw);
+  // Outermost: adapters without related-filter pushdown get the core's streaming evaluation, and the layers below see no related node.
+  const relatedFallback: readonly StorageMiddleware[] =
+    adapter.capabilities.relatedFilters === true ? [] : [relatedFilterFallback({ keysetAfter: adapter.capabilities.keysetAfter === true, aggregate: adapter.capabilities.aggregate })];
+  /** The storage of a scope over `raw` (the adapter or a transaction of it): the related-filter fallback, then the host's layers, the scope's innermost. */
+  const wrap = (scope: CrmScope, raw: StorageOperations): StorageOperations => composeStorageMiddleware([...relatedFallback, ...hostMiddleware, ...scope.layers])(raw);
   let subjectKeys = 0;
   /** The scope of `tenant` restricted by every one of `subjects` (`crm.as`, nested ones narrowing further). */
   const makeScope = (tenant: string | undefined, subjects: readonly { readonly key: number; readonly layer: StorageMiddleware; readonly subject: AccessSubject }[]): CrmScope => ({

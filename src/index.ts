@@ -17,6 +17,7 @@ export * from './services/index.js';
 export * from './storage/adapter.js';
 export * from './storage/adapter-capabilities.js';
 export * from './storage/aggregate-query.js';
+export * from './storage/aggregate-having.js';
 export * from './storage/collection-schema.js';
 export * from './storage/errors.js';
 export type { ExactSum } from './storage/exact-sum.js';
@@ -25,6 +26,7 @@ export * from './storage/field-type.js';
 export * from './storage/filter.js';
 export * from './storage/filter-operator.js';
 export type { FieldTypeOf, ModelFields, ModelPath, PathOfType, ScalarPath } from './storage/model-paths.js';
+export * from './storage/related-filter.js';
 export * from './storage/relative-date.js';
 export * from './storage/sort.js';
 export * from './storage/storage-query.js';
@@ -39,5 +41,9 @@ export {
   type ChurnScore,
   type CustomerSummary,
   type PurchaseEvent,
+  type RfmRule,
+  type RfmScore,
+  type RfmSegmentName,
+  type ScoreRange,
   type SummaryOptions,
 } from './analytics/index.js';

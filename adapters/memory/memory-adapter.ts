@@ -1,6 +1,9 @@
 import {
   AdapterError,
   UnsupportedError,
+  compileFilter,
+  measureRelated,
+  type RelatedLookup,
   type AdapterCapabilities,
   type CrmAdapter,
   type StorageFilter,
@@ -43,7 +46,7 @@ export interface MemoryAdapter extends CrmAdapter {
 
 type UndoStep = () => void;
 
-const capabilities: AdapterCapabilities = { transactions: true, aggregate: false, scan: true, persistent: false, keysetAfter: true };
+const capabilities: AdapterCapabilities = { transactions: true, aggregate: false, scan: true, persistent: false, keysetAfter: true, relatedFilters: true };
 
 /**
  * Keeps crmkit's data in memory: for tests, prototypes and small tools. Equality
@@ -69,6 +72,11 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): MemoryAdapter
     const found = collections.get(name);
     if (found === undefined) throw new AdapterError(`unknown collection ${JSON.stringify(name)}`);
     return found;
+  };
+  /** A related filter's aggregate per id, measured over the related collection's records. */
+  const related: RelatedLookup = (spec) => {
+    const values = measureRelated(collection(spec.collection).records.values(), spec, compileFilter(spec.where, related));
+    return (id) => values.get(id);
   };
 
   /** The operations, recording how to undo each write when `undo` is given. */
@@ -150,7 +158,7 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): MemoryAdapter
     async open(storageSchema) {
       schema = storageSchema;
       for (const definition of Object.values(storageSchema.collections)) {
-        if (!collections.has(definition.name)) collections.set(definition.name, new MemoryCollection(definition));
+        if (!collections.has(definition.name)) collections.set(definition.name, new MemoryCollection(definition, related));
       }
       if (options.initialJson !== undefined && [...collections.values()].every((c) => c.records.size === 0)) {
         await adapter.importJson(options.initialJson);

@@ -1,6 +1,7 @@
 import {
   compareRecords,
   compileFilter,
+  type RelatedLookup,
   isCondition,
   keysetAfterPredicate,
   type CollectionSchema,
@@ -23,8 +24,12 @@ export class MemoryCollection {
   readonly #indexes = new Map<string, EqualityIndex>();
   readonly #unique: UniqueIndex[] = [];
 
-  constructor(schema: CollectionSchema) {
+  /** Measures a related filter's records (in the adapter's other collections). */
+  readonly #related: RelatedLookup | undefined;
+
+  constructor(schema: CollectionSchema, related?: RelatedLookup) {
     this.schema = schema;
+    this.#related = related;
     for (const index of schema.indexes) {
       if (index.unique === true) this.#unique.push(new UniqueIndex(index));
       const field = index.fields[0];
@@ -74,7 +79,7 @@ export class MemoryCollection {
   }
 
   #matching(filter: StorageFilter | undefined, isAfter?: (record: StoredRecord) => boolean): StoredRecord[] {
-    const matchesFilter = compileFilter(filter);
+    const matchesFilter = compileFilter(filter, this.#related);
     const predicate = isAfter === undefined ? matchesFilter : (record: StoredRecord) => isAfter(record) && matchesFilter(record);
     const candidates = filter === undefined ? undefined : this.#candidates(filter);
     const matches: StoredRecord[] = [];

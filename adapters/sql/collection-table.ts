@@ -122,6 +122,36 @@ export class CollectionTable {
       .map((index) => ({ name: index.name, columns: index.columns.map((name) => layout.columns.find((c) => c.column === name)!) }));
   }
 
+  /** The other tables opened with this one, by collection (for related filters). */
+  #siblings: ReadonlyMap<string, CollectionTable> = new Map();
+
+  /**
+   * Tells the table which tables were opened with it, so a related filter on
+   * it can name theirs. The adapter calls it once it has opened them all.
+   *
+   * @example
+   * ```ts
+   * for (const table of tables.values()) table.linkSiblings(tables);
+   * ```
+   */
+  linkSiblings(tables: ReadonlyMap<string, CollectionTable>): void {
+    this.#siblings = tables;
+  }
+
+  /**
+   * The table of another collection opened with this one; `AdapterError` for one not opened.
+   *
+   * @example
+   * ```ts
+   * customers.sibling('interactions').table; // "interactions"
+   * ```
+   */
+  sibling(collection: string): CollectionTable {
+    const found = this.#siblings.get(collection);
+    if (found === undefined) throw new AdapterError(`unknown collection ${JSON.stringify(collection)}`);
+    return found;
+  }
+
   /** Whether the collection has `string[]` fields kept in the side table. */
   get hasValues(): boolean {
     return this.#arrayFields.length > 0;

@@ -1,5 +1,6 @@
-import { AdapterError, isCondition, type Condition, type ScalarValue, type StorageFilter, type StorageValue } from '../../src/storage/index.js';
+import { AdapterError, isCondition, isRelatedFilter, storageRelated, type Condition, type ScalarValue, type StorageFilter, type StorageValue } from '../../src/storage/index.js';
 import type { CollectionTable, StoredField } from './collection-table.js';
+import { compileSqlRelated } from './compile-sql-related.js';
 import { fieldExpression, lookupField, valueParam, type FieldExpression } from './field-expression.js';
 import { encodeKey, prefixUpperBound } from './key-encoding.js';
 import { listPresent } from './list-presence.js';
@@ -34,6 +35,7 @@ export function compileSqlFilter(
   present: ReadonlySet<string> = new Set(),
 ): SqlFragment {
   if (!isCondition(filter)) {
+    if (isRelatedFilter(filter)) return compileSqlRelated(dialect, table, storageRelated(filter), negated);
     if ('not' in filter) return compileSqlFilter(dialect, table, filter.not, !negated, present);
     const isAnd = 'and' in filter;
     // A row only matters where the conjuncts of every enclosing `and` hold, so what they imply present holds below them.

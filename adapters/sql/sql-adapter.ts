@@ -126,7 +126,7 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
   const schemaOptions: SchemaOptions = { prefix, schema: schemaName, foreignKeys: options.foreignKeys ?? true };
   const owned = !('db' in options) && !('pool' in options && options.pool !== undefined);
   const persistent = !(options.dialect === 'sqlite' && 'filename' in options && options.filename === ':memory:');
-  const capabilities: AdapterCapabilities = { transactions: true, aggregate: true, scan: true, persistent, keysetAfter: true, calendarBuckets: true };
+  const capabilities: AdapterCapabilities = { transactions: true, aggregate: true, scan: true, persistent, keysetAfter: true, calendarBuckets: true, relatedFilters: true };
   const busyTimeout = checkBusyTimeout('busyTimeout' in options ? options.busyTimeout : undefined);
   /** Opens a transaction: `BEGIN IMMEDIATE` with an asynchronous busy wait on SQLite, Kysely's own elsewhere. */
   const onConnectionError = options.onConnectionError ?? warnConnectionError;
@@ -275,6 +275,7 @@ export function sqlAdapter(options: SqlAdapterOptions): SqlAdapter {
         if (layout === undefined) throw new AdapterError(`the table of ${JSON.stringify(collection.name)} is missing: call adapter.migrate()`);
         opening.set(collection.name, new CollectionTable(dialect, schemaOptions, collection, layout));
       }
+      for (const table of opening.values()) table.linkSiblings(opening);
       tables = opening;
       openedLayout = recorded;
       resolvedDb = db;

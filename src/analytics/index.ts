@@ -118,3 +118,14 @@ export {
   type ShiftedBetaGeometricParameters,
 } from './shifted-beta-geometric.js';
 export { twoProportionTest, type ProportionSample, type TwoProportionTestOptions, type TwoProportionTestResult } from './two-proportion-test.js';
+export {
+  defaultRfmRules,
+  rfmScores,
+  rfmSegmentNames,
+  type RfmInput,
+  type RfmRule,
+  type RfmScore,
+  type RfmScoreOptions,
+  type RfmSegmentName,
+  type ScoreRange,
+} from './rfm-scores.js';

@@ -1,6 +1,8 @@
 import { analyticsIssueCodes } from '../analytics/analytics-validation.js';
 import { accessIssueCodes } from '../services/access/access-issue-codes.js';
 import { caseIssueCodes } from '../services/cases/case-issue-codes.js';
+import { segmentIssueCodes } from '../services/segments/segment-issue-codes.js';
+import { relatedFilterIssueCodes } from '../storage/related-filter.js';
 import { storedValueIssueCodes } from './stored-value-limits.js';
 
 /**
@@ -74,7 +76,7 @@ export const coreIssueCodes = [
  * error.issues.every((issue) => known.has(issue.code)); // true for every error crmkit throws
  * ```
  */
-export const issueCodes = [...new Set([...zodIssueCodes, ...coreIssueCodes, ...storedValueIssueCodes, ...analyticsIssueCodes, ...caseIssueCodes, ...accessIssueCodes])] as readonly IssueCode[];
+export const issueCodes = [...new Set([...zodIssueCodes, ...coreIssueCodes, ...storedValueIssueCodes, ...analyticsIssueCodes, ...caseIssueCodes, ...accessIssueCodes, ...relatedFilterIssueCodes, ...segmentIssueCodes])] as readonly IssueCode[];
 
 /** One of {@link issueCodes}. */
 export type IssueCode =
@@ -83,4 +85,6 @@ export type IssueCode =
   | (typeof storedValueIssueCodes)[number]
   | (typeof analyticsIssueCodes)[number]
   | (typeof caseIssueCodes)[number]
-  | (typeof accessIssueCodes)[number];
+  | (typeof accessIssueCodes)[number]
+  | (typeof relatedFilterIssueCodes)[number]
+  | (typeof segmentIssueCodes)[number];

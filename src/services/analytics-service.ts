@@ -12,6 +12,26 @@ import type { AggregateGroupKey, DateBucket } from '../storage/aggregate-query.j
 import { ValidationError } from '../storage/errors.js';
 import type { Filter } from '../storage/filter.js';
 import type { ModelService } from './model-service.js';
+import { rfmScores, type RfmRule, type RfmScore } from '../analytics/rfm-scores.js';
+
+/**
+ * Options of `crm.analytics.rfm`.
+ *
+ * @example
+ * ```ts
+ * const options: RfmOptions = { asOf: new Date('2025-01-01'), currency: 'EUR' };
+ * ```
+ */
+export interface RfmOptions {
+  /** The scoring date; purchases after it are left out. The crm clock's now by default. */
+  readonly asOf?: Date;
+  /** Only purchases in this currency; required when purchases come in several. */
+  readonly currency?: string;
+  /** Only interactions matching this filter (on interactions). */
+  readonly where?: Filter;
+  /** The rule table; the standard one by default. */
+  readonly rules?: readonly RfmRule[];
+}
 
 /** Options of {@link AnalyticsService.summarize}. */
 export interface SummarizeOptions extends Omit<SummaryOptions, 'observationEnd'> {
@@ -179,6 +199,55 @@ export class AnalyticsService {
     this.#customers = customers;
     this.#now = now;
   }
+
+  /**
+   * RFM scores of every customer with a purchase up to `asOf`: recency,
+   * frequency and monetary quintiles (ties share a score, recency reversed)
+   * and the named segment of the rule table. The purchases are grouped per
+   * customer (and currency) by `aggregate`, in the database where the adapter
+   * aggregates (SQL), so only one row per customer reaches the core, which
+   * ranks them. Refunds are not netted. Rows are ordered by customer id.
+   *
+   * @example
+   * ```ts
+   * const scores = await crm.analytics.rfm({ asOf: new Date('2025-01-01'), currency: 'EUR' });
+   * scores.filter((s) => s.segment === "Can't Lose Them");
+   * ```
+   */
+  async rfm(options: RfmOptions = {}): Promise<RfmScore[]> {
+    const asOf = options.asOf ?? this.#now();
+    if (!(asOf instanceof Date) || Number.isNaN(asOf.getTime())) {
+      throw new ValidationError('asOf must be a valid Date', [{ code: 'invalid_option', path: ['asOf'], message: 'asOf must be a valid Date' }]);
+    }
+    const conditions: Filter[] = [
+      { field: 'kind', op: 'eq', value: 'purchase' },
+      { field: 'occurredAt', op: 'lte', value: asOf },
+    ];
+    if (options.currency !== undefined) conditions.push({ field: 'purchase.currency', op: 'eq', value: options.currency.toUpperCase() });
+    if (options.where !== undefined) conditions.push(options.where);
+    const rows = this.#interactions.aggregateStream({
+      where: { and: conditions },
+      groupBy: options.currency === undefined ? ['customerId', 'purchase.currency'] : ['customerId'],
+      measures: [
+        { name: 'n', fn: 'count' },
+        { name: 'spend', fn: 'sum', field: 'purchase.amount' },
+        { name: 'last', fn: 'max', field: 'occurredAt' },
+      ],
+    } as never);
+    const inputs = [];
+    const currencies = new Set<string>();
+    for await (const row of rows as AsyncIterable<{ key: readonly unknown[]; values: Record<string, unknown> }>) {
+      if (options.currency === undefined && typeof row.key[1] === 'string') currencies.add(row.key[1]);
+      if (currencies.size > 1) {
+        throw new ValidationError('purchases come in several currencies: pass `currency` to choose one', [
+          { code: 'mixed_currencies', path: ['currency'], message: `found ${[...currencies].join(', ')}` },
+        ]);
+      }
+      inputs.push({ customerId: row.key[0] as string, purchases: row.values.n as number, monetary: row.values.spend as number, lastPurchaseAt: row.values.last as Date });
+    }
+    return rfmScores(inputs, { asOf, ...(options.rules === undefined ? {} : { rules: options.rules }) });
+  }
+
 
   /**
    * The transaction summary of every customer with a purchase: frequency (repeat

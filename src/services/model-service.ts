@@ -4,6 +4,7 @@ import type { ModelDefinition } from '../schema/model-definition.js';
 import { recordBaseFields, type RecordBase } from '../schema/record-base.js';
 import { calendarDateBuckets, type AggregateGroupKey, type AggregateMeasure, type AggregateRow } from '../storage/aggregate-query.js';
 import { aggregateRecords } from '../storage/aggregate-records.js';
+import { checkAggregateHaving, rowMatchesHaving, type AggregateHaving } from '../storage/aggregate-having.js';
 import { queryForAdapter } from '../storage/keyset-after.js';
 import { scanStorage } from '../storage/scan-storage.js';
 import type { CollectionSchema } from '../storage/collection-schema.js';
@@ -90,6 +91,12 @@ export interface AggregateOptions {
    * `timeZone` by default. An unknown zone is `invalid_query`.
    */
   readonly timeZone?: string;
+  /**
+   * Keeps only the groups whose measures satisfy every condition (the SQL
+   * `HAVING`), applied to the rows after aggregation: `[{ measure: 'orders', op: 'gte', value: 3 }]`.
+   * A `null` measure matches only `ne`.
+   */
+  readonly having?: readonly AggregateHaving[];
 }
 
 interface PreparedUpdate<R> {
@@ -699,6 +706,14 @@ export class ModelService<R extends RecordBase, I> {
   aggregateStream<const O extends AggregateOptions>(options: CheckedAggregateOptions<R, O>): AsyncGenerator<AggregateRowOf<R, O>>;
   async *aggregateStream(options: AggregateOptions): AsyncGenerator<AggregateRow> {
     checkAggregateQuery(options, this.collectionSchema);
+    checkAggregateHaving(options.having, options.measures);
+    const having = options.having ?? [];
+    if (having.length > 0) {
+      for await (const row of this.aggregateStream({ ...options, having: undefined } as never)) {
+        if (rowMatchesHaving(row as AggregateRow, having)) yield row as AggregateRow;
+      }
+      return;
+    }
     const filter = this.resolveWhere(options.where);
     const { query, zoned } = resolveAggregate(options, filter, this.context.timeZone);
     const storage = this.context.storage;
@@ -722,7 +737,7 @@ export class ModelService<R extends RecordBase, I> {
    * @internal
    */
   protected resolveWhere(filter: Filter | undefined): StorageFilter | undefined {
-    return filter === undefined ? undefined : resolveFilter(filter, this.collectionSchema, this.context.clock.now(), this.context.timeZone);
+    return filter === undefined ? undefined : resolveFilter(filter, this.collectionSchema, this.context.clock.now(), this.context.timeZone, this.context.schema);
   }
 
   /**

@@ -98,7 +98,9 @@ type SuggestedAggregate<R, O> = {
         ? SuggestedMeasures<FieldMapsOf<R>, O[K]>
         : K extends 'timeZone'
           ? string | undefined
-          : never;
+          : K extends 'having'
+            ? O[K]
+            : never;
 };
 
 type SuggestedGroupBy<Fields extends FieldMaps, G> = { readonly [I in keyof G]: SuggestedGroupKey<Fields, G[I]> };

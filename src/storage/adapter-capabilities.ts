@@ -29,4 +29,13 @@ export interface AdapterCapabilities {
    * Without it, the core aggregates queries with those buckets itself, by streaming.
    */
   readonly calendarBuckets?: boolean;
+  /**
+   * Optional: `find()`, `count()`, `scan()` and `aggregate()` answer filters
+   * holding related nodes (`{ related: { collection, via, where, having } }`,
+   * see `RelatedFilter`) themselves, in the storage. Without it, the core
+   * answers them by streaming: it measures the related records through
+   * `aggregate()` (or its own streaming aggregate) and filters the records
+   * itself, so the adapter never sees a related node.
+   */
+  readonly relatedFilters?: boolean;
 }

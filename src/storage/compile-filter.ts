@@ -2,6 +2,25 @@ import { compareValues, valuesEqual } from './compare-values.js';
 import type { ScalarValue, StorageFilter } from './filter.js';
 import { isCondition } from './filter.js';
 import { pathReader } from './read-path.js';
+import { havingHolds, isRelatedFilter, relatedZero, storageRelated, type StorageRelatedSpec } from './related-filter.js';
+import { UnsupportedError } from './errors.js';
+
+/**
+ * How a predicate learns a related filter's aggregate: given the related
+ * node, a function from an outer record's id to the aggregate over its
+ * related records (`undefined` where it has none: the zero value applies).
+ * An adapter that answers related filters itself passes one to
+ * {@link compileFilter}; see `measureRelated`.
+ *
+ * @example
+ * ```ts
+ * const lookup: RelatedLookup = (spec) => {
+ *   const values = measureRelated(store.get(spec.collection)!.values(), spec, compileFilter(spec.where, lookup));
+ *   return (id) => values.get(id);
+ * };
+ * ```
+ */
+export type RelatedLookup = (spec: StorageRelatedSpec) => (id: string) => number | Date | undefined;
 
 /** A compiled filter: true when the record matches. */
 export type RecordPredicate = (record: object) => boolean;
@@ -12,7 +31,9 @@ const never: RecordPredicate = () => false;
 /**
  * Compiles a validated filter into a predicate with the reference semantics of
  * the filter language (see {@link filterOperators}). The memory and IndexedDB
- * adapters evaluate filters with it; other adapters must agree with it.
+ * adapters evaluate filters with it; other adapters must agree with it. A
+ * related node needs `related`, which measures the related records (without
+ * it, `UnsupportedError`).
  *
  * @example
  * ```ts
@@ -20,22 +41,29 @@ const never: RecordPredicate = () => false;
  * isVip({ tags: ['vip'] }); // true
  * ```
  */
-export function compileFilter(filter: StorageFilter | undefined): RecordPredicate {
+export function compileFilter(filter: StorageFilter | undefined, related?: RelatedLookup): RecordPredicate {
   if (filter === undefined) return always;
   if (!isCondition(filter)) {
+    if (isRelatedFilter(filter)) {
+      if (related === undefined) throw new UnsupportedError('a related filter needs the relatedFilters capability or the core fallback');
+      const spec = storageRelated(filter);
+      const valueOf = related(spec);
+      const zero = relatedZero(spec.having.fn);
+      return (record) => havingHolds(spec.having, valueOf((record as { id: string }).id) ?? zero);
+    }
     if ('and' in filter) {
-      const parts = filter.and.map(compileFilter);
+      const parts = filter.and.map((part) => compileFilter(part, related));
       if (parts.length === 0) return always;
       if (parts.length === 1) return parts[0]!;
       return (record) => parts.every((part) => part(record));
     }
     if ('or' in filter) {
-      const parts = filter.or.map(compileFilter);
+      const parts = filter.or.map((part) => compileFilter(part, related));
       if (parts.length === 0) return never;
       if (parts.length === 1) return parts[0]!;
       return (record) => parts.some((part) => part(record));
     }
-    const inner = compileFilter(filter.not);
+    const inner = compileFilter(filter.not, related);
     return (record) => !inner(record);
   }
   const { field, op, value } = filter;

@@ -1,4 +1,5 @@
 import type { FilterOperator } from './filter-operator.js';
+import type { RelatedFilter } from './related-filter.js';
 import type { RelativeDate } from './relative-date.js';
 
 /**
@@ -89,14 +90,15 @@ export interface NotFilter<V = FilterValue> {
 }
 
 /**
- * A filter over values of type `V`.
+ * A filter over values of type `V`: a condition, `and` / `or` / `not`, or a
+ * {@link RelatedFilter} through the records of another collection.
  *
  * @example
  * ```ts
  * const resolved: FilterOf<StorageValue> = { field: 'occurredAt', op: 'gte', value: new Date('2024-01-01') };
  * ```
  */
-export type FilterOf<V> = Condition<V> | AndFilter<V> | OrFilter<V> | NotFilter<V>;
+export type FilterOf<V> = Condition<V> | AndFilter<V> | OrFilter<V> | NotFilter<V> | RelatedFilter<V>;
 
 /**
  * A filter as users write it. Build one with {@link where} or as a plain

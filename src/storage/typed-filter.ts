@@ -141,7 +141,9 @@ type FilterFits<Fields extends FieldMaps, W, D extends unknown[] = []> = D['leng
             ? [N] extends [ModelFilterIn<Fields>]
               ? true
               : FilterFits<Fields, N, [...D, unknown]>
-            : false;
+            : W extends { readonly related: unknown }
+              ? true // another collection's filter: checked against that collection when the query runs
+              : false;
 
 /** `true` when `W` is a union of several types (a `ModelFilter`, a `Filter`), `false` for one filter. */
 type IsUnion<W, All = W> = W extends unknown ? ([All] extends [W] ? false : true) : never;

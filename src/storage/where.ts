@@ -1,5 +1,6 @@
 import type { FilterOperator } from './filter-operator.js';
 import type { Condition, Filter, FilterValue } from './filter.js';
+import type { RelatedHaving } from './related-filter.js';
 
 /**
  * Builds one condition of the filter language. The field, operator and value
@@ -59,3 +60,52 @@ where.or = <const L extends readonly Filter[]>(...filters: L): { readonly or: L 
  * ```
  */
 where.not = <const N extends Filter>(filter: N): { readonly not: N } => ({ not: filter });
+
+/**
+ * The records of another collection that refer to this one (through the
+ * models' references, an interaction's `customerId`), filtered by `where`, with
+ * an aggregate compared with a value by `having` (`fn` one of `count`, `sum`,
+ * `min`, `max`; `sum` / `min` / `max` take a `field`). A record with no related
+ * record has count 0 and sum 0 and no min / max, so "no purchase in 180 days"
+ * includes customers who never bought. Without `having`: at least one. Give
+ * `via` when the related collection refers to this one through more than one field.
+ *
+ * @example
+ * ```ts
+ * await crm.customers.find({
+ *   where: where.related('interactions', {
+ *     where: where.and(where('kind', 'eq', 'purchase'), where('occurredAt', 'gte', ago({ days: 90 }))),
+ *     having: { fn: 'count', op: 'gte', value: 3 },
+ *   }),
+ * });
+ * ```
+ */
+where.related = <const C extends string, const W extends Filter | undefined = undefined>(
+  collection: C,
+  options: { readonly where?: W; readonly having?: RelatedHaving; readonly via?: string } = {},
+): { readonly related: { readonly collection: C; readonly where?: W; readonly having?: RelatedHaving; readonly via?: string } } => ({
+  related: {
+    collection,
+    ...(options.where === undefined ? {} : { where: options.where }),
+    ...(options.having === undefined ? {} : { having: options.having }),
+    ...(options.via === undefined ? {} : { via: options.via }),
+  },
+});
+
+/**
+ * The customers that are members of a segment: a static segment's list, or the
+ * membership a dynamic segment had when last refreshed (`crm.segments.refresh`).
+ * A related filter over `segmentMembers`, so it runs on every adapter and is
+ * pushed down. Inside `crm.segments` (and other segments' filters), a dynamic
+ * segment named this way is evaluated live instead; cycles are refused.
+ *
+ * @example
+ * ```ts
+ * await crm.segments.define({ name: 'Lapsed non-VIPs', where: where.and(lapsed, where.not(where.inSegment(vips.id))) });
+ * ```
+ */
+where.inSegment = (
+  segmentId: string,
+): {
+  readonly related: { readonly collection: 'segmentMembers'; readonly where: { readonly field: 'segmentId'; readonly op: 'eq'; readonly value: string } };
+} => ({ related: { collection: 'segmentMembers', where: { field: 'segmentId', op: 'eq', value: segmentId } } });

@@ -25,6 +25,7 @@ export const conformanceGroups = [
   'calendar-buckets',
   'history',
   'change-feed',
+  'related-filters',
 ] as const;
 
 /** One of {@link conformanceGroups}. */

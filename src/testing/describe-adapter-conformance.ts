@@ -8,6 +8,7 @@ import { defineCalendarBucketTests } from './calendar-bucket-tests.js';
 import { defineChangeFeedTests } from './change-feed-tests.js';
 import { defineHistoryTests } from './history-tests.js';
 import { defineKeysetAfterTests } from './keyset-after-tests.js';
+import { defineRelatedFilterTests } from './related-filter-tests.js';
 import { defineUniqueKeyTests } from './unique-key-tests.js';
 import { defineUpsertTests } from './upsert-tests.js';
 import { defineAggregateTests } from './aggregate-tests.js';
@@ -50,6 +51,7 @@ const groups: Partial<Record<ConformanceGroup, GroupDefinition>> = {
   'calendar-buckets': defineCalendarBucketTests,
   history: defineHistoryTests,
   'change-feed': defineChangeFeedTests,
+  'related-filters': defineRelatedFilterTests,
 };
 
 /**

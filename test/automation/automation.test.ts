@@ -209,6 +209,31 @@ describe.each(coreAdapters)('automation on $name', ({ create }) => {
     expect((await crm.customers.get(ada.id)).tags).toContain('texted');
   });
 
+  it('takes related filters in conditions, and a segment entry as a trigger (segment membership rows are in the feed)', async () => {
+    const { crm, clock, ada, alan } = await world();
+    const buy = (customerId: string, orderId: string) => crm.interactions.create({ customerId, channel: 'web', kind: 'purchase', occurredAt: clock.now(), purchase: { orderId, amount: 100, currency: 'EUR' } });
+    await buy(ada.id, 'o-1');
+    await buy(ada.id, 'o-2');
+    await buy(alan.id, 'o-3');
+    const vips = await crm.segments.define({ name: 'VIPs', where: where('tags', 'contains', 'vip') });
+    const rule = await crm.automation.enable(
+      (
+        await crm.automation.define({
+          name: 'Welcome to VIP',
+          trigger: { kind: 'record', collection: 'segmentMembers', operations: ['create'], where: where('segmentId', 'eq', vips.id), subject: 'customerId' },
+          conditions: where.related('interactions', { where: where('kind', 'eq', 'purchase'), having: { fn: 'count', op: 'gte', value: 2 } }),
+          steps: [{ kind: 'add_tag', tag: 'vip-welcomed' }],
+        })
+      ).id,
+    );
+    await crm.customers.update(alan.id, (d) => void d.tags.push('vip'));
+    await crm.segments.refresh(vips.id); // Ada and Alan enter; only Ada bought twice
+    await crm.automation.tick();
+    expect((await crm.customers.get(ada.id)).tags).toContain('vip-welcomed');
+    expect((await crm.customers.get(alan.id)).tags).not.toContain('vip-welcomed');
+    expect((await crm.automation.runs({ ruleId: rule.id })).items).toHaveLength(1);
+  });
+
   it('a date trigger starts runs when the date plus the offset is reached, once per date', async () => {
     const { crm, clock, ada, alan } = await world();
     const rule = await crm.automation.enable(

@@ -2,7 +2,7 @@
 // whoever may not be contacted: no consent for the channel and purpose, unsubscribed, bounced,
 // over the frequency cap, erased. Launching again adds nobody twice. Refusals change nothing.
 import { afterEach, describe, expect, it } from 'vitest';
-import { isCrmError, type CrmAdapter } from 'crmkit';
+import { isCrmError, where, type CrmAdapter } from 'crmkit';
 import { coreAdapters } from '../core/core-adapters.js';
 import { campaignWorld, day, stored } from './campaign-fixture.js';
 
@@ -132,6 +132,20 @@ describe.each(coreAdapters)('campaign launch on $name', ({ create }) => {
     const a = [...of(first.id).values()].filter((variant) => variant === 'A').length;
     expect(a).toBeGreaterThan(130); // 150 expected; a fair coin would almost never give this split
     expect(a).toBeLessThan(170);
+  });
+
+  it('targets a segment and leaves out the members of its suppression segments', async () => {
+    const { crm, clock, customer } = await world();
+    const ada = await customer('Ada', { tags: ['vip'] });
+    const grace = await customer('Grace', { tags: ['vip'] });
+    await customer('Alan', { tags: [] });
+    await crm.interactions.create({ customerId: grace.id, channel: 'email', kind: 'complaint', occurredAt: clock.now() });
+    const vips = await crm.segments.define({ name: 'VIPs', where: where('tags', 'contains', 'vip') });
+    const complained = await crm.segments.define({ name: 'Complained', where: where.related('interactions', { where: where('kind', 'eq', 'complaint') }) });
+    const spring = await crm.campaigns.create({ name: 'Spring', channel: 'email', audience: { segmentId: vips.id, suppressionSegmentIds: [complained.id] } });
+    const result = await crm.campaigns.launch(spring.id);
+    expect(result).toMatchObject({ added: 1, skipped: [{ customerId: grace.id, reason: 'suppressed' }] });
+    expect((await stored(adapter, 'campaignMembers')).map((m) => m.customerId)).toEqual([ada.id]);
   });
 
   it('refuses a completed or cancelled campaign (campaign_closed), a paused one, and writes nothing', async () => {

@@ -57,6 +57,7 @@ function predicate(filter: StorageFilter | undefined, mutation: Mutation): Predi
     const parts = filter.or.map((part) => predicate(part, mutation));
     return (record) => parts.some((part) => part(record));
   }
+  if (!('not' in filter)) throw new Error('mutant adapters answer no related filters (the core fallback does)');
   const inner = predicate(filter.not, mutation);
   const hook = mutation.not;
   return (record) => {

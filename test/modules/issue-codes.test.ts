@@ -39,6 +39,11 @@ describe('the closed list of issue codes', () => {
       ...(await issuesOf(() => crm.customers.find({ where: { field: 'nope', op: 'eq', value: 1 } as never }))),
       ...(await issuesOf(() => crm.customers.find({ limit: 0 }))),
       ...(await issuesOf(() => crm.customers.find({ cursor: 'garbage' }))),
+      ...(await issuesOf(() => crm.customers.count({ related: { collection: 'nope' } }))),
+      ...(await issuesOf(() => crm.customers.count({ related: { collection: 'pipelines' } }))),
+      ...(await issuesOf(() => crm.customers.count(where.related('interactions', { having: { fn: 'avg' as never, op: 'gt', value: 1 } })))),
+      ...(await issuesOf(() => crm.customers.count(where.related('interactions', { having: { fn: 'count', field: 'kind', op: 'gt', value: 1 } })))),
+      ...(await issuesOf(() => crm.segments.define({ name: 's', where: where.inSegment('nope') }))),
     ];
     expect(found.length).toBeGreaterThan(8);
     expect(found.map((issue) => issue.code).filter((code) => !(issueCodes as readonly string[]).includes(code))).toEqual([]);

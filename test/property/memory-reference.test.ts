@@ -52,6 +52,7 @@ function matches(record: object, filter: Filter, now: Date): boolean {
   if ('and' in filter) return filter.and.every((f) => matches(record, f, now));
   if ('or' in filter) return filter.or.some((f) => matches(record, f, now));
   if ('not' in filter) return !matches(record, filter.not, now);
+  if ('related' in filter) throw new Error('the reference model has no related filters');
   const actual = read(record, filter.field);
   const present = actual !== undefined;
   const raw = filter.value;

@@ -66,6 +66,14 @@ export async function filtersCompileWhenTheyFitTheModel(): Promise<void> {
   await crm.customers.find({ where: { field: 'tags', op: 'contains', value: 'vip' } });
   await crm.customers.find({ where: { and: [{ field: 'name', op: 'eq', value: 'Ada' }, { not: { field: 'tags', op: 'exists', value: true } }] } });
   await crm.customers.find({ where: { or: [] } });
+  // related filters compile beside checked conditions (their inner filter is checked when the query runs)
+  await crm.customers.find({
+    where: where.and(
+      where('lifecycleStage', 'eq', 'customer'),
+      where.related('interactions', { where: where('kind', 'eq', 'purchase'), having: { fn: 'count', op: 'gte', value: 3 } }),
+      where.not(where.inSegment('s1')),
+    ),
+  });
 }
 
 export async function misspellingsAndWrongTypesDoNotCompile(): Promise<void> {
@@ -75,6 +83,10 @@ export async function misspellingsAndWrongTypesDoNotCompile(): Promise<void> {
   await crm.customers.find({ where: where('tags', 'gt', 3) });
   // @ts-expect-error a name is a string, not a number
   await crm.customers.find({ where: where('name', 'eq', 42) });
+  // @ts-expect-error a typo beside a related filter is still found
+  await crm.customers.find({ where: where.and(where.related('interactions', {}), where('lifecycleStag', 'eq', 'lead')) });
+  // @ts-expect-error a having takes one of the closed functions
+  await crm.customers.count(where.related('interactions', { having: { fn: 'avg', op: 'gt', value: 1 } }));
   // @ts-expect-error a typo nested inside and() is found too
   await crm.customers.find({ where: where.and(where('name', 'eq', 'Ada'), where('lifecycleStag', 'eq', 'lead')) });
   // @ts-expect-error ... and inside not()

@@ -1,5 +1,6 @@
 import { InvalidQueryError, type CrmIssue } from '../../storage/errors.js';
-import { isCondition, type StorageFilter } from '../../storage/filter.js';
+import { isCondition, type Filter, type StorageFilter, type StorageValue } from '../../storage/filter.js';
+import { isRelatedFilter, type RelatedFilter } from '../../storage/related-filter.js';
 
 /**
  * What {@link scopeFilter} does to a filter: the condition every record must
@@ -16,6 +17,11 @@ export interface FilterScope {
   readonly require: StorageFilter;
   /** An issue when a condition on `field` is not allowed; `undefined` when it is. */
   readonly checkField: (field: string, path: readonly PropertyKey[]) => CrmIssue | undefined;
+  /**
+   * The scope of a `related` node's query of another collection; absent (or
+   * `undefined` for that collection) refuses such nodes as `unscoped_filter`.
+   */
+  readonly related?: (collection: string) => FilterScope | undefined;
 }
 
 /**
@@ -45,6 +51,25 @@ export function scopeFilter(filter: StorageFilter | undefined, scope: FilterScop
     if ('and' in node) return { and: node.and.map((child, index) => walk(child, [...path, 'and', index])) };
     if ('or' in node) return { or: node.or.map((child, index) => walk(child, [...path, 'or', index])) };
     if ('not' in node) return { not: walk(node.not, [...path, 'not']) };
+    if (isRelatedFilter(node as Filter)) {
+      // A query of another collection: scoped by that collection's scope, inner where and all.
+      const spec = (node as unknown as RelatedFilter<StorageValue>).related;
+      const inner = scope.related?.(spec.collection);
+      if (inner !== undefined) {
+        const havingField = spec.having?.field;
+        if (havingField !== undefined) {
+          const issue = inner.checkField(havingField, [...path, 'related', 'having', 'field']);
+          if (issue !== undefined) issues.push(issue);
+        }
+        try {
+          return { related: { ...spec, where: scopeFilter(spec.where, inner) } } as unknown as StorageFilter;
+        } catch (error) {
+          if (!(error instanceof InvalidQueryError)) throw error;
+          for (const issue of error.issues) issues.push({ ...issue, path: [...path, 'related', 'where', ...issue.path] });
+          return node;
+        }
+      }
+    }
     // A node kind this walk does not know could carry an unscoped query: refuse it rather than pass it on.
     issues.push({ code: 'unscoped_filter', path, message: 'this kind of filter node cannot be scoped' });
     return node;

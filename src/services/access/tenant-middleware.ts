@@ -28,7 +28,12 @@ import { tenantField } from './tenant-schema.js';
  */
 export function tenantMiddleware(tenant: string, global: ReadonlySet<string> = new Set()): StorageMiddleware {
   const require: StorageFilter = { field: tenantField, op: 'eq', value: tenant };
-  const scope: FilterScope = { require, checkField: (field, path) => (field === tenantField ? refusal(path) : undefined) };
+  const scope: FilterScope = {
+    require,
+    checkField: (field, path) => (field === tenantField ? refusal(path) : undefined),
+    // Every tenant-scoped collection is scoped alike, so a related node's query of another collection is too.
+    related: (collection) => (global.has(collection) ? undefined : scope),
+  };
   const strip = (record: StoredRecord): StoredRecord => {
     const { [tenantField]: _tenant, ...rest } = record;
     return rest as StoredRecord;

@@ -155,7 +155,7 @@ export class AutomationEngine {
 
   async #matches(collection: string, id: string, filter: Filter): Promise<boolean> {
     const schema = this.#context.schema.collections[collection]!;
-    const resolved = resolveFilter(filter, schema, this.#context.clock.now(), this.#context.timeZone);
+    const resolved = resolveFilter(filter, schema, this.#context.clock.now(), this.#context.timeZone, this.#context.schema);
     return (await this.#context.storage.count(collection, { and: [{ field: 'id', op: 'eq', value: id }, resolved] })) > 0;
   }
 
@@ -250,7 +250,7 @@ export class AutomationEngine {
       ],
     };
     const schema = this.#context.schema.collections[trigger.collection]!;
-    const filter = trigger.where === undefined ? window : { and: [window, resolveFilter(trigger.where, schema, now, this.#context.timeZone)] };
+    const filter = trigger.where === undefined ? window : { and: [window, resolveFilter(trigger.where, schema, now, this.#context.timeZone, this.#context.schema)] };
     const collection = subjectCollectionOf(this.#context, trigger)!;
     let after: string | undefined;
     for (;;) {

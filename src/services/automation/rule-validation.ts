@@ -55,7 +55,7 @@ export async function validateRule(context: ServiceContext, input: RuleInput, ac
   const checkFilter = (filter: Filter | undefined, collection: string, path: PropertyKey[]) => {
     if (filter === undefined || collections[collection] === undefined) return;
     try {
-      resolveFilter(filter, collections[collection]!, context.clock.now(), context.timeZone);
+      resolveFilter(filter, collections[collection]!, context.clock.now(), context.timeZone, context.schema);
     } catch (error) {
       if (!isCrmError(error) || !(error instanceof InvalidQueryError || error instanceof ValidationError)) throw error;
       const inner = error.issues.length > 0 ? error.issues : [{ code: 'invalid_filter', path: [], message: error.message }];
