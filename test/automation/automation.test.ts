@@ -234,6 +234,44 @@ describe.each(coreAdapters)('automation on $name', ({ create }) => {
     expect((await crm.automation.runs({ ruleId: rule.id })).items).toHaveLength(1);
   });
 
+  it('assigns to the least loaded agent, leaves a campaign, emits an event after commit, and waits until a condition or its timeout', async () => {
+    const { crm, clock, ada, alan } = await world();
+    await crm.tasks.create({ title: 'Busy', customerId: alan.id, dueAt: clock.now(), assigneeId: 'u_busy' });
+    const spring = await crm.campaigns.create({ name: 'Spring', channel: 'email', audience: { customerIds: [ada.id, alan.id] } });
+    await crm.campaignMembers.createMany([ada, alan].map((c) => ({ campaignId: spring.id, customerId: c.id })));
+    const events: { name: string; subjectId: string }[] = [];
+    crm.events.on('automation.event', (event) => void events.push({ name: event.name, subjectId: event.subjectId }));
+    const rule = await crm.automation.enable(
+      (
+        await crm.automation.define({
+          name: 'Steps',
+          trigger: { kind: 'manual', collection: 'customers' },
+          steps: [
+            { kind: 'assign', to: { agents: ['u_busy', 'u_free'], strategy: 'least_loaded' } },
+            { kind: 'remove_from_campaign', campaignId: spring.id },
+            { kind: 'emit', event: 'steps.started', data: { via: 'test' } },
+            { kind: 'wait', until: where('tags', 'contains', 'replied'), timeoutMinutes: 60 },
+            { kind: 'add_tag', tag: 'done' },
+          ],
+        })
+      ).id,
+    );
+    await crm.automation.trigger(rule.id, ada.id);
+    await crm.automation.trigger(rule.id, alan.id);
+    expect((await crm.customers.get(ada.id)).ownerId).toBe('u_free');
+    expect(await crm.campaignMembers.count()).toBe(0);
+    expect(events).toEqual([{ name: 'steps.started', subjectId: ada.id }, { name: 'steps.started', subjectId: alan.id }]);
+    await crm.customers.update(ada.id, (d) => void d.tags.push('replied'));
+    await crm.automation.tick();
+    expect((await crm.customers.get(ada.id)).tags).toContain('done'); // the condition held
+    expect((await crm.customers.get(alan.id)).tags).not.toContain('done');
+    clock.advance(61 * 60_000);
+    await crm.automation.tick();
+    const alanRun = (await crm.automation.runs({ ruleId: rule.id, subjectId: alan.id })).items[0]!;
+    expect(alanRun.steps.find((s) => s.kind === 'wait')!.outcome).toBe('timed_out');
+    expect((await crm.customers.get(alan.id)).tags).toContain('done');
+  });
+
   it('a date trigger starts runs when the date plus the offset is reached, once per date', async () => {
     const { crm, clock, ada, alan } = await world();
     const rule = await crm.automation.enable(
