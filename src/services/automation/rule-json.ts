@@ -1,3 +1,4 @@
+import { parseJsonWithDates, stringifyJsonWithDates } from '../../storage/json-with-dates.js';
 import type { RuleDefinition } from './automation-rule.js';
 
 /**
@@ -10,10 +11,7 @@ import type { RuleDefinition } from './automation-rule.js';
  * ```
  */
 export function ruleJson(definition: RuleDefinition): string {
-  return JSON.stringify(definition, function (this: Record<string, unknown>, key: string, value: unknown) {
-    const raw = this[key];
-    return raw instanceof Date ? { $date: raw.toISOString() } : value;
-  });
+  return stringifyJsonWithDates(definition);
 }
 
 /**
@@ -25,11 +23,5 @@ export function ruleJson(definition: RuleDefinition): string {
  * ```
  */
 export function parseRuleJson(text: string): RuleDefinition {
-  return JSON.parse(text, (_key, value: unknown) => {
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      const keys = Object.keys(value);
-      if (keys.length === 1 && keys[0] === '$date' && typeof (value as { $date: unknown }).$date === 'string') return new Date((value as { $date: string }).$date);
-    }
-    return value;
-  }) as RuleDefinition;
+  return parseJsonWithDates(text) as RuleDefinition;
 }

@@ -1,4 +1,5 @@
 import type { Filter } from '../../storage/filter.js';
+import { parseJsonWithDates, stringifyJsonWithDates } from '../../storage/json-with-dates.js';
 import { isRelatedFilter, type RelatedFilter } from '../../storage/related-filter.js';
 
 /**
@@ -29,10 +30,7 @@ export function segmentIdOf(filter: unknown): string | undefined {
  * ```
  */
 export function serializeFilter(filter: Filter): string {
-  return JSON.stringify(filter, function (this: Record<string, unknown>, key: string, value: unknown) {
-    const raw = this[key];
-    return raw instanceof Date ? { $date: raw.toISOString() } : value;
-  });
+  return stringifyJsonWithDates(filter);
 }
 
 /**
@@ -44,11 +42,5 @@ export function serializeFilter(filter: Filter): string {
  * ```
  */
 export function parseFilter(text: string): Filter {
-  return JSON.parse(text, (_key, value: unknown) => {
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      const keys = Object.keys(value);
-      if (keys.length === 1 && keys[0] === '$date' && typeof (value as { $date: unknown }).$date === 'string') return new Date((value as { $date: string }).$date);
-    }
-    return value;
-  }) as Filter;
+  return parseJsonWithDates(text) as Filter;
 }
