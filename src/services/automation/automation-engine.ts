@@ -2,7 +2,10 @@ import { addMinutes } from 'date-fns';
 import type { Draft } from 'immer';
 import type { Filter, StorageFilter } from '../../storage/filter.js';
 import { isCrmError } from '../../storage/errors.js';
+import { compileFilter } from '../../storage/compile-filter.js';
+import { hasRelatedFilter } from '../../storage/related-filter.js';
 import { resolveFilter } from '../../storage/resolve-filter.js';
+import type { StoredRecord } from '../../storage/stored-record.js';
 import type { Actor } from '../actor.js';
 import { ChangeFeed } from '../change-feed/change-feed.js';
 import type { ChangeFeedEntry } from '../change-feed/change-feed-entry.js';
@@ -117,13 +120,16 @@ export class AutomationEngine {
 
   async #onChange(rules: readonly { rule: AutomationRule; definition: RuleDefinition }[], entry: ChangeFeedEntry): Promise<void> {
     let depth: number | undefined;
+    // The changed record, read once for every rule that looks at this collection.
+    let record: Promise<StoredRecord | undefined> | undefined;
+    const current = () => (record ??= this.#context.storage.getMany(entry.collection, [entry.recordId]).then(([found]) => found));
     for (const held of rules) {
       const { definition } = held;
       if (definition.exitWhen !== undefined) {
-        const subject = await this.#fired(definition.exitWhen, entry);
+        const subject = await this.#fired(definition.exitWhen, entry, current);
         if (subject !== undefined) await this.#exit(held.rule, subject);
       }
-      const subject = await this.#fired(definition.trigger, entry);
+      const subject = await this.#fired(definition.trigger, entry, current);
       if (subject === undefined) continue;
       depth ??= await this.#depthOf(entry.actor);
       await this.#enroll(held, subjectCollectionOf(this.#context, definition.trigger)!, subject, `feed:${entry.sequence}`, depth);
@@ -131,19 +137,31 @@ export class AutomationEngine {
   }
 
   /** The subject a record trigger fires for on this change, if it fires. */
-  async #fired(trigger: RuleTrigger, entry: ChangeFeedEntry): Promise<string | undefined> {
+  async #fired(trigger: RuleTrigger, entry: ChangeFeedEntry, current: () => Promise<StoredRecord | undefined>): Promise<string | undefined> {
     if (trigger.kind !== 'record' || trigger.collection !== entry.collection || !trigger.operations.includes(entry.operation)) return undefined;
     if (trigger.fields !== undefined && entry.operation === 'update') {
       const touched = (field: string) => entry.changedFields.some((changed) => changed === field || changed.startsWith(`${field}.`) || field.startsWith(`${changed}.`));
       if (!trigger.fields.some(touched)) return undefined;
     }
     if (entry.operation === 'delete') return trigger.subject === undefined && trigger.where === undefined ? entry.recordId : undefined;
-    const [record] = await this.#context.storage.getMany(entry.collection, [entry.recordId]);
+    const record = await current();
     if (record === undefined) return undefined;
-    if (trigger.where !== undefined && !(await this.#matches(entry.collection, entry.recordId, trigger.where))) return undefined;
+    if (trigger.where !== undefined && !(await this.#recordMatches(entry.collection, record, trigger.where))) return undefined;
     if (trigger.subject === undefined) return entry.recordId;
     const target = readPath(record, trigger.subject);
     return typeof target === 'string' ? target : undefined;
+  }
+
+  /**
+   * Whether a record read from the storage matches `filter`: evaluated on the record itself
+   * (the storage's own semantics, as the memory adapter applies them), or by the database for
+   * a filter through relations.
+   */
+  async #recordMatches(collection: string, record: StoredRecord, filter: Filter): Promise<boolean> {
+    const schema = this.#context.schema.collections[collection]!;
+    const resolved = resolveFilter(filter, schema, this.#context.clock.now(), this.#context.timeZone, this.#context.schema);
+    if (!hasRelatedFilter(resolved)) return compileFilter(resolved)(record);
+    return (await this.#context.storage.count(collection, { and: [{ field: 'id', op: 'eq', value: record.id }, resolved] })) > 0;
   }
 
   /** A change made by an automation run starts runs one level deeper than that run. */
