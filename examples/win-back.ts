@@ -3,15 +3,18 @@
  * goes to their owner, they join a win-back e-mail campaign, and a complaint during the journey
  * opens a case and ends the journey.
  *
- * Run: `npx tsx examples/win-back.ts`. It keeps everything in memory and prints what happened;
- * it exits with an error if the journey did not go as described (CI runs it).
+ * Run: `npx tsx examples/win-back.ts` (in memory) or `npx tsx examples/win-back.ts sqlite` (an
+ * in-memory SQLite database). It prints what happened and exits with an error if the journey did
+ * not go as described (CI runs it on both).
  */
 import { createCrm, where } from 'crmkit';
 import { memoryAdapter } from 'crmkit/memory';
+import { sqlAdapter } from 'crmkit/sql';
 
 const day = 86_400_000;
 let now = Date.parse('2026-03-02T09:00:00Z');
-const crm = await createCrm({ adapter: memoryAdapter(), clock: { now: () => new Date(now) } });
+const adapter = process.argv[2] === 'sqlite' ? sqlAdapter({ dialect: 'sqlite', filename: ':memory:' }) : memoryAdapter();
+const crm = await createCrm({ adapter, clock: { now: () => new Date(now) } });
 const check = (ok: boolean, what: string) => {
   console.log(`  ${ok ? 'ok' : 'FAILED'}: ${what}`);
   if (!ok) process.exitCode = 1;

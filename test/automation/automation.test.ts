@@ -209,7 +209,7 @@ describe.each(coreAdapters)('automation on $name', ({ create }) => {
     expect((await crm.customers.get(ada.id)).tags).toContain('texted');
   });
 
-  it('takes related filters in conditions, and a segment entry as a trigger (segment membership rows are in the feed)', async () => {
+  it('takes related filters in conditions, and entering or leaving a segment as a trigger (membership rows are in the feed; a deleted one matches on its last values)', async () => {
     const { crm, clock, ada, alan } = await world();
     const buy = (customerId: string, orderId: string) => crm.interactions.create({ customerId, channel: 'web', kind: 'purchase', occurredAt: clock.now(), purchase: { orderId, amount: 100, currency: 'EUR' } });
     await buy(ada.id, 'o-1');
@@ -232,6 +232,21 @@ describe.each(coreAdapters)('automation on $name', ({ create }) => {
     expect((await crm.customers.get(ada.id)).tags).toContain('vip-welcomed');
     expect((await crm.customers.get(alan.id)).tags).not.toContain('vip-welcomed');
     expect((await crm.automation.runs({ ruleId: rule.id })).items).toHaveLength(1);
+    // Leaving: the membership row is deleted; the trigger matches it on its last values.
+    const left = await crm.automation.enable(
+      (
+        await crm.automation.define({
+          name: 'Left VIP',
+          trigger: { kind: 'record', collection: 'segmentMembers', operations: ['delete'], where: where('segmentId', 'eq', vips.id), subject: 'customerId' },
+          steps: [{ kind: 'create_task', title: 'Why did they leave?' }],
+        })
+      ).id,
+    );
+    await crm.customers.update(alan.id, (d) => void (d.tags = d.tags.filter((tag) => tag !== 'vip')));
+    await crm.segments.refresh(vips.id);
+    await crm.automation.tick();
+    expect((await crm.automation.runs({ ruleId: left.id })).items.map((run) => run.subjectId)).toEqual([alan.id]);
+    expect((await crm.tasks.find({ where: where('customerId', 'eq', alan.id) })).items.map((task) => task.title)).toEqual(['Why did they leave?']);
   });
 
   it('assigns to the least loaded agent, leaves a campaign, emits an event after commit, and waits until a condition or its timeout', async () => {

@@ -143,13 +143,30 @@ export class AutomationEngine {
       const touched = (field: string) => entry.changedFields.some((changed) => changed === field || changed.startsWith(`${field}.`) || field.startsWith(`${changed}.`));
       if (!trigger.fields.some(touched)) return undefined;
     }
-    if (entry.operation === 'delete') return trigger.subject === undefined && trigger.where === undefined ? entry.recordId : undefined;
-    const record = await current();
+    if (entry.operation === 'delete' && trigger.subject === undefined && trigger.where === undefined) return entry.recordId;
+    // A deleted record is matched on its last values, as its history kept them (a customer leaving a segment).
+    const record = entry.operation === 'delete' ? await this.#lastValues(entry) : await current();
     if (record === undefined) return undefined;
     if (trigger.where !== undefined && !(await this.#recordMatches(entry.collection, record, trigger.where))) return undefined;
     if (trigger.subject === undefined) return entry.recordId;
     const target = readPath(record, trigger.subject);
     return typeof target === 'string' ? target : undefined;
+  }
+
+  /** A deleted record's last values, from its history's delete entry (absent when the collection keeps no history). */
+  async #lastValues(entry: ChangeFeedEntry): Promise<StoredRecord | undefined> {
+    const [last] = await this.#context.storage.find('historyEntries', {
+      filter: { and: [{ field: 'collection', op: 'eq', value: entry.collection }, { field: 'recordId', op: 'eq', value: entry.recordId }] },
+      sort: [
+        { field: 'at', direction: 'desc' },
+        { field: 'id', direction: 'desc' },
+      ],
+      limit: 1,
+    });
+    if (last === undefined || last.operation !== 'delete') return undefined;
+    const record: Record<string, unknown> = { id: entry.recordId };
+    for (const field of last.fields as { path: string; old?: unknown }[]) if (field.old !== undefined) setPath(record, field.path, field.old);
+    return record as unknown as StoredRecord;
   }
 
   /**
@@ -161,6 +178,7 @@ export class AutomationEngine {
     const schema = this.#context.schema.collections[collection]!;
     const resolved = resolveFilter(filter, schema, this.#context.clock.now(), this.#context.timeZone, this.#context.schema);
     if (!hasRelatedFilter(resolved)) return compileFilter(resolved)(record);
+    if (this.#context.schema.collections[collection] !== undefined && (await this.#context.storage.getMany(collection, [record.id]))[0] === undefined) return false; // deleted: nothing relates to it
     return (await this.#context.storage.count(collection, { and: [{ field: 'id', op: 'eq', value: record.id }, resolved] })) > 0;
   }
 
@@ -504,6 +522,16 @@ class StepFailure extends Error {
   constructor(cause: unknown) {
     super('step failed', { cause });
   }
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let at = target;
+  for (const part of parts.slice(0, -1)) {
+    if (typeof at[part] !== 'object' || at[part] === null) at[part] = {};
+    at = at[part] as Record<string, unknown>;
+  }
+  at[parts[parts.length - 1]!] = value;
 }
 
 function readPath(record: object, path: string): unknown {
