@@ -7,7 +7,7 @@ import { measureBrowserBundle } from './browser-bundle.js';
  * parser, are printed beside it), set from the measured size with a little
  * room. Raise it only on purpose, and say why in the commit.
  */
-const gzipBudget = 175 * 1024;
+const gzipBudget = 170 * 1024;
 
 it(`a browser bundle of crmkit with the IndexedDB adapter stays within ${gzipBudget / 1024} KB gzipped`, { timeout: 60_000 }, async () => {
   const size = await measureBrowserBundle();
