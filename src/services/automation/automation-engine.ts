@@ -4,7 +4,9 @@ import type { Filter, StorageFilter } from '../../storage/filter.js';
 import { isCrmError } from '../../storage/errors.js';
 import { compileFilter } from '../../storage/compile-filter.js';
 import { hasRelatedFilter } from '../../storage/related-filter.js';
+import { readPath } from '../../storage/read-path.js';
 import { resolveFilter } from '../../storage/resolve-filter.js';
+import { writePath } from '../../storage/write-path.js';
 import type { StoredRecord } from '../../storage/stored-record.js';
 import type { Actor } from '../actor.js';
 import { ChangeFeed } from '../change-feed/change-feed.js';
@@ -165,7 +167,7 @@ export class AutomationEngine {
     });
     if (last === undefined || last.operation !== 'delete') return undefined;
     const record: Record<string, unknown> = { id: entry.recordId };
-    for (const field of last.fields as { path: string; old?: unknown }[]) if (field.old !== undefined) setPath(record, field.path, field.old);
+    for (const field of last.fields as { path: string; old?: unknown }[]) if (field.old !== undefined) writePath(record, field.path, field.old);
     return record as unknown as StoredRecord;
   }
 
@@ -522,22 +524,6 @@ class StepFailure extends Error {
   constructor(cause: unknown) {
     super('step failed', { cause });
   }
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let at = target;
-  for (const part of parts.slice(0, -1)) {
-    if (typeof at[part] !== 'object' || at[part] === null) at[part] = {};
-    at = at[part] as Record<string, unknown>;
-  }
-  at[parts[parts.length - 1]!] = value;
-}
-
-function readPath(record: object, path: string): unknown {
-  let value: unknown = record;
-  for (const part of path.split('.')) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
-  return value;
 }
 
 /** An action's return value as a run can keep it: a JSON object (other values under `value`). */

@@ -2,6 +2,7 @@ import { addMinutes } from 'date-fns';
 import type { ModelService } from '../model-service.js';
 import type { ServiceContext } from '../service-context.js';
 import { isCrmError } from '../../storage/errors.js';
+import { writePath } from '../../storage/write-path.js';
 import type { AutomationRun } from './automation-run.js';
 import type { RuleStep } from './automation-rule.js';
 
@@ -57,7 +58,7 @@ export async function runStep(
     }
     case 'update':
       await subjects.update(run.subjectId, (draft: Record<string, unknown>) => {
-        for (const [path, value] of Object.entries(step.set)) setPath(draft, path, value);
+        for (const [path, value] of Object.entries(step.set)) writePath(draft, path, value);
       });
       return {};
     case 'add_tag': {
@@ -96,14 +97,4 @@ export async function runStep(
       context.emit('automation.event' as never, { name: step.event, data: step.data, ruleId: run.ruleId, runId: run.id, subjectCollection: run.subjectCollection, subjectId: run.subjectId } as never);
       return {};
   }
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let at = target;
-  for (const part of parts.slice(0, -1)) {
-    if (typeof at[part] !== 'object' || at[part] === null) at[part] = {};
-    at = at[part] as Record<string, unknown>;
-  }
-  at[parts[parts.length - 1]!] = value;
 }

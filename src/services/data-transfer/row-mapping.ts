@@ -1,4 +1,5 @@
 import type { ModelDefinition } from '../../schema/model-definition.js';
+import { writePath } from '../../storage/write-path.js';
 import type { CollectionSchema } from '../../storage/collection-schema.js';
 import type { CrmIssue } from '../../storage/errors.js';
 import { readPath } from '../../storage/read-path.js';
@@ -146,12 +147,12 @@ export function compileMapping(
     const rowIssues: (CrmIssue & { column?: string })[] = [];
     const input: Record<string, unknown> = {};
     // A copy per row: a column writing inside a default object (`purchase.amount` into `purchase`) must not change the next row's.
-    for (const [field, value] of fixedEntries) setPath(input, field, typeof value === 'object' && value !== null ? structuredClone(value) : value);
+    for (const [field, value] of fixedEntries) writePath(input, field, typeof value === 'object' && value !== null ? structuredClone(value) : value);
     const put = (column: string, field: string, read: Column['read'], raw: unknown) => {
       if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '' && format === 'csv')) return;
       const parsed = read(raw);
       if (parsed.ok) {
-        if (parsed.value !== undefined) setPath(input, field, parsed.value);
+        if (parsed.value !== undefined) writePath(input, field, parsed.value);
       } else rowIssues.push({ code: parsed.code, path: field.split('.'), column, message: `column ${JSON.stringify(column)} could not be read (${parsed.code})` });
     };
     if (mapping !== undefined) {
@@ -177,7 +178,7 @@ export function compileMapping(
         const raw = readPath(input, path);
         if (typeof raw !== 'string') continue;
         const parsed = parseValue('date', raw, {});
-        if (parsed.ok) setPath(input, path, parsed.value);
+        if (parsed.ok) writePath(input, path, parsed.value);
         else rowIssues.push({ code: parsed.code, path: path.split('.'), column: path, message: `${path} is not an ISO 8601 date` });
       }
     }
@@ -198,15 +199,3 @@ export function compileMapping(
 /** Text that reads as a JSON array or object. */
 const jsonText = /^\s*[[{]/;
 
-/** Sets a dotted path in a plain object, making the objects on the way. */
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let node = target;
-  for (let i = 0; i < parts.length - 1; i++) {
-    const part = parts[i]!;
-    const next = node[part];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[part] = {};
-    node = node[part] as Record<string, unknown>;
-  }
-  node[parts.at(-1)!] = value;
-}
