@@ -348,15 +348,16 @@ export class AutomationEngine {
     const automation = this.#context.forActor({ kind: 'automation', id: run.id });
     const path = run.position;
     const step = path === undefined ? undefined : stepAt(definition.steps, path);
-    const record = async (services: Services, change: (draft: Draft<AutomationRun>) => void, outcome?: Omit<StepOutcome, 'at'>): Promise<AnyRun | undefined> => {
+    /** Records on the run (at `current`'s version) what a step did, or nothing when another tick recorded first. */
+    const record = async (services: Services, change: (draft: Draft<AutomationRun>) => void, outcome?: Omit<StepOutcome, 'at'>, current: AnyRun = run): Promise<AnyRun | undefined> => {
       try {
         return (await services.automationRuns!.update(
-          run.id,
+          current.id,
           (draft: Draft<AutomationRun>) => {
             if (outcome !== undefined) draft.steps.push({ ...outcome, at: now } as never);
             change(draft);
           },
-          { expectedVersion: run.version },
+          { expectedVersion: current.version },
         )) as AnyRun;
       } catch (error) {
         if (isCrmError(error, 'conflict')) return undefined; // another tick took this step
@@ -455,12 +456,11 @@ export class AutomationEngine {
           idempotencyKey: `${run.id}:${path}`,
         });
         this.#totals.stepsRun += 1;
-        const current = claimed;
-        return transact((services) => recordOn(services, current, advance, { path: path!, kind: 'action', outcome: 'done', ...(jsonResult(result) === undefined ? {} : { result: jsonResult(result) as never }) }));
+        return transact((services) => record(services, advance, { path: path!, kind: 'action', outcome: 'done', ...(jsonResult(result) === undefined ? {} : { result: jsonResult(result) as never }) }, claimed));
       } catch (error) {
         this.#totals.ended += 1;
         const message = error instanceof Error ? error.message : String(error);
-        return transact((services) => recordOn(services, claimed, end('failed', message), { path: path!, kind: 'action', outcome: 'failed', error: message.slice(0, 2000) }));
+        return transact((services) => record(services, end('failed', message), { path: path!, kind: 'action', outcome: 'failed', error: message.slice(0, 2000) }, claimed));
       }
     }
 
@@ -488,22 +488,6 @@ export class AutomationEngine {
       const cause = error.cause;
       const message = cause instanceof Error ? cause.message : String(cause);
       return transact((services) => record(services, end('failed', message), { path: path!, kind: step.kind, outcome: 'failed', error: message.slice(0, 2000) }));
-    }
-
-    async function recordOn(services: Services, current: AnyRun, change: (draft: Draft<AutomationRun>) => void, outcome: Omit<StepOutcome, 'at'>): Promise<AnyRun | undefined> {
-      try {
-        return (await services.automationRuns!.update(
-          current.id,
-          (draft: Draft<AutomationRun>) => {
-            draft.steps.push({ ...outcome, at: now } as never);
-            change(draft);
-          },
-          { expectedVersion: current.version },
-        )) as AnyRun;
-      } catch (error) {
-        if (isCrmError(error, 'conflict')) return undefined;
-        throw error;
-      }
     }
   }
 
