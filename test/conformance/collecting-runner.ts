@@ -34,7 +34,12 @@ export interface CaseResult {
 /** A runner to hand to `describeAdapterConformance`, and a way to run what it collected. */
 export interface CollectingRunner extends ConformanceRunner {
   /** Runs every collected test in order (hooks included) and reports each. */
-  run(options?: { readonly timeout?: number }): Promise<CaseResult[]>;
+  run(options?: {
+    /** Milliseconds before a case is given up on (and failed); 20 s unless told. */
+    readonly timeout?: number;
+    /** Milliseconds over which a case is reported on the console as slow; 2 s unless told. */
+    readonly slow?: number;
+  }): Promise<CaseResult[]>;
 }
 
 /** A runner that collects tests; `expect` is vitest's, whose failures are thrown errors. */
@@ -62,6 +67,7 @@ export function collectingRunner(): CollectingRunner {
     afterEach: (fn) => void scope.afterEach.push(fn),
     async run(options = {}) {
       const timeout = options.timeout ?? 20_000;
+      const slow = options.slow ?? 2_000;
       const results: CaseResult[] = [];
       for (const test of tests) {
         const name = [...test.scope.path, test.name].join(' > ');
@@ -74,6 +80,7 @@ export function collectingRunner(): CollectingRunner {
         let skippedReason: string | undefined;
         const context = { skip: (reason: string) => void (skippedReason = reason) };
         let failure: unknown;
+        const started = Date.now();
         try {
           for (const s of chain) for (const hook of s.beforeEach) await hook();
           await withTimeout((test.fn as (context: unknown) => Promise<void>)(context), timeout, name);
@@ -89,6 +96,8 @@ export function collectingRunner(): CollectingRunner {
             }
           }
         }
+        const took = Date.now() - started;
+        if (took > slow) console.warn(`slow conformance case (${took} ms): ${name}`);
         if (failure !== undefined) results.push({ name, status: 'failed', error: firstLine(failure) });
         else results.push({ name, status: skippedReason === undefined ? 'passed' : 'skipped' });
       }

@@ -69,6 +69,17 @@ function predicate(filter: StorageFilter | undefined, mutation: Mutation): Predi
 /** The memory adapter with `mutation` applied. */
 export function mutantAdapter(name: string, mutation: Mutation): CrmAdapter {
   const inner = memoryAdapter();
+  // A closed adapter refuses every call: a case the collecting runner gave up on (timed out) is
+  // closed by the suite's afterEach, and its loops then end instead of running on beside the
+  // cases after it (which made every later whole-suite run slower).
+  let closed = false;
+  const open = <F extends (...args: never[]) => unknown>(fn: F): F =>
+    ((...args: Parameters<F>) => {
+      if (closed) throw new Error(`mutant adapter "${name}" is closed`);
+      return fn(...args);
+    }) as F;
+  const guarded = (ops: StorageOperations): StorageOperations =>
+    Object.fromEntries(Object.entries(ops).map(([key, fn]) => [key, typeof fn === 'function' ? open(fn as (...args: never[]) => unknown) : fn])) as unknown as StorageOperations;
   const everyRecord = (ops: StorageOperations, collection: string) => ops.find(collection, { sort: [{ field: 'id', direction: 'asc' }] });
   const reads = (ops: StorageOperations): StorageOperations => {
     const find: StorageOperations['find'] = async (collection: string, query: StorageQuery) => {
@@ -96,7 +107,7 @@ export function mutantAdapter(name: string, mutation: Mutation): CrmAdapter {
         yield* await aggregate(await find(collection, { filter: query.filter, sort: [{ field: 'id', direction: 'asc' }] }), query);
       };
     }
-    return { ...wrapped, ...mutation.operations?.(wrapped) };
+    return guarded({ ...wrapped, ...mutation.operations?.(wrapped) });
   };
   const outside = reads(inner);
   const adapter: CrmAdapter = {
@@ -104,7 +115,10 @@ export function mutantAdapter(name: string, mutation: Mutation): CrmAdapter {
     name: `mutant: ${name}`,
     capabilities: { transactions: true, aggregate: mutation.aggregate !== undefined, scan: mutation.scan !== undefined, persistent: false },
     open: (schema) => inner.open(schema),
-    close: () => inner.close(),
+    close: () => {
+      closed = true;
+      return inner.close();
+    },
     transaction: mutation.transaction?.(inner) ?? ((fn) => inner.transaction((tx) => fn(reads(tx)))),
   };
   return adapter;

@@ -1,0 +1,4 @@
+// Shard 3 of the mutation test of the conformance suite (see ../mutation-suite.ts).
+import { describeMutationShard } from '../mutation-suite.js';
+
+describeMutationShard(3);
