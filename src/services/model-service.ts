@@ -5,7 +5,7 @@ import { recordBaseFields, type RecordBase } from '../schema/record-base.js';
 import { calendarDateBuckets, type AggregateGroupKey, type AggregateMeasure, type AggregateRow } from '../storage/aggregate-query.js';
 import { aggregateRecords } from '../storage/aggregate-records.js';
 import { checkAggregateHaving, rowMatchesHaving, type AggregateHaving } from '../storage/aggregate-having.js';
-import { queryForAdapter } from '../storage/keyset-after.js';
+import { assertPageStartsAfter, queryForAdapter } from '../storage/keyset-after.js';
 import { scanStorage } from '../storage/scan-storage.js';
 import type { CollectionSchema } from '../storage/collection-schema.js';
 import { decodeCursor, encodeCursor } from '../storage/cursor.js';
@@ -584,6 +584,7 @@ export class ModelService<R extends RecordBase, I> {
     const query = this.#resolveQuery(options.where, options.sort, options.cursor);
     const keysetAfter = this.context.adapter.capabilities.keysetAfter === true;
     const records = (await this.context.storage.find(this.collection, queryForAdapter({ ...query, limit: limit + 1 }, keysetAfter))) as unknown as R[];
+    assertPageStartsAfter(query.sort, query.after, records);
     if (records.length <= limit) return { items: records };
     const items = records.slice(0, limit);
     return { items, nextCursor: encodeCursor(query.sort, items.at(-1)!) };

@@ -1,5 +1,6 @@
 import { compareSortValues } from './compare-records.js';
 import { keysetFilter } from './cursor.js';
+import { AdapterError } from './errors.js';
 import type { ScalarValue } from './filter.js';
 import { pathReader, readPath } from './read-path.js';
 import type { SortKey } from './sort.js';
@@ -63,4 +64,25 @@ export function queryForAdapter(query: StorageQuery, keysetAfter: boolean): Stor
   const position = keysetFilter(query.sort, query.after.map((value) => value ?? undefined));
   const { after: _after, ...rest } = query;
   return { ...rest, filter: query.filter === undefined ? position : { and: [query.filter, position] } };
+}
+
+/**
+ * Throws {@link AdapterError} when a page answered for a query with `after`
+ * does not start strictly after that position: an adapter that ignores the
+ * position, or compares it with `lte` where it means `lt`, hands back the
+ * record a cursor points after, and a caller following cursors would read the
+ * same page for ever. The core checks every keyset page with it (the first
+ * record is enough: a page after the position starts after it).
+ *
+ * @example
+ * ```ts
+ * const page = await adapter.find('customers', query);
+ * assertPageStartsAfter(query.sort, query.after, page); // throws when page[0] is not after query.after
+ * ```
+ */
+export function assertPageStartsAfter(sort: readonly SortKey[], after: readonly (ScalarValue | null)[] | undefined, page: readonly object[]): void {
+  if (after === undefined || page.length === 0) return;
+  if (!keysetAfterPredicate(sort, after)(page[0]!)) {
+    throw new AdapterError('the adapter answered a page that does not start after its keyset position (the record a cursor points after, or one before it); it does not honour the keyset condition, and following its cursors would never end');
+  }
 }

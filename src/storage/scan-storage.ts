@@ -1,5 +1,5 @@
 import type { StorageOperations } from './adapter.js';
-import { keysetPositionOf, queryForAdapter } from './keyset-after.js';
+import { assertPageStartsAfter, keysetPositionOf, queryForAdapter } from './keyset-after.js';
 import type { StorageQuery } from './storage-query.js';
 import type { StoredRecord } from './stored-record.js';
 
@@ -41,6 +41,7 @@ export async function* scanStorage(
   while (true) {
     const page: StorageQuery = { ...query, limit: batchSize, ...(after === undefined ? {} : { after }) };
     const batch = await storage.find(collection, queryForAdapter(page, keysetAfter));
+    assertPageStartsAfter(query.sort, after, batch);
     if (batch.length > 0) yield batch;
     if (batch.length < batchSize) return;
     after = keysetPositionOf(query.sort, batch.at(-1)!);

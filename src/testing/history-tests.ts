@@ -11,7 +11,9 @@ const grace: Actor = { kind: 'user', id: 'u_42', name: 'Grace' };
 async function historyOf(harness: ConformanceHarness, collection: 'customers' | 'interactions', id: string): Promise<HistoryEntry[]> {
   const entries: HistoryEntry[] = [];
   let cursor: string | undefined;
+  let pages = 0;
   do {
+    if (++pages > 1000) throw new Error(`history of ${id}: more than 1000 pages; does the cursor advance?`);
     const page = await harness.crm[collection].history(id, { limit: 2, ...(cursor === undefined ? {} : { cursor }) });
     entries.push(...page.items);
     cursor = page.nextCursor;

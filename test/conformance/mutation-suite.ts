@@ -20,14 +20,6 @@ const waitingForFixes: readonly RegExp[] = [];
 /** How many files the mutants are split over; each file names its shard, 1 to this. */
 export const mutantShards = 5;
 
-/**
- * Shards whose run never ends: one of its mutants makes some case spin without yielding, so no
- * timeout can end it and the file (and CI) hangs. Shard 2 hung this way on 2026-12-02, in its
- * third whole-suite run; which mutant and case is not found yet. Skipped loudly, never quietly:
- * finding the spin is the first open item of the mutation test.
- */
-const hangingShards: readonly number[] = [2];
-
 async function runSuite(createAdapter: ConformanceOptions['createAdapter']): Promise<CaseResult[]> {
   const runner = collectingRunner();
   describeAdapterConformance({ name: 'under test', createAdapter, runner });
@@ -60,9 +52,7 @@ export function describeMutationShard(shard: number): void {
     }
 
     const mine = Object.entries(mutants).filter((_entry, index) => index % mutantShards === shard - 1);
-    const hangs = hangingShards.includes(shard);
-    if (hangs) console.warn(`\n*** SKIPPING mutation shard ${shard} (${mine.map(([name]) => name).join('; ')}): a case spins without end with one of them ***\n`);
-    (hangs ? it.skip.each(mine) : it.each(mine))('catches the mutant "%s"', async (name, mutation) => {
+    it.each(mine)('catches the mutant "%s"', async (name, mutation) => {
       const results = await runSuite(() => mutantAdapter(name, mutation));
       const catching = failed(results);
       summary.push(`  ${String(catching.length).padStart(4)}  ${name}  (e.g. ${catching.slice(0, 3).map((r) => r.name.replace(/^crmkit adapter conformance: under test > /, '')).join('; ') || 'none'})`);
