@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { actorSchema } from '../services/actor.js';
 import { slaTargetKinds } from './case-sla-state.js';
 import type { CreateInput, WithCustom } from './custom-fields.js';
 import { defineModel } from './define-model.js';
@@ -30,8 +31,8 @@ export const caseEventShape = {
   from: z.string().max(128).optional(),
   /** The value after. */
   to: z.string().max(128).optional(),
-  /** Who did it: the id of the host's user (absent for crmkit's own moves, such as an escalation). */
-  actorId: z.string().min(1).max(128).optional(),
+  /** Who did it: the crm's actor at the time (`crm.withActor(actor)`); for `checkSla`'s own moves, the actor that ran it. */
+  actor: actorSchema,
   /** For SLA events: the target. */
   target: z.enum(slaTargetKinds).optional(),
   /** A free-text reason or note. */
@@ -47,7 +48,7 @@ export const caseEventSchema = z.strictObject({ ...recordBaseShape, ...caseEvent
  *
  * @example
  * ```ts
- * const [moved] = await crm.cases.events(caseId); // { kind: 'status_changed', from: 'new', to: 'open', at, actorId }
+ * const [moved] = await crm.cases.events(caseId); // { kind: 'status_changed', from: 'new', to: 'open', at, actor }
  * ```
  */
 export type CaseEvent<C = Record<string, unknown>> = WithCustom<z.output<typeof caseEventSchema>, C>;

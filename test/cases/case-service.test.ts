@@ -1,4 +1,4 @@
-import { createCrm, isCrmError, weekdays, type SlaPolicyInput } from 'crmkit';
+import { createCrm, isCrmError, systemActor, weekdays, type SlaPolicyInput } from 'crmkit';
 import { describe, expect, it } from 'vitest';
 import { coreAdapters } from '../core/core-adapters.js';
 
@@ -59,7 +59,7 @@ describe.each(coreAdapters)('crm.cases on $name', ({ create }) => {
     advance(20);
     await crm.cases.reply(fire.id, { body: 'Looking', authorId: 'ann' });
     advance(40);
-    await crm.cases.transition(fire.id, 'pending_customer', { actorId: 'ann' });
+    await crm.withActor({ kind: 'user', id: 'ann' }).cases.transition(fire.id, 'pending_customer');
     advance(300); // five hours waiting: no resolution minutes used
     expect(await crm.cases.sla(fire.id)).toEqual([
       expect.objectContaining({ kind: 'first_response', usedMinutes: 20, clock: 'stopped', outcome: 'met', dueAt: at(60) }),
@@ -69,9 +69,9 @@ describe.each(coreAdapters)('crm.cases on $name', ({ create }) => {
     await crm.cases.customerMessage(fire.id, { body: 'Here is the log' }); // back to open, the clock runs again
     const resumed = await crm.cases.get(fire.id);
     expect(resumed).toMatchObject({ status: 'open', resolutionDueAt: at(360 + 180), firstRespondedAt: at(20) });
-    expect((await crm.cases.events(fire.id)).map((e) => [e.from, e.to, e.actorId])).toEqual([
-      ['new', 'pending_customer', 'ann'],
-      ['pending_customer', 'open', undefined],
+    expect((await crm.cases.events(fire.id)).map((e) => [e.from, e.to, e.actor])).toEqual([
+      ['new', 'pending_customer', { kind: 'user', id: 'ann' }],
+      ['pending_customer', 'open', systemActor], // the customer's message, written by the host's system
     ]);
     expect((await crm.cases.conversation(fire.id)).map((m) => m.kind)).toEqual(['reply', 'customer']);
     await crm.close();
@@ -88,7 +88,8 @@ describe.each(coreAdapters)('crm.cases on $name', ({ create }) => {
     expect(warned).toMatchObject({ checked: 1, escalations: 1, skipped: 0 });
     expect(warned.warnings.map((w) => [w.caseId, w.target.kind, w.target.remainingMinutes])).toEqual([[fire.id, 'first_response', 10]]);
     expect((await crm.cases.checkSla({ now: at(50) })).checked).toBe(0); // idempotent
-    const breached = await crm.cases.checkSla({ now: at(61) });
+    const scheduler = { kind: 'system', id: 'sla-scheduler' } as const;
+    const breached = await crm.withActor(scheduler).cases.checkSla({ now: at(61) });
     expect(breached.breaches.map((b) => b.target.kind)).toEqual(['first_response']);
     const stored = await crm.cases.get(fire.id);
     expect(stored).toMatchObject({ assigneeId: 'lead-1', priority: 'urgent', slaNextCheckAt: at(180) });
@@ -110,6 +111,8 @@ describe.each(coreAdapters)('crm.cases on $name', ({ create }) => {
       'assigned:lead-1',
       'escalated:first_response',
     ]);
+    // Each entry names the actor that ran the check that wrote it.
+    expect((await crm.cases.events(fire.id)).map((e) => e.actor.id)).toEqual(['system', 'system', 'sla-scheduler', 'sla-scheduler', 'sla-scheduler']);
     // Much later: the resolution target warns and breaches in one run (breach only), then nothing is left.
     const late = await crm.cases.checkSla({ now: at(1000) });
     expect(late.warnings).toEqual([]);
@@ -141,9 +144,9 @@ describe.each(coreAdapters)('crm.cases on $name', ({ create }) => {
     await crm.cases.transition(ids[0]!, 'solved'); // ann: 1 open, cyd: 2 open
     const next = await crm.cases.create({ customerId: ada.id, subject: 'Next' });
     expect((await crm.cases.assign(next.id, { teamId: team.id, strategy: 'least_loaded' })).assigneeId).toBe('ann');
-    expect((await crm.cases.assign(next.id, { agentId: 'dee' }, { actorId: 'boss' })).assigneeId).toBe('dee');
-    expect((await crm.cases.events(next.id)).map((e) => [e.kind, e.from, e.to, e.actorId])).toEqual([
-      ['assigned', undefined, 'ann', undefined],
+    expect((await crm.withActor({ kind: 'user', id: 'boss' }).cases.assign(next.id, { agentId: 'dee' })).assigneeId).toBe('dee');
+    expect((await crm.cases.events(next.id)).map((e) => [e.kind, e.from, e.to, e.actor.id])).toEqual([
+      ['assigned', undefined, 'ann', 'system'],
       ['assigned', 'ann', 'dee', 'boss'],
     ]);
     await crm.supportTeams.update(team.id, (d) => void d.members.forEach((m) => (m.away = true)));

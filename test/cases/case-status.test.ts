@@ -50,7 +50,7 @@ describe.each(coreAdapters)('the case status machine on $name', ({ create }) => 
     for (const step of pathTo(from)) await crm.cases.transition(ticket.id, step);
     const before = (await crm.adapter.getMany('cases', [ticket.id]))[0]!;
     const historyBefore = await crm.caseEvents.count();
-    const error = await crm.cases.transition(ticket.id, to, { actorId: 'agent-1' }).then(() => undefined, (e: unknown) => e);
+    const error = await crm.withActor({ kind: 'user', id: 'agent-1' }).cases.transition(ticket.id, to).then(() => undefined, (e: unknown) => e);
     expect(isCrmError(error, 'invalid_transition')).toBe(true);
     expect((await crm.adapter.getMany('cases', [ticket.id]))[0]).toEqual(before);
     expect(await crm.caseEvents.count()).toBe(historyBefore);
@@ -62,11 +62,15 @@ describe.each(coreAdapters)('the case status machine on $name', ({ create }) => 
     const ticket = await crm.cases.create({ customerId: ada.id, subject: 'Printer on fire' });
     for (const step of pathTo(from)) await crm.cases.transition(ticket.id, step);
     clockMs += 60_000;
-    const moved = await crm.cases.transition(ticket.id, to, { actorId: 'agent-7', note: 'checked' });
+    const agent = { kind: 'user', id: 'agent-7', name: 'Ann' } as const;
+    const seen: unknown[] = [];
+    crm.events.on('case.statusChanged', (event) => seen.push(event.actor));
+    const moved = await crm.withActor(agent).cases.transition(ticket.id, to, { note: 'checked' });
     expect(moved.status).toBe(to);
     expect(moved.statusChangedAt).toEqual(clock.now());
     const last = (await crm.cases.events(ticket.id)).at(-1)!;
-    expect(last).toMatchObject({ caseId: ticket.id, kind: 'status_changed', from, to, actorId: 'agent-7', note: 'checked', at: clock.now() });
+    expect(last).toMatchObject({ caseId: ticket.id, kind: 'status_changed', from, to, actor: agent, note: 'checked', at: clock.now() });
+    expect(seen).toEqual([agent]);
     await crm.close();
   });
 

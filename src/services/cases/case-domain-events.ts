@@ -1,4 +1,5 @@
 import type { Case, CaseStatus } from '../../schema/case.js';
+import type { Actor } from '../actor.js';
 import type { EscalationRule } from '../../schema/sla-policy.js';
 import type { SlaTargetStatus } from './sla/evaluate-sla.js';
 
@@ -15,7 +16,8 @@ export interface CaseStatusChangedEvent {
   readonly case: Case;
   readonly from: CaseStatus;
   readonly to: CaseStatus;
-  readonly actorId?: string;
+  /** Who moved it: the crm's actor (`crm.withActor(actor)`). */
+  readonly actor: Actor;
 }
 
 /**

@@ -21,11 +21,6 @@ import { advanceSlaClocks, startSlaClocks, type SlaClockEvent, type SlaClockPoli
 
 /** Options of {@link CaseService.transition}. */
 export interface TransitionOptions {
-  /**
-   * Who moved the case: the id of the host's user, kept in the history.
-   * (Until the crm carries an actor of its own, this is how "who" is given.)
-   */
-  readonly actorId?: string;
   /** A note kept with the history entry. */
   readonly note?: string;
   /** Fail with `conflict` unless the case is at this version. */
@@ -99,7 +94,7 @@ type AnyCase = ReadonlyRecord<Case<any>>;
  * @example
  * ```ts
  * const ticket = await crm.cases.create({ customerId: ada.id, subject: 'Invoice missing', priority: 'high' });
- * await crm.cases.transition(ticket.id, 'open', { actorId: 'agent-7' });
+ * await crm.withActor({ kind: 'user', id: 'agent-7' }).cases.transition(ticket.id, 'open');
  * await crm.cases.reply(ticket.id, { body: 'Found it, attached.', authorId: 'agent-7' });
  * await crm.cases.sla(ticket.id); // [{ kind: 'first_response', outcome: 'met', … }, { kind: 'resolution', clock: 'running', … }]
  * ```
@@ -146,7 +141,7 @@ export class CaseService<C = Record<string, unknown>> extends ModelService<Reado
    *
    * @example
    * ```ts
-   * await crm.cases.transition(id, 'pending_customer', { actorId: 'agent-7', note: 'asked for the order number' });
+   * await crm.withActor(agent).cases.transition(id, 'pending_customer', { note: 'asked for the order number' });
    * await crm.cases.transition(id, 'new'); // throws InvalidTransitionError: nothing moves back to new
    * ```
    */
@@ -186,10 +181,10 @@ export class CaseService<C = Record<string, unknown>> extends ModelService<Reado
       at: now,
       from,
       to,
-      ...(options.actorId === undefined ? {} : { actorId: options.actorId }),
+      actor: this.context.actor,
       ...(options.note === undefined ? {} : { note: options.note }),
     });
-    this.context.emit('case.statusChanged', { case: moved as unknown as Case, from: from!, to, ...(options.actorId === undefined ? {} : { actorId: options.actorId }) });
+    this.context.emit('case.statusChanged', { case: moved as unknown as Case, from: from!, to, actor: this.context.actor });
     return moved;
   }
 
@@ -412,7 +407,7 @@ export class CaseService<C = Record<string, unknown>> extends ModelService<Reado
           if (!(isCrmError(outcome.error, 'conflict') || isCrmError(outcome.error, 'not_found'))) throw outcome.error;
           return [];
         });
-        const history = won.flatMap(({ plan }) => plan.history);
+        const history = won.flatMap(({ plan }) => plan.history.map((entry) => ({ ...entry, actor: this.context.actor })));
         if (history.length > 0) await tx.caseEvents.createMany(history);
         for (const { plan, stored } of won) {
           for (const target of plan.warnings) this.context.emit('case.slaWarning', { case: stored, target });
@@ -441,10 +436,10 @@ export class CaseService<C = Record<string, unknown>> extends ModelService<Reado
    *
    * @example
    * ```ts
-   * await crm.cases.assign(id, { teamId: billing.id, strategy: 'least_loaded' }, { actorId: 'dispatcher' });
+   * await crm.withActor(dispatcher).cases.assign(id, { teamId: billing.id, strategy: 'least_loaded' });
    * ```
    */
-  async assign(id: string, target: AssignTarget, options: { readonly actorId?: string } = {}): Promise<ReadonlyRecord<Case<C>>> {
+  async assign(id: string, target: AssignTarget): Promise<ReadonlyRecord<Case<C>>> {
     checkOptions(target);
     return this.withSiblings(async (services) => {
       const now = this.context.clock.now();
@@ -480,7 +475,7 @@ export class CaseService<C = Record<string, unknown>> extends ModelService<Reado
           at: now,
           to: agentId,
           ...(from === undefined ? {} : { from }),
-          ...(options.actorId === undefined ? {} : { actorId: options.actorId }),
+          actor: this.context.actor,
         });
       }
       return assigned as ReadonlyRecord<Case<C>>;
@@ -593,7 +588,7 @@ function planSlaCheck(ticket: AnyCase, policy: SlaPolicy, now: Date) {
   ];
   let priority = ticket.priority;
   let assigneeId = ticket.assigneeId;
-  const changes: CaseEventInput[] = [];
+  const changes: Omit<CaseEventInput, 'actor'>[] = []; // the actor is the one running checkSla, stamped where they are written
   for (const { rule } of rules) {
     if (rule.raisePriority) {
       const raised = casePriorities[Math.min(casePriorities.indexOf(priority) + 1, casePriorities.length - 1)]!;
@@ -606,7 +601,7 @@ function planSlaCheck(ticket: AnyCase, policy: SlaPolicy, now: Date) {
     }
   }
   const next: CaseSlaState = { policyId: state.policyId, targets };
-  const history: CaseEventInput[] = [
+  const history: Omit<CaseEventInput, 'actor'>[] = [
     ...warnings.map((t) => ({ caseId: ticket.id, kind: 'sla_warning' as const, at: now, target: t.kind })),
     ...breaches.map((t) => ({ caseId: ticket.id, kind: 'sla_breached' as const, at: now, target: t.kind })),
     ...changes,
