@@ -413,8 +413,9 @@ export class ModelService<R extends RecordBase, I> {
    * Writes fields the core maintains (the model's `managedShape`) on many records in one
    * atomic batch, for the services that derive them: `crm.analytics.churn({ persist: true })`
    * writes each customer's `churn`. Each record is read, the fields replaced, the record
-   * validated and stored with its version bumped, and an `updated` event emitted. Ids that no
-   * longer exist, or records changed meanwhile, are skipped and counted; other fields are refused.
+   * validated and stored with its version bumped, and an `updated` event emitted. A field given
+   * as `undefined` is removed from the record. Ids that no longer exist, or records changed
+   * meanwhile, are skipped and counted; other fields are refused.
    *
    * @internal
    * @example
@@ -442,7 +443,10 @@ export class ModelService<R extends RecordBase, I> {
         return;
       }
       const [produced, patches, inversePatches] = immer.produceWithPatches(current, (draft: Record<string, unknown>) => {
-        Object.assign(draft, update.fields);
+        for (const [field, value] of Object.entries(update.fields)) {
+          if (value === undefined) delete draft[field];
+          else draft[field] = value;
+        }
       }) as unknown as [R, Patch[], Patch[]];
       if (patches.length === 0) return;
       const next = this.parseRecord({ ...(produced as object), updatedAt: now, version: current.version + 1 }, [index], issues);

@@ -50,6 +50,31 @@ describe.each(coreAdapters)('tasks on $name', ({ create }) => {
     expect({ tasks: await stored(adapter, 'tasks'), interactions: await stored(adapter, 'interactions') }).toEqual(before);
   });
 
+  it('reopen opens a done task again: done fields cleared, the logged activity kept, and a second complete logs a second one', async () => {
+    const { crm, clock, acme } = await world();
+    const task = await crm.tasks.create({ title: 'Call', customerId: acme.id, dueAt: new Date('2025-03-03T09:00:00Z') });
+    const first = await crm.withActor(grace).tasks.complete(task.id);
+    clock.advance(hour);
+    const reopened = await crm.withActor(grace).tasks.reopen(task.id);
+    expect(reopened).toMatchObject({ done: false, version: first.version + 1 });
+    const row = (await stored(adapter, 'tasks'))[0] as Record<string, unknown>;
+    expect(['doneAt', 'doneBy', 'activityId'].filter((field) => field in row)).toEqual([]);
+    expect((await crm.tasks.due({ now: clock.now() })).overdue.map((t) => t.id)).toEqual([task.id]);
+    const again = await crm.tasks.complete(task.id);
+    expect(again.activityId).not.toBe(first.activityId);
+    expect((await stored(adapter, 'interactions')).map((i) => (i as { id: string }).id).sort()).toEqual([first.activityId, again.activityId].sort());
+  });
+
+  it('refuse reopening a task that is not done (not_done) and write nothing, nor one that does not exist', async () => {
+    const { crm, acme } = await world();
+    const task = await crm.tasks.create({ title: 'Call', customerId: acme.id, dueAt: new Date('2025-03-03T09:00:00Z') });
+    const before = await stored(adapter, 'tasks');
+    const error = await crm.tasks.reopen(task.id).catch((e: unknown) => e);
+    expect(isCrmError(error, 'invalid_transition') && error.reason).toBe('not_done');
+    await expect(crm.tasks.reopen('no-such-task')).rejects.toMatchObject({ code: 'not_found' });
+    expect(await stored(adapter, 'tasks')).toEqual(before);
+  });
+
   it('log the activity on a case\'s customer, and roll back both writes when the transaction fails', async () => {
     const { crm, acme } = await world();
     const ticket = await crm.cases.create({ customerId: acme.id, subject: 'Invoice missing' });

@@ -7,8 +7,16 @@ import { staleVersion } from '../write-errors.js';
 import { ModelService } from '../model-service.js';
 import type { ReadonlyRecord } from '../readonly-record.js';
 
-/** Why `crm.tasks.complete` was refused (`InvalidTransitionError.reason`): `already_done`. */
-export const taskRefusals = ['already_done'] as const;
+/**
+ * Why a task move was refused (`InvalidTransitionError.reason`): `complete` of a task that is done
+ * already (`already_done`), `reopen` of one that is not done (`not_done`).
+ *
+ * @example
+ * ```ts
+ * if (isCrmError(error, 'invalid_transition') && error.reason === 'already_done') return;
+ * ```
+ */
+export const taskRefusals = ['already_done', 'not_done'] as const;
 
 /** One of {@link taskRefusals}. */
 export type TaskRefusal = (typeof taskRefusals)[number];
@@ -35,7 +43,7 @@ const dueLimit = 10_000;
 /**
  * Tasks: follow-ups on customers, deals and cases. {@link complete} marks one done and logs an
  * activity (an interaction of kind `task`) on the customer's timeline in the same transaction;
- * {@link due} lists what is overdue and what is due today.
+ * {@link reopen} opens a done one again; {@link due} lists what is overdue and what is due today.
  *
  * @example
  * ```ts
@@ -80,6 +88,28 @@ export class TaskService<C = Record<string, unknown>> extends ModelService<Reado
         ...(task.caseId === undefined ? {} : { caseId: task.caseId }),
       });
       const { updated } = await tasks.writeManaged([{ id, fields: { done: true, doneAt: now, doneBy: this.context.actor, activityId: activity.id } }]);
+      if (updated !== 1) throw staleVersion('tasks', id);
+      return tasks.get(id);
+    });
+  }
+
+  /**
+   * Opens a done task again: `done` becomes false and `doneAt`, `doneBy` and `activityId` are
+   * cleared. The activity that `complete` logged stays on the customer's timeline (it happened);
+   * completing the task again logs a new one. A task that is not done is refused (`not_done`) and
+   * nothing is written.
+   *
+   * @example
+   * ```ts
+   * await crm.withActor(grace).tasks.reopen(task.id); // { done: false, … }
+   * ```
+   */
+  async reopen(id: string): Promise<ReadonlyRecord<Task<C>>> {
+    return this.context.transaction(async (tx) => {
+      const tasks = tx.tasks as unknown as TaskService<C>;
+      const task = await tasks.get(id);
+      if (!task.done) throw new InvalidTransitionError(`task ${id} is not done`, { reason: 'not_done' satisfies TaskRefusal });
+      const { updated } = await tasks.writeManaged([{ id, fields: { done: false, doneAt: undefined, doneBy: undefined, activityId: undefined } }]);
       if (updated !== 1) throw staleVersion('tasks', id);
       return tasks.get(id);
     });
