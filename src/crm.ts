@@ -497,13 +497,6 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     return result;
   };
 
-  /** Runs `fn` in an atomic block of `scope`'s storage: the open transaction's, else a new one where the adapter has them. */
-  const atomicallyIn = <T>(scope: CrmScope, adapterStorage: StorageOperations, fn: (storage: StorageOperations) => Promise<T>): Promise<T> => {
-    const joined = openTransaction.current();
-    if (joined !== undefined) return joinedContext(joined, scope).atomically(fn);
-    return adapter.capabilities.transactions ? adapter.transaction((storage) => fn(wrap(scope, storage))) : fn(adapterStorage);
-  };
-
   /** The services and `transaction` of `scope` for writes made by `actor`. */
   const bindActor = (
     scope: CrmScope,
@@ -546,19 +539,22 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
     return { services, context, transaction: (fn) => transactionAs(scope, actor, fn) };
   };
 
-  /** The change feed of `scope`: under tenancy, the tenant's own entries and sequence. */
+  /**
+   * The change feed of `scope`: under tenancy, the tenant's own entries and sequence. It reads and
+   * appends where the scope's services do (the open transaction, else the adapter); entries carry
+   * each write's own actor, so the feed is one per scope, whoever reads it.
+   */
   const changesOf = (scope: CrmScope): ChangeFeed => {
-    const adapterStorage = wrap(scope, adapter);
+    const { context } = bindActor(scope, systemActor);
     return new ChangeFeed({
       adapter,
       clock,
       ids,
       tenant: scope.tenant,
       get storage() {
-        const joined = openTransaction.current();
-        return joined === undefined ? adapterStorage : joinedContext(joined, scope).storage;
+        return context.storage;
       },
-      atomically: (fn) => atomicallyIn(scope, adapterStorage, fn),
+      atomically: (fn) => context.atomically(fn),
     });
   };
   const defaultActor = options.actor === undefined ? systemActor : parseActor(options.actor, ['actor']);
