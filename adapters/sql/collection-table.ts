@@ -167,7 +167,7 @@ export class CollectionTable {
     const row: unknown[] = [id, record.version, encodeRecord(record), this.#ext(record)];
     for (const column of this.#columns) {
       const value = columnValue(column.kind, readPath(record, column.path));
-      if ((column.kind === 'key' || column.kind === 'ref') && value !== null && (value as Buffer).length > indexedStringCapacity[column.kind]) {
+      if ((column.kind === 'key' || column.kind === 'ref' || column.kind === 'short') && value !== null && (value as Buffer).length > indexedStringCapacity[column.kind]) {
         throw tooLong(this.collection, column.path, indexedStringCapacity[column.kind]);
       }
       row.push(value);
@@ -213,6 +213,7 @@ export function columnValue(kind: ColumnKind, value: unknown): unknown {
   switch (kind) {
     case 'key':
     case 'ref':
+    case 'short':
     case 'long':
       return typeof value === 'string' ? encodeKey(value) : null;
     case 'number':

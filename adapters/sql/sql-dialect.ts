@@ -81,6 +81,7 @@ export interface SqlDialect {
 export const paramKindOf: Readonly<Record<ColumnKind, ParamKind>> = {
   key: 'bin',
   ref: 'bin',
+  short: 'bin',
   long: 'bin',
   number: 'num',
   date: 'int',

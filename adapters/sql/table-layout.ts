@@ -4,17 +4,25 @@ import { sqlName } from './table-names.js';
 /**
  * How a real column stores its field: `key` strings are indexable byte strings
  * of bounded length (fields some index names), `ref` the same for ids of other
- * records, `long` unbounded, unindexed strings; `number` is a double; `date` is
- * epoch milliseconds in a 64-bit integer; `boolean` is 0 / 1.
+ * records, `short` the same for indexed strings whose declared `maxLength`
+ * fits in a `ref`'s capacity (a tenant id), `long` unbounded, unindexed
+ * strings; `number` is a double; `date` is epoch milliseconds in a 64-bit
+ * integer; `boolean` is 0 / 1. `short` keeps MariaDB's index entries within
+ * its 3,072-byte limit where a tenant leads an index of `key` and `ref` columns.
+ *
+ * @example
+ * ```ts
+ * columnKinds.includes('short'); // true
+ * ```
  */
-export const columnKinds = ['key', 'ref', 'long', 'number', 'date', 'boolean'] as const;
+export const columnKinds = ['key', 'ref', 'short', 'long', 'number', 'date', 'boolean'] as const;
 
 /** One of {@link columnKinds}. */
 export type ColumnKind = (typeof columnKinds)[number];
 
 /**
  * The most UTF-8 bytes an indexed string column holds, on every dialect alike:
- * ids and `ref` columns 512 (MariaDB `VARBINARY(512)`), `key` columns 1,536
+ * ids, `ref` and `short` columns 512 (MariaDB `VARBINARY(512)`), `key` columns 1,536
  * (MariaDB `VARBINARY(1536)`; an index entry of that size, even incompressible,
  * is within PostgreSQL's btree limit of about 2,700 bytes). The adapter refuses
  * a longer value with `AdapterError` before writing anything, so SQLite (which
@@ -27,7 +35,7 @@ export type ColumnKind = (typeof columnKinds)[number];
  * indexedStringCapacity.key; // 1536
  * ```
  */
-export const indexedStringCapacity = { id: 512, ref: 512, key: 1536 } as const;
+export const indexedStringCapacity = { id: 512, ref: 512, short: 512, key: 1536 } as const;
 
 /** A real column: the dotted path it holds and how. */
 export interface ColumnLayout {
@@ -98,7 +106,12 @@ const scalarKind: Partial<Record<FieldType, ColumnKind>> = { number: 'number', d
  * ```
  */
 export function columnFieldType(kind: ColumnKind): FieldType {
-  return kind === 'key' || kind === 'ref' || kind === 'long' ? 'string' : kind;
+  return kind === 'key' || kind === 'ref' || kind === 'short' || kind === 'long' ? 'string' : kind;
+}
+
+/** The kind of an indexed, non-reference string column: `short` when a declared bound fits it. */
+function indexedStringKind(maxLength: number | undefined): 'short' | 'key' {
+  return maxLength !== undefined && maxLength * 3 <= indexedStringCapacity.short ? 'short' : 'key';
 }
 
 /**
@@ -109,7 +122,9 @@ export function columnFieldType(kind: ColumnKind): FieldType {
  * link may be imported before its target; a reference into the same table may
  * meet its target in the same multi-row INSERT, which MySQL checks row by row).
  * A string field is
- * `ref` when it is a reference, `key` when an index names it, `long` otherwise.
+ * `ref` when it is a reference; when an index names it, `short` if its
+ * declared `maxLength` fits in {@link indexedStringCapacity}`.short` as UTF-8
+ * (3 bytes per UTF-16 code unit at most), else `key`; `long` otherwise.
  * `createdAt` and `updatedAt` come first, then the fields in the schema's order.
  *
  * @example
@@ -127,7 +142,7 @@ export function deriveTableLayout(schema: CollectionSchema): TableLayout {
     const definition = schema.fields[path];
     if (definition === undefined || reservedColumns.has(path)) continue;
     let kind = scalarKind[definition.type];
-    if (definition.type === 'string') kind = references.has(path) ? 'ref' : indexed.has(path) ? 'key' : 'long';
+    if (definition.type === 'string') kind = references.has(path) ? 'ref' : indexed.has(path) ? indexedStringKind(definition.maxLength) : 'long';
     if (kind === undefined) continue;
     const column = sqlName(path, taken);
     taken.add(column);

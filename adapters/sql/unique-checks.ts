@@ -86,6 +86,6 @@ export async function uniqueClashOfUpdate(exec: SqlExecutor, dialect: SqlDialect
 function normalize(kind: string, value: unknown): unknown {
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   if (kind === 'number') return Number(value);
-  if (typeof value === 'bigint' || (typeof value === 'string' && kind !== 'key' && kind !== 'ref' && kind !== 'long')) return Number(value);
+  if (typeof value === 'bigint' || (typeof value === 'string' && kind !== 'key' && kind !== 'ref' && kind !== 'short' && kind !== 'long')) return Number(value);
   return value;
 }

@@ -14,6 +14,8 @@ interface ZodDef {
   readonly element?: ZodInternals;
   readonly shape?: Record<string, ZodInternals>;
   readonly values?: readonly unknown[];
+  readonly entries?: Readonly<Record<string, unknown>>;
+  readonly checks?: readonly { readonly _zod: { readonly def: { readonly check: string; readonly maximum?: number; readonly length?: number } } }[];
 }
 
 /**
@@ -21,11 +23,13 @@ interface ZodDef {
  * string, enum, number, boolean and date leaf, arrays of strings, and the
  * leaves of nested objects (so a host's `custom` fields are filterable as
  * `custom.<name>`). Records, unions and arrays of objects are stored but not filterable.
+ * A string leaf whose schema bounds its length (`.max(n)`, an enum) carries `maxLength`.
  *
  * @example
  * ```ts
  * fieldCatalogue(z.object({ name: z.string(), tags: z.array(z.string()), custom: z.object({ tier: z.string().optional() }) }));
  * // { name: { type: 'string', optional: false }, tags: { type: 'string[]', … }, 'custom.tier': { type: 'string', optional: true } }
+fieldCatalogue(z.object({ stageId: z.string().max(128) })); // { stageId: { type: 'string', optional: false, maxLength: 128 } }
  * ```
  */
 export function fieldCatalogue(schema: z.ZodType): Record<string, FieldDefinition> {
@@ -56,7 +60,9 @@ function walk(node: ZodInternals, path: string, optional: boolean, fields: Recor
       return;
     default: {
       const type = leafType(node);
-      if (type !== undefined && path !== '') fields[path] = { type, optional };
+      if (type === undefined || path === '') return;
+      const maxLength = type === 'string' ? maxLengthOf(node) : undefined;
+      fields[path] = maxLength === undefined ? { type, optional } : { type, optional, maxLength };
     }
   }
 }
@@ -85,6 +91,34 @@ function leafType(node: ZodInternals): FieldType | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * The most UTF-16 code units a string leaf's values have, when its schema bounds them: a
+ * string's `.max()` / `.length()`, an enum's or a string literal's longest value.
+ */
+function maxLengthOf(node: ZodInternals): number | undefined {
+  const def = node._zod.def;
+  switch (def.type) {
+    case 'string': {
+      const bounds = (def.checks ?? []).flatMap(({ _zod: { def: check } }) =>
+        check.check === 'max_length' ? [check.maximum!] : check.check === 'length_equals' ? [check.length!] : [],
+      );
+      return bounds.length === 0 ? undefined : Math.min(...bounds);
+    }
+    case 'enum':
+      return longest(Object.values(def.entries ?? {}));
+    case 'literal':
+      return longest(def.values ?? []);
+    case 'pipe':
+      return maxLengthOf(def.out!._zod.def.type === 'transform' ? def.in! : def.out!);
+    default:
+      return undefined;
+  }
+}
+
+function longest(values: readonly unknown[]): number | undefined {
+  return values.every((value) => typeof value === 'string') && values.length > 0 ? Math.max(...values.map((value) => (value as string).length)) : undefined;
 }
 
 function unwrap(node: ZodInternals): ZodInternals {

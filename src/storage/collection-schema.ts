@@ -6,6 +6,12 @@ export interface FieldDefinition {
   readonly type: FieldType;
   /** True when the field may be absent (missing or null) in a stored record. */
   readonly optional: boolean;
+  /**
+   * For a `string` field: the most UTF-16 code units its values have, when the core bounds them
+   * (a tenant id is at most 128). Adapters may size an indexed column by it; an adapter that
+   * ignores it stays correct. Optional: absent means no declared bound.
+   */
+  readonly maxLength?: number;
 }
 
 /**

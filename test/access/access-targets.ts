@@ -7,11 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import mysql from 'mysql2';
 import pg from 'pg';
 import type { CrmAdapter } from 'crmkit';
 import { indexedDbAdapter } from 'crmkit/indexeddb';
 import { memoryAdapter } from 'crmkit/memory';
 import { sqlAdapter } from 'crmkit/sql';
+import { dropMysqlTables } from '../sql/clear-tables.js';
+import { uniqueName } from '../sql/server-url.js';
 
 /** One stored row as the raw storage holds it: its id and tenant (`undefined` when it has none). */
 export interface RawRow {
@@ -40,12 +43,12 @@ export interface AccessTarget {
 const keyText = (value: unknown): string | undefined =>
   value === null || value === undefined ? undefined : value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : String(value);
 
-const sqlTable = (collection: string) => `crm_${collection.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
+const sqlTable = (collection: string, prefix = 'crm_') => `${prefix}${collection.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
 
 let databases = 0;
 
-/** memory, SQLite (a file), IndexedDB (fake-indexeddb), and PostgreSQL when `CRMKIT_TEST_POSTGRES_URL` is set. */
-export function accessTargets(options: { postgres?: boolean } = {}): AccessTarget[] {
+/** memory, SQLite (a file), IndexedDB (fake-indexeddb), PostgreSQL when `CRMKIT_TEST_POSTGRES_URL` is set and MariaDB when `CRMKIT_TEST_MYSQL_URL` is. */
+export function accessTargets(options: { postgres?: boolean; mysql?: boolean } = {}): AccessTarget[] {
   const targets: AccessTarget[] = [
     {
       name: 'memory',
@@ -136,6 +139,30 @@ export function accessTargets(options: { postgres?: boolean } = {}): AccessTarge
     });
   } else if (options.postgres !== false && process.env.CRMKIT_REQUIRE_SERVERS === '1') {
     throw new Error('CRMKIT_REQUIRE_SERVERS is set but CRMKIT_TEST_POSTGRES_URL is not');
+  }
+  const mysqlUrl = process.env.CRMKIT_TEST_MYSQL_URL;
+  if (options.mysql !== false && mysqlUrl) {
+    targets.push({
+      name: 'mariadb',
+      open: async () => {
+        const pool = mysql.createPool({ uri: mysqlUrl, connectionLimit: 4, charset: 'utf8mb4_bin' });
+        const tablePrefix = `${uniqueName('acc')}_`;
+        return {
+          adapter: () => sqlAdapter({ dialect: 'mysql', pool, tablePrefix }),
+          persistent: true,
+          raw: async (collection) => {
+            const [rows] = await pool.promise().query(`SELECT id, tenant_id FROM \`${sqlTable(collection, tablePrefix)}\` ORDER BY id`);
+            return (rows as { id: unknown; tenant_id: unknown }[]).map((row) => ({ id: keyText(row.id)!, tenantId: keyText(row.tenant_id) }));
+          },
+          cleanup: async () => {
+            await dropMysqlTables(pool, tablePrefix);
+            await new Promise<void>((resolve) => pool.end(() => resolve()));
+          },
+        };
+      },
+    });
+  } else if (options.mysql !== false && process.env.CRMKIT_REQUIRE_SERVERS === '1') {
+    throw new Error('CRMKIT_REQUIRE_SERVERS is set but CRMKIT_TEST_MYSQL_URL is not');
   }
   return targets;
 }

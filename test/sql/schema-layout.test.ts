@@ -148,6 +148,24 @@ describe('a collection declared only by its schema', () => {
       });
     });
 
+    it(`${target.name}: an indexed string with a declared maxLength that fits 512 bytes of UTF-8 is a short column, kept to its capacity`, async () => {
+      await withAdapter(target, async (adapter) => {
+        const bounded = { 'custom.shard': { type: 'string' as const, optional: true, maxLength: 170 }, 'custom.wide': { type: 'string' as const, optional: true, maxLength: 171 } };
+        const base = tickets({}, bounded).collections.tickets!;
+        // Three bounded columns and a date in one index: 3 × 512 + 8 bytes, within MariaDB's 3,072-byte key limit where `key` columns would not be.
+        const schema = tickets({ indexes: [...base.indexes, { name: 'tickets_shard', fields: ['custom.shard', 'code', 'custom.wide', 'openedAt'] }] }, { ...bounded, code: { type: 'string', optional: true, maxLength: 64 } });
+        await adapter.open(schema);
+        const kinds = Object.fromEntries(adapter.layout().tables[0]!.columns.map((c) => [c.path, c.kind]));
+        expect([kinds['custom.shard'], kinds.code, kinds['custom.wide']]).toEqual(['short', 'short', 'key']);
+        expect(await adapter.insertMany('tickets', [ticket('a', { code: 'A', custom: { shard: 'é'.repeat(170), wide: 'w' } })])).toEqual([{ ok: true }]);
+        expect((await adapter.find('tickets', { filter: { field: 'custom.shard', op: 'eq', value: 'é'.repeat(170) }, sort: byId })).map((r) => r.id)).toEqual(['a']);
+        // A value past the column's 512 bytes (the core's validation would have refused it first) is refused, not cut.
+        const tooLong = await adapter.insertMany('tickets', [ticket('b', { custom: { shard: 'x'.repeat(513) } })]).then(() => undefined, (e: unknown) => e);
+        expect(isCrmError(tooLong, 'adapter')).toBe(true);
+        expect(await adapter.count('tickets')).toBe(1);
+      });
+    });
+
     it(`${target.name}: an index on a field stored unbounded bounds its column first, or refuses when a value is too long`, async () => {
       await withAdapter(target, async (adapter) => {
         const notes = { 'custom.note': { type: 'string' as const, optional: true } };

@@ -2,6 +2,16 @@ import * as z from 'zod';
 import { ValidationError, type CrmIssue } from '../../storage/errors.js';
 
 /**
+ * The most characters (UTF-16 code units) a tenant id has.
+ *
+ * @example
+ * ```ts
+ * tenantIdMaxLength; // 128
+ * ```
+ */
+export const tenantIdMaxLength = 128;
+
+/**
  * The schema of a tenant's id: the host's id for one of its customers'
  * organizations (an account, a workspace), 1–128 characters.
  *
@@ -10,7 +20,7 @@ import { ValidationError, type CrmIssue } from '../../storage/errors.js';
  * tenantIdSchema.parse('acme'); // 'acme'
  * ```
  */
-export const tenantIdSchema = z.string().min(1).max(128);
+export const tenantIdSchema = z.string().min(1).max(tenantIdMaxLength);
 
 /**
  * `value` as a tenant id, or a `ValidationError` with zod's issues under `path`.

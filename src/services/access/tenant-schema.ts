@@ -1,4 +1,5 @@
 import type { CollectionSchema, IndexDefinition, StorageSchema } from '../../storage/collection-schema.js';
+import { tenantIdMaxLength } from './tenant-id.js';
 
 /**
  * The field every record carries when the crm is multi-tenant: the id of the
@@ -20,7 +21,8 @@ export const tenantField = 'tenantId';
 const tenantIndexSuffix = '_t';
 
 /**
- * A collection's schema under tenancy: a required `tenantId` string field;
+ * A collection's schema under tenancy: a required `tenantId` string field
+ * (at most {@link tenantIdMaxLength} characters, declared so adapters can size its column);
  * every index over scalar fields led by `tenantId` (so a unique key is unique
  * per tenant, and every indexed read of one tenant ranges over its own rows
  * only); an index `<collection>_tenant` over `(tenantId, id)` for reads in
@@ -41,7 +43,7 @@ export function tenantCollectionSchema(collection: CollectionSchema): Collection
   }
   return {
     ...collection,
-    fields: { ...collection.fields, [tenantField]: { type: 'string', optional: false } },
+    fields: { ...collection.fields, [tenantField]: { type: 'string', optional: false, maxLength: tenantIdMaxLength } },
     indexes,
   };
 }

@@ -5,6 +5,7 @@ const types: Record<StorageType, string> = {
   id: 'VARBINARY(512)',
   key: 'VARBINARY(1536)',
   ref: 'VARBINARY(512)',
+  short: 'VARBINARY(512)',
   long: 'LONGBLOB',
   number: 'DOUBLE',
   date: 'BIGINT',

@@ -6,6 +6,7 @@ const types: Record<StorageType, string> = {
   id: 'bytea',
   key: 'bytea',
   ref: 'bytea',
+  short: 'bytea',
   long: 'bytea',
   number: 'double precision',
   date: 'bigint',

@@ -5,6 +5,7 @@ const types: Record<StorageType, string> = {
   id: 'BLOB',
   key: 'BLOB',
   ref: 'BLOB',
+  short: 'BLOB',
   long: 'BLOB',
   number: 'REAL',
   date: 'INTEGER',
