@@ -29,6 +29,7 @@ import { uuidV7Ids, type IdGenerator } from './services/id-generator.js';
 import { ModelService } from './services/model-service.js';
 import type { ServiceContext } from './services/service-context.js';
 import { systemCollection } from './services/system-collection.js';
+import { runDataMigrations } from './services/data-migration.js';
 import { checkTenancy, storeSettingsModel } from './services/access/store-settings.js';
 import { parseTenantId } from './services/access/tenant-id.js';
 import { tenantMiddleware } from './services/access/tenant-middleware.js';
@@ -393,7 +394,7 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
 
   await adapter.open(storageSchema);
   await checkTenancy(adapter, Object.keys(storageSchema.collections), tenancy !== undefined, clock.now());
-  for (const migration of modules.flatMap((module) => module.migrations ?? [])) await migration.run(adapter, { now: clock.now() });
+  await runDataMigrations(adapter, modules.flatMap((module) => module.migrations ?? []), clock.now());
   // Under tenancy each tenant's sequence record is made by its first write.
   if (feedOn && tenancy === undefined) await ensureFeedSequence(wrap(rootScope, adapter), clock.now());
   const events = mitt<CrmEvents>();

@@ -6,8 +6,9 @@ import type { StoredRecord } from '../../storage/stored-record.js';
 
 /**
  * The model of the `storeSettings` collection: what the crm records about the
- * store itself, whatever the tenant. One record for now (`id: 'tenancy'`):
- * whether the store was made multi-tenant.
+ * store itself, whatever the tenant: whether the store was made multi-tenant
+ * (`id: 'tenancy'`), and each run-once data migration that completed
+ * (`id: 'migration:<name>'`, with `completedAt`).
  *
  * @example
  * ```ts
@@ -17,7 +18,7 @@ import type { StoredRecord } from '../../storage/stored-record.js';
 export const storeSettingsModel = defineModel({
   collection: 'storeSettings',
   entity: 'storeSetting',
-  shape: { tenancy: z.boolean() },
+  shape: { tenancy: z.boolean().optional(), completedAt: z.date().optional() },
   indexes: [],
 });
 

@@ -1,3 +1,4 @@
+import { searchKeysMigration } from './search-keys-migration.js';
 import { customerModel } from '../../schema/customer.js';
 import { interactionModel, type Interaction, type InteractionInput } from '../../schema/interaction.js';
 import { defineModule, eventTypes, facadeFactory, serviceFactory, type ServiceFactory, type ServiceTypes } from '../define-module.js';
@@ -47,6 +48,7 @@ export * from './relationship-service.js';
 export { foldText, foldedWords } from './fold-text.js';
 export { phoneToE164, phoneSearchDigits, isPhoneRegion } from './phone-normalization.js';
 export { searchKeysOf, maxSearchKeys, type SearchableCustomer } from './search-keys.js';
+export { searchKeysMigration } from './search-keys-migration.js';
 export { searchTerms, searchScore, searchTermKinds, type SearchTerm, type SearchTermKind } from './search-query.js';
 
 /** The type of `crm.customers` for the host's customer custom fields. */
@@ -89,6 +91,7 @@ export const customerDataModule = defineModule({
   },
   events: eventTypes<{ 'customer.merged': CustomerMergedEvent; 'customer.unmerged': CustomerUnmergedEvent }>(),
   writeHooks: [unsubscribeHook],
+  migrations: [searchKeysMigration],
   facades: {
     consent: facadeFactory((context) => new ConsentFacade(context)),
     privacy: facadeFactory((context) => new PrivacyFacade(context)),
