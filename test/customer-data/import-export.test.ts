@@ -47,6 +47,13 @@ const customerOptions: ImportOptions = {
 };
 
 /** The stored records of a collection, read from the adapter itself. */
+/** Every chunk of an export stream. */
+async function read(chunks: AsyncIterable<string>): Promise<string[]> {
+  const parts: string[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return parts;
+}
+
 async function stored(crm: Crm<typeof customFields>, collection: string) {
   return crm.adapter.find(collection, { sort: [{ field: 'id', direction: 'asc' }] });
 }
@@ -297,11 +304,6 @@ describe.each(adapters)('imports and exports on $name', ({ create }) => {
     for (let i = 0; i < 5; i++) {
       await crm.customers.create({ name: i === 0 ? 'Quote "me", please' : `C${i}`, emails: [`c${i}@example.com`], tags: i % 2 === 0 ? ['even'] : [] });
     }
-    const read = async (chunks: AsyncIterable<string>) => {
-      const parts: string[] = [];
-      for await (const chunk of chunks) parts.push(chunk);
-      return parts;
-    };
     const csvParts = await read(crm.exports.stream('customers', { format: 'csv', where: where('tags', 'contains', 'even'), fields: ['name', 'emails'], batchSize: 2 }));
     expect(csvParts.length).toBe(3); // header, then one chunk per page of two records
     expect(csvParts.join('')).toBe('name,emails\r\n"Quote ""me"", please","[""c0@example.com""]"\r\nC2,"[""c2@example.com""]"\r\nC4,"[""c4@example.com""]"\r\n');
@@ -315,6 +317,35 @@ describe.each(adapters)('imports and exports on $name', ({ create }) => {
     const web = crm.exports.readableStream('customers', { format: 'ndjson', fields: ['name'] });
     expect((await new Response(web.pipeThrough(new TextEncoderStream())).text()).split('\n').length).toBe(6);
     await expect(read(crm.exports.stream('customers', { format: 'csv', fields: ['nickname'] }))).rejects.toMatchObject({ code: 'validation', issues: [{ code: 'unknown_field', path: ['fields', 0] }] });
+  });
+
+  it('escapes CSV cells a spreadsheet would run as formulas, and reads its own escapes back exactly', async () => {
+    await open();
+    const names = ['=HYPERLINK("https://evil.example")', '+1 555 0100 Ltd', '-minus', '@handle', "'=already escaped", "'tis fine", 'Ada'];
+    for (const name of names) await crm.customers.create({ name, tags: ['=1+1'] });
+    const csv = (await read(crm.exports.stream('customers', { format: 'csv', fields: ['name', 'tags'] }))).join('');
+    const cells = csv.trim().split('\r\n').slice(1).map((line) => line.split(',')[0]);
+    expect(cells).toEqual([`"'=HYPERLINK(""https://evil.example"")"`, "'+1 555 0100 Ltd", "'-minus", "'@handle", "''=already escaped", "'tis fine", 'Ada']);
+    expect(csv).toContain('"[""=1+1""]"'); // lists are JSON text, which no spreadsheet runs
+    // Its own export reads back exactly.
+    const fresh = await createCrm({ adapter: create(), unique, customFields });
+    try {
+      expect(await fresh.imports.customers(csv, { format: 'csv' })).toMatchObject({ created: names.length, rejected: 0 });
+      expect((await stored(fresh, 'customers')).map((c) => c.name).sort()).toEqual([...names].sort());
+      // With the escape off on both sides, cells are written and read as they are.
+      const raw = (await read(crm.exports.stream('customers', { format: 'csv', fields: ['name'], spreadsheetSafe: false }))).join('');
+      expect(raw.split('\r\n')[1]).toBe('"=HYPERLINK(""https://evil.example"")"');
+      const literal = await createCrm({ adapter: create(), unique, customFields });
+      try {
+        await literal.imports.customers("name\n'=kept\n", { format: 'csv', csv: { spreadsheetSafe: false } });
+        expect((await stored(literal, 'customers')).map((c) => c.name)).toEqual(["'=kept"]);
+      } finally {
+        await literal.close();
+      }
+    } finally {
+      await fresh.close();
+    }
+    await expect(read(crm.exports.stream('customers', { format: 'csv', spreadsheetSafe: 'yes' as never }))).rejects.toMatchObject({ code: 'validation', issues: [{ code: 'invalid_option', path: ['spreadsheetSafe'] }] });
   });
 
   it.each(['csv', 'json', 'ndjson'] as const)('round-trips through %s: export, then import into a fresh crm, gives equal records', async (format) => {

@@ -2,6 +2,7 @@ import type { CrmIssue } from '../../storage/errors.js';
 import { ImportParseError } from './import-parse-error.js';
 import { textChunks, type ImportSource } from './import-source.js';
 import type { SourceRow } from './source-row.js';
+import { unescapeFormula } from './spreadsheet-formula.js';
 
 /**
  * Options of the CSV reader.
@@ -22,6 +23,12 @@ export interface CsvReadOptions {
    * with an {@link ImportParseError}, so memory stays bounded.
    */
   readonly maxRecordBytes?: number;
+  /**
+   * Take off the escape `crm.exports` puts on cells a spreadsheet would run
+   * as a formula (a leading `'` before `=`, `+`, `-`, `@`, tab or CR; see
+   * `unescapeFormula`). On by default; `false` keeps every cell as written.
+   */
+  readonly spreadsheetSafe?: boolean;
 }
 
 /**
@@ -76,6 +83,7 @@ export async function* csvRows(source: ImportSource, options: CsvReadOptions = {
       if (text === undefined) parser.end(done);
       else parser.write(text, done);
     });
+  const unescape = options.spreadsheetSafe === false ? (cell: string) => cell : unescapeFormula;
   let header: string[] | undefined;
   let row = 0;
   let lastLine = 0;
@@ -95,7 +103,7 @@ export async function* csvRows(source: ImportSource, options: CsvReadOptions = {
         continue;
       }
       const values: Record<string, string> = {};
-      for (let i = 0; i < header.length; i++) values[header[i]!] = record[i]!;
+      for (let i = 0; i < header.length; i++) values[header[i]!] = unescape(record[i]!);
       yield { row, line: lines, values };
     }
   }

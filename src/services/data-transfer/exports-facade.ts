@@ -32,6 +32,13 @@ export interface ExportOptions {
   readonly batchSize?: number;
   /** The CSV delimiter, `,` by default. */
   readonly delimiter?: string;
+  /**
+   * CSV only: escape string cells a spreadsheet would run as a formula (those
+   * beginning with `=`, `+`, `-`, `@`, tab or CR get a leading `'`; see
+   * `escapeFormula`). On by default; `crm.imports` takes the escape off again,
+   * so an export reads back exactly. `false` writes strings as they are.
+   */
+  readonly spreadsheetSafe?: boolean;
 }
 
 /**
@@ -86,6 +93,8 @@ export class ExportsFacade {
     if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
       issues.push({ code: 'invalid_option', path: ['delimiter'], message: 'delimiter is one character other than a quote or a line break' });
     }
+    const spreadsheetSafe = options.spreadsheetSafe ?? true;
+    if (typeof spreadsheetSafe !== 'boolean') issues.push({ code: 'invalid_option', path: ['spreadsheetSafe'], message: 'spreadsheetSafe is true or false' });
     if (issues.length > 0) throw new ValidationError(`Invalid export options: ${issues.map((issue) => issue.message).join('; ')}`, issues);
     const { format } = options;
     const project = (record: object): Record<string, unknown> => {
@@ -96,7 +105,7 @@ export class ExportsFacade {
       }
       return out;
     };
-    if (format === 'csv') yield `${fields.map((field) => csvCell(field, delimiter)).join(delimiter)}\r\n`;
+    if (format === 'csv') yield `${fields.map((field) => csvCell(field, delimiter, spreadsheetSafe)).join(delimiter)}\r\n`;
     if (format === 'json') yield '[';
     let first = true;
     const scan = service.scan({
@@ -107,7 +116,7 @@ export class ExportsFacade {
     for await (const batch of scan) {
       let chunk = '';
       for (const record of batch as object[]) {
-        if (format === 'csv') chunk += `${fields.map((field) => csvCell(readPath(record, field), delimiter)).join(delimiter)}\r\n`;
+        if (format === 'csv') chunk += `${fields.map((field) => csvCell(readPath(record, field), delimiter, spreadsheetSafe)).join(delimiter)}\r\n`;
         else if (format === 'ndjson') chunk += `${JSON.stringify(project(record))}\n`;
         else {
           chunk += `${first ? '\n' : ',\n'}${JSON.stringify(project(record))}`;

@@ -19,6 +19,7 @@ export {
   type ValueParserOptions,
 } from './value-parsers.js';
 export { csvCell } from './csv-cell.js';
+export { escapeFormula, formulaTriggers, unescapeFormula } from './spreadsheet-formula.js';
 
 /**
  * Import and export (`crm.imports`, `crm.exports`): CSV, JSON and NDJSON in
