@@ -18,6 +18,7 @@ export {
   columnKinds,
   deriveStorageLayout,
   deriveTableLayout,
+  indexedStringCapacity,
   type StorageLayout,
   type ColumnKind,
   type ColumnLayout,

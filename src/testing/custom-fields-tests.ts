@@ -53,7 +53,7 @@ export function defineCustomFieldTests(harness: () => ConformanceHarness): void 
     it('the custom fields are in the collection schema the adapter was opened with', () => {
       const { crm } = harness();
       const fields = crm.schema.collections.customers!.fields;
-      expect(fields['custom.tier']).toEqual({ type: 'string', optional: true });
+      expect(fields['custom.tier']).toEqual({ type: 'string', optional: true, maxLength: 6 }); // an enum: its longest value
       expect(fields['custom.score']).toEqual({ type: 'number', optional: true });
       expect(fields['custom.vip']).toEqual({ type: 'boolean', optional: true });
       expect(fields['custom.since']).toEqual({ type: 'date', optional: true });

@@ -35,7 +35,7 @@ describe.each(adapters)('a module added by the host, on $name', ({ create }) => 
       indexes: [{ name: 'notes_customer', fields: ['customerId'] }],
       references: [{ field: 'customerId', collection: 'customers' }],
     });
-    expect(crm.schema.collections.notes!.fields.text).toEqual({ type: 'string', optional: false });
+    expect(crm.schema.collections.notes!.fields.text).toEqual({ type: 'string', optional: false, maxLength: 10_000 });
     await crm.close();
   });
 

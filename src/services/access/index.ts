@@ -12,7 +12,7 @@ export { maskFieldChanges, maskRecord } from './field-mask.js';
 export * from './role-definition.js';
 export { scopeFilter, type FilterScope } from './scope-filter.js';
 export { checkTenancy, storeSettingsModel, type StoreSetting } from './store-settings.js';
-export { parseTenantId, tenantIdSchema, tenantKeyedId } from './tenant-id.js';
+export { parseTenantId, tenantIdMaxLength, tenantIdSchema, tenantKeyedId } from './tenant-id.js';
 export { tenantMiddleware } from './tenant-middleware.js';
 export { tenantCollectionSchema, tenantField, tenantStorageSchema } from './tenant-schema.js';
 export { accessModule } from './access-module.js';
