@@ -11,6 +11,7 @@ export const ownDealsRep: RoleInput = {
   grants: [
     { collection: 'deals', operations: ['read', 'update'], scopes: [{ kind: 'own' }] },
     { collection: 'customers', operations: ['read'] },
+    { collection: 'pipelines', operations: ['read'] },
     { collection: 'recordNotes', operations: ['read', 'create'] },
     { collection: 'ownershipTransfers', operations: ['read', 'create'] },
     { collection: 'handoffPositions', operations: ['read', 'create', 'update'] },
