@@ -86,6 +86,15 @@ describe.each(coreAdapters)('handoffs.whatChanged on $name', ({ create }) => {
     expect((await stored(adapter, 'handoffPositions')).map((row) => row.actorId).sort()).toEqual([ada.id, grace.id].sort());
   });
 
+  it('two first markSeen calls of one actor at once leave one position, at the later cursor', async () => {
+    const { crm, deal } = await world();
+    await crm.withActor(alan).deals.update(deal.id, (d) => void (d.title = 'x'));
+    const { cursor } = await crm.withActor(grace).handoffs.whatChanged();
+    const results = await Promise.all([crm.withActor(grace).handoffs.markSeen('1'), crm.withActor(grace).handoffs.markSeen(cursor)]);
+    expect(results).toContain(cursor);
+    expect((await stored(adapter, 'handoffPositions')).map((row) => [row.actorId, row.position])).toEqual([[grace.id, Number(cursor)]]);
+  });
+
   it('refuses a malformed cursor or limit (invalid_query) and writes nothing', async () => {
     const { crm } = await world();
     const me = crm.withActor(grace);

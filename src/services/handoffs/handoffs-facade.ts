@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { HandoffPosition, HandoffPositionInput } from '../../schema/handoff-position.js';
 import { isOwnedCollection, ownershipTransferShape, recordOwnerFields, type OwnedCollection, type OwnershipTransfer, type OwnershipTransferInput } from '../../schema/ownership-transfer.js';
 import { recordNoteShape, type RecordNote, type RecordNoteInput } from '../../schema/record-note.js';
-import { InvalidQueryError, InvalidTransitionError, type CrmIssue } from '../../storage/errors.js';
+import { InvalidQueryError, InvalidTransitionError, isCrmError, type CrmIssue } from '../../storage/errors.js';
 import type { Filter } from '../../storage/filter.js';
 import { changeFeedSequenceModel, feedSequenceId } from '../change-feed/change-feed-entry.js';
 import { feedPosition } from '../change-feed/feed-cursor.js';
@@ -273,6 +273,18 @@ export class HandoffsFacade {
   async markSeen(cursor: string): Promise<string> {
     const position = await this.#cursor(cursor, ['cursor']);
     const actorId = this.#context.actor.id;
+    try {
+      return await this.#storePosition(actorId, position);
+    } catch (error) {
+      // Another call made the actor's first position at the same time (the unique key): move that one.
+      // Not inside the host's transaction, which the failed insert may have spoilt.
+      if (!isCrmError(error, 'conflict') || this.#context.inTransaction) throw error;
+      return this.#storePosition(actorId, position);
+    }
+  }
+
+  /** Creates the actor's position, or moves it forward to `position`; returns the position stored. */
+  async #storePosition(actorId: string, position: number): Promise<string> {
     return this.#context.transaction(async (tx) => {
       const positions = tx.handoffPositions as ModelService<HandoffPosition, HandoffPositionInput>;
       const [stored] = (await positions.find({ where: { field: 'actorId', op: 'eq', value: actorId }, limit: 1 } as never)).items;
