@@ -1,5 +1,15 @@
+import 'fake-indexeddb/auto';
 import { createCrm, type Actor, type CrmAdapter, type RoleInput } from 'crmkit';
+import { indexedDbAdapter } from 'crmkit/indexeddb';
+import { coreAdapters } from '../core/core-adapters.js';
 import { salesPipeline, testClock } from '../pipelines/pipeline-fixture.js';
+
+let databases = 0;
+/** The core adapters (memory, SQLite) and fake-indexeddb: the handoffs module needs no adapter code. */
+export const handoffAdapters: readonly { readonly name: string; readonly create: () => CrmAdapter }[] = [
+  ...coreAdapters,
+  { name: 'fake-indexeddb', create: () => indexedDbAdapter({ name: `handoffs-${process.pid}-${databases++}` }) },
+];
 
 export const grace: Actor = { kind: 'user', id: 'u_grace', name: 'Grace' };
 export const alan: Actor = { kind: 'user', id: 'u_alan', name: 'Alan' };

@@ -2,11 +2,10 @@
 // ValidationError with paths and writes nothing, one handoff.mentioned per mention after commit.
 import { afterEach, describe, expect, it } from 'vitest';
 import { isCrmError, type CrmAdapter } from 'crmkit';
-import { coreAdapters } from '../core/core-adapters.js';
 import { stored } from '../pipelines/pipeline-fixture.js';
-import { alan, ada, grace, handoffWorld, ownDealsRep } from './handoffs-fixture.js';
+import { alan, ada, grace, handoffAdapters, handoffWorld, ownDealsRep } from './handoffs-fixture.js';
 
-describe.each(coreAdapters)('handoff notes on $name', ({ create }) => {
+describe.each(handoffAdapters)('handoff notes on $name', ({ create }) => {
   let adapter: CrmAdapter;
   afterEach(async () => adapter?.close());
   const world = () => handoffWorld((adapter = create()));

@@ -2,11 +2,10 @@
 // transaction; refusals write nothing; a failing enclosing transaction rolls the transfer back.
 import { afterEach, describe, expect, it } from 'vitest';
 import { isCrmError, type CrmAdapter } from 'crmkit';
-import { coreAdapters } from '../core/core-adapters.js';
 import { stored } from '../pipelines/pipeline-fixture.js';
-import { grace, handoffWorld, ownDealsRep } from './handoffs-fixture.js';
+import { grace, handoffAdapters, handoffWorld, ownDealsRep } from './handoffs-fixture.js';
 
-describe.each(coreAdapters)('handoff transfers on $name', ({ create }) => {
+describe.each(handoffAdapters)('handoff transfers on $name', ({ create }) => {
   let adapter: CrmAdapter;
   afterEach(async () => adapter?.close());
   const world = () => handoffWorld((adapter = create()));

@@ -3,11 +3,10 @@
 // moves a per-actor position forward only.
 import { afterEach, describe, expect, it } from 'vitest';
 import { isCrmError, type CrmAdapter } from 'crmkit';
-import { coreAdapters } from '../core/core-adapters.js';
 import { stored } from '../pipelines/pipeline-fixture.js';
-import { ada, alan, grace, handoffWorld, ownDealsRep } from './handoffs-fixture.js';
+import { ada, alan, grace, handoffAdapters, handoffWorld, ownDealsRep } from './handoffs-fixture.js';
 
-describe.each(coreAdapters)('handoffs.whatChanged on $name', ({ create }) => {
+describe.each(handoffAdapters)('handoffs.whatChanged on $name', ({ create }) => {
   let adapter: CrmAdapter;
   afterEach(async () => adapter?.close());
   const world = () => handoffWorld((adapter = create()));
