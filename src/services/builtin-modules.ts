@@ -5,6 +5,7 @@ import { campaignsModule } from './campaigns/index.js';
 import { casesModule } from './cases/index.js';
 import { customerDataModule } from './customer-data/index.js';
 import { dataTransferModule } from './data-transfer/index.js';
+import { handoffsModule } from './handoffs/index.js';
 import { pipelinesModule } from './pipelines/index.js';
 import { segmentsModule } from './segments/index.js';
 import { tasksModule } from './tasks/index.js';
@@ -16,10 +17,10 @@ import { tasksModule } from './tasks/index.js';
  *
  * @example
  * ```ts
- * builtinModules.map((module) => module.name); // ['customer-data', 'pipelines', 'cases', 'campaigns', 'tasks', 'segments', 'data-transfer', 'access', 'automation']
+ * builtinModules.map((module) => module.name); // ['customer-data', 'pipelines', 'cases', 'campaigns', 'tasks', 'segments', 'data-transfer', 'access', 'automation', 'handoffs']
  * ```
  */
-export const builtinModules = [customerDataModule, pipelinesModule, casesModule, campaignsModule, tasksModule, segmentsModule, dataTransferModule, accessModule, automationModule] as const;
+export const builtinModules = [customerDataModule, pipelinesModule, casesModule, campaignsModule, tasksModule, segmentsModule, dataTransferModule, accessModule, automationModule, handoffsModule] as const;
 
 /** The built-in modules' type. */
 export type BuiltinModules = typeof builtinModules;

@@ -19,6 +19,7 @@ export * from './cases/index.js';
 export * from './customer-data/index.js';
 export * from './data-transfer/index.js';
 export * from './define-module.js';
+export * from './handoffs/index.js';
 export * from './pipelines/index.js';
 export * from './segments/index.js';
 export * from './tasks/index.js';
