@@ -50,25 +50,25 @@ function paretoLogLikelihoodUnchecked(p: ParetoNbdParameters, c: RfmObservation)
 
 const panelRule = gaussLegendreRule(12);
 
+/** The integrals of {@link dropoutIntegrals}: each in units of e^logScale. */
+interface DropoutIntegrals {
+  readonly logScale: number;
+  readonly j0: number;
+  readonly jLogAlpha: number;
+  readonly jLogBeta: number;
+  readonly jInvAlpha: number;
+  readonly jInvBeta: number;
+}
+
 /**
- * The Pareto/NBD log-likelihood of one customer and its gradient in (r, alpha, s, beta), from the
- * integral form L = Γ(r+x)α^r β^s/Γ(r) [(α+T)^-(r+x) (β+T)^-s + s ∫_{t_x}^T (α+τ)^-(r+x) (β+τ)^-(s+1) dτ]
- * (the dropout time τ integrated out directly, as in Fader & Hardie 2005, "A note on deriving the
- * Pareto/NBD model"): the integral and
- * its parameter derivatives (differentiated under the integral sign) by Gauss-Legendre panels in
+ * ∫ over τ ∈ [t_x, T] of h(τ) × {1, ln(α+τ), ln(β+τ), 1/(α+τ), 1/(β+τ)}, h(τ) = (α+τ)^-(r+x) (β+τ)^-(s+1)
+ * scaled by its value at t_x (`logScale` holds the scale), by Gauss-Legendre panels in
  * u = ln((m+τ)/(m+t_x)), m = min(α, β), where the integrand is smooth and decays at most
- * exponentially; panels are narrow enough for 12 points to reach about 1e-13 relative. Used by the
- * fit (the exported log-likelihood keeps the 2F1 closed form; the tests check both agree).
+ * exponentially; panels are narrow enough for 12 points to reach about 1e-13 relative.
  */
-function paretoLogLikelihoodGradient(p: ParetoNbdParameters, c: RfmObservation, gradient: number[]): number {
+function dropoutIntegrals(p: ParetoNbdParameters, c: RfmObservation): DropoutIntegrals {
   const { r, alpha, s, beta } = p;
-  const x = c.frequency;
-  const rx = r + x;
-  const head = logGamma(rx) - logGamma(r) + r * Math.log(alpha) + s * Math.log(beta);
-  const logAlphaT = Math.log(alpha + c.T);
-  const logBetaT = Math.log(beta + c.T);
-  const logAlive = -rx * logAlphaT - s * logBetaT;
-  // ∫ over τ ∈ [t_x, T] of h(τ) × {1, ln(α+τ), ln(β+τ), 1/(α+τ), 1/(β+τ)}, h scaled by its value at t_x.
+  const rx = r + c.frequency;
   let j0 = 0;
   let jLogAlpha = 0;
   let jLogBeta = 0;
@@ -82,7 +82,12 @@ function paretoLogLikelihoodGradient(p: ParetoNbdParameters, c: RfmObservation, 
     const [lowExponent, highExponent] = alpha <= beta ? [rx, s + 1] : [s + 1, rx];
     const slowest = lowExponent - 1;
     const cut = slowest > 0.5 ? Math.min(end, 45 / slowest) : end;
-    const panels = Math.max(1, Math.ceil((cut * (lowExponent + highExponent)) / 8));
+    // The log-integrand's slope in u is at most lowExponent + highExponent (m+τ)/(M+τ) (+1 from
+    // the Jacobian), M = max(α, β), and (m+τ)/(M+τ) grows with τ up to (m+T)/(M+T). Panels follow
+    // that slope, not highExponent alone: with r and α both large (a fit wandering towards a
+    // Poisson limit), highExponent is huge while its factor barely changes over [t_x, T].
+    const highRate = highExponent * ((m + c.T) / (Math.max(alpha, beta) + c.T));
+    const panels = Math.max(1, Math.ceil((cut * (lowExponent + highRate)) / 8));
     const width = cut / panels;
     const logAlphaX = Math.log(alpha + c.recency);
     const logBetaX = Math.log(beta + c.recency);
@@ -109,6 +114,28 @@ function paretoLogLikelihoodGradient(p: ParetoNbdParameters, c: RfmObservation, 
     jInvAlpha *= half;
     jInvBeta *= half;
   }
+  return { logScale, j0, jLogAlpha, jLogBeta, jInvAlpha, jInvBeta };
+}
+
+/**
+ * The Pareto/NBD log-likelihood of one customer and its gradient in (r, alpha, s, beta), from the
+ * integral form L = Γ(r+x)α^r β^s/Γ(r) [(α+T)^-(r+x) (β+T)^-s + s ∫_{t_x}^T (α+τ)^-(r+x) (β+τ)^-(s+1) dτ]
+ * (the dropout time τ integrated out directly, as in Fader & Hardie 2005, "A note on deriving the
+ * Pareto/NBD model"): the integral and
+ * its parameter derivatives (differentiated under the integral sign) by Gauss-Legendre panels in
+ * u = ln((m+τ)/(m+t_x)), m = min(α, β), where the integrand is smooth and decays at most
+ * exponentially; panels are narrow enough for 12 points to reach about 1e-13 relative. Used by the
+ * fit (the exported log-likelihood keeps the 2F1 closed form; the tests check both agree).
+ */
+function paretoLogLikelihoodGradient(p: ParetoNbdParameters, c: RfmObservation, gradient: number[]): number {
+  const { r, alpha, s, beta } = p;
+  const x = c.frequency;
+  const rx = r + x;
+  const head = logGamma(rx) - logGamma(r) + r * Math.log(alpha) + s * Math.log(beta);
+  const logAlphaT = Math.log(alpha + c.T);
+  const logBetaT = Math.log(beta + c.T);
+  const logAlive = -rx * logAlphaT - s * logBetaT;
+  const { logScale, j0, jLogAlpha, jLogBeta, jInvAlpha, jInvBeta } = dropoutIntegrals(p, c);
   // Z = A + s I, in units of e^top.
   const logDropped = j0 > 0 ? Math.log(s) + logScale + Math.log(j0) : Number.NEGATIVE_INFINITY;
   const top = Math.max(logAlive, logDropped);
@@ -126,10 +153,16 @@ function paretoLogLikelihoodGradient(p: ParetoNbdParameters, c: RfmObservation, 
   return head + top + Math.log(z);
 }
 
+/**
+ * ln(P(dropped out) / P(alive)) given the history: s ∫ h / ((α+T)^-(r+x) (β+T)^-s), the integral
+ * by {@link dropoutIntegrals} (the 2F1 closed form's series take seconds per customer, or lose
+ * their sign, where r and α are in the 1e12s, as a fit to data without rate heterogeneity gives).
+ */
 function paretoAliveLogOdds(p: ParetoNbdParameters, c: RfmObservation): number {
   const { r, alpha, s, beta } = p;
-  const x = c.frequency;
-  return Math.log(s) - Math.log(r + s + x) + (r + x) * Math.log(alpha + c.T) + s * Math.log(beta + c.T) + logA0(p, c);
+  const { logScale, j0 } = dropoutIntegrals(p, c);
+  if (!(j0 > 0)) return Number.NEGATIVE_INFINITY; // bought at T: alive
+  return Math.log(s) + logScale + Math.log(j0) + (r + c.frequency) * Math.log(alpha + c.T) + s * Math.log(beta + c.T);
 }
 
 /**
@@ -162,7 +195,12 @@ export const paretoNbdLogLikelihoodWithGradient = paretoLogLikelihoodGradient;
 export function fitParetoNbd(customers: readonly RfmObservation[], options: FitOptions<ParetoNbdParameters> = {}): ParetoNbdFit {
   assertRfmRows(customers);
   const scale = meanT(customers);
-  const fit = fitRfmLikelihood(paretoNbdParameterNames, customers, { r: 1, alpha: scale, s: 1, beta: scale }, paretoLogLikelihoodUnchecked, options, paretoLogLikelihoodGradient);
+  // The fit reads the integral form for values too (Nelder-Mead's polish, the Hessian): the 2F1
+  // closed form's series take seconds per customer where a fit drifts towards a boundary optimum
+  // (r and alpha in the 1e12s when purchase rates show no heterogeneity).
+  const scratch = new Array<number>(paretoNbdParameterNames.length).fill(0);
+  const integralForm = (p: ParetoNbdParameters, c: RfmObservation) => paretoLogLikelihoodGradient(p, c, scratch);
+  const fit = fitRfmLikelihood(paretoNbdParameterNames, customers, { r: 1, alpha: scale, s: 1, beta: scale }, integralForm, options, paretoLogLikelihoodGradient);
   return { kind: 'pareto-nbd', ...fit };
 }
 

@@ -13,14 +13,18 @@ import {
   expectedPurchasesUnconditional,
   fitBgNbd,
   fitGammaGamma,
+  fitParetoNbd,
   gammaGammaExpectedSpend,
   modifiedBgNbdPurchaseProbability,
+  paretoNbdLogLikelihood,
+  paretoNbdProbabilityAlive,
   probabilityAlive,
   riskBands,
   scoreCustomers,
   type PurchaseModel,
   type RfmObservation,
 } from '../../src/analytics/index.js';
+import { logGamma } from '../../src/analytics/log-gamma.js';
 
 const bg = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 const models: PurchaseModel[] = [
@@ -369,5 +373,47 @@ describe('areaUnderCurve', () => {
     expect(areaUnderCurve([0.9, 0.8, 0.3, 0.1], [true, false, true, false])).toBe(0.75);
     expect(areaUnderCurve([1, 1, 1], [true, false, true])).toBe(0.5);
     expect(areaUnderCurve([1, 2], [true, true])).toBeNaN();
+  });
+});
+
+describe('Pareto/NBD on data without purchase-rate heterogeneity', () => {
+  // Everyone buys at the same weekly rate (a regular every other week, give or take), and a third
+  // stopped a while ago: the likelihood rises towards the Poisson limit (r and alpha growing
+  // together), where the 2F1 closed form's series once took minutes per evaluation and then lost
+  // their sign. The fit and the scores read the integral form.
+  const customers: RfmObservation[] = Array.from({ length: 150 }, (_, i) => {
+    const T = 40 + (i % 13);
+    const stoppedAt = i % 3 === 0 ? T * 0.4 : T - 0.5 - (i % 2);
+    return { frequency: Math.max(1, Math.round(stoppedAt / 2) + ((i % 5) - 2)), recency: stoppedAt, T };
+  });
+
+  it('fits, and gives every customer a probability alive and a churn probability in [0, 1] that agree with the closed form where it works', () => {
+    const fit = fitParetoNbd(customers);
+    expect(fit.params.r / fit.params.alpha).toBeGreaterThan(0.3); // the common rate, about one purchase every two weeks
+    expect(fit.params.r / fit.params.alpha).toBeLessThan(0.7);
+    const model: PurchaseModel = { kind: 'pareto-nbd', params: fit.params };
+    for (const customer of customers) {
+      const alive = probabilityAlive(model, customer);
+      const churn = churnProbability(model, customer, 13);
+      expect(alive).toBeGreaterThanOrEqual(0);
+      expect(alive).toBeLessThanOrEqual(1);
+      expect(churn).toBeGreaterThanOrEqual(0);
+      expect(churn).toBeLessThanOrEqual(1);
+    }
+    // Who stopped long ago is less likely alive than who bought last week.
+    expect(probabilityAlive(model, customers[0]!)).toBeLessThan(probabilityAlive(model, customers[1]!));
+  });
+
+  it('gives the same probability alive as the 2F1 closed form at ordinary parameters', () => {
+    const params = { r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 };
+    for (const customer of [{ frequency: 2, recency: 30.43, T: 38.86 }, { frequency: 0, recency: 0, T: 38.86 }, { frequency: 10, recency: 5, T: 70 }]) {
+      const viaIntegral = paretoNbdProbabilityAlive(params, customer);
+      // P(alive) = Γ(r+x)α^r β^s/Γ(r) (α+T)^-(r+x) (β+T)^-s / L, L from the 2F1 closed form.
+      const { r, alpha, s, beta } = params;
+      const x = customer.frequency;
+      const logAliveTerm = logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + s * Math.log(beta) - (r + x) * Math.log(alpha + customer.T) - s * Math.log(beta + customer.T);
+      const closed = Math.exp(logAliveTerm - paretoNbdLogLikelihood(params, customer));
+      expect(Math.abs(viaIntegral - closed)).toBeLessThan(1e-12);
+    }
   });
 });
