@@ -65,7 +65,7 @@ await crm.automation.enable(complaints.id);
 await crm.automation.tick(); // the loading is behind the rules: nothing to do
 
 console.log('1. Churn scores are computed and stored on the customers');
-const report = await crm.analytics.churn({ currency: 'EUR', persist: true, model: 'bg-nbd', timeUnit: 'weeks', horizon: 13 });
+const report = await crm.analytics.churn({ currency: 'EUR', persist: true, timeUnit: 'weeks', horizon: 13 });
 const scored = await crm.customers.get(ada.id);
 console.log(`  Ada: ${((scored.churn?.probability ?? 0) * 100).toFixed(0)} % likely to churn (${scored.churn?.riskBand}); ${report.persisted?.updated} customers scored`);
 await crm.automation.tick();
