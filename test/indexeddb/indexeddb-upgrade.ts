@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createCrm, type StorageSchema, type StoredRecord } from '../../src/index.js';
+import { createCrm, searchKeysOf, type SearchableCustomer, type StorageSchema, type StoredRecord } from '../../src/index.js';
 import { indexedDbAdapter, type IndexedDbAdapter } from '../../adapters/indexeddb/index.js';
 import { indexKeyPath, layoutKey, metaStoreName } from '../../adapters/indexeddb/store-layout.js';
 import { entryMaker } from '../../adapters/indexeddb/stored-entry.js';
@@ -40,6 +40,13 @@ const oldInteractions: StoredRecord[] = oldCustomers.slice(0, 20).map((customer,
   purchase: { orderId: `A-${i}`, amount: 100 + i, currency: 'EUR', lineItems: [] },
   custom: {},
 }));
+
+/**
+ * An old customer as the new crm keeps it: the same data, plus the search keys the crm's run-once
+ * data migration gives customers stored without them (version + 1, `updatedAt` kept).
+ */
+const upgraded = (record: StoredRecord): StoredRecord =>
+  ({ ...record, version: record.version + 1, searchKeys: searchKeysOf(record as unknown as SearchableCustomer) }) as StoredRecord;
 
 /** A collection the new code adds: a unique field and two indexes. */
 const loyaltyCards = {
@@ -126,7 +133,7 @@ export function defineIndexedDbUpgrade(env: IndexedDbEnvironment): void {
       const { crm } = await openNew(name);
       expect(await crm.customers.count()).toBe(40);
       expect(await crm.interactions.count()).toBe(20);
-      for (const record of [...oldCustomers.slice(0, 3), oldCustomers[39]!]) expect(await crm.customers.get(record.id)).toEqual(record);
+      for (const record of [...oldCustomers.slice(0, 3), oldCustomers[39]!]) expect(await crm.customers.get(record.id)).toEqual(upgraded(record));
       expect(await crm.interactions.get('i07')).toEqual(oldInteractions[7]);
       // Queryable through the new indexes (the custom field is a new slot, filled for the old records).
       expect((await crm.customers.find({ where: { field: 'custom.shopifyId', op: 'eq', value: 's-3' } })).items.map((c) => c.id)).toEqual(['c03']);
@@ -164,7 +171,7 @@ export function defineIndexedDbUpgrade(env: IndexedDbEnvironment): void {
       const next = adapterFor(name);
       await next.open({ collections: { ...crm.schema.collections, loyaltyCards } });
       expect(await next.count('customers')).toBe(40);
-      expect(await next.getMany('customers', ['c05'])).toEqual([oldCustomers[5]]);
+      expect(await next.getMany('customers', ['c05'])).toEqual([upgraded(oldCustomers[5]!)]);
       const card = (id: string, cardNumber: string, customerId: string, points?: number) => ({
         ...base(id),
         cardNumber,
