@@ -39,6 +39,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Two test files at a time (vitest's default on a 2-core machine is one). The server-backed files
+    // keep apart by name (a schema or table prefix per file), so two of them can share a server.
+    maxWorkers: 2,
     projects: [
       {
         resolve: { alias: crmkitAliases },
