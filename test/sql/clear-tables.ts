@@ -40,3 +40,21 @@ export async function emptyMysqlTables(pool: mysql.Pool, prefix: string): Promis
     connection.release();
   }
 }
+
+/** Anything that runs a parameterised query and gives rows: a `pg.Pool`, a PGlite instance. */
+export interface PostgresQueryable {
+  query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+/**
+ * Empties crmkit's tables in a PostgreSQL schema (the server's or PGlite's), keeping the layout and
+ * migration records (default prefix `crm_`): as {@link emptyMysqlTables}, one set of tables per
+ * conformance file, emptied after each test.
+ */
+export async function emptyPostgresTables(db: PostgresQueryable, schema: string): Promise<void> {
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 AND table_name NOT IN ('crm_layout', 'crm_migrations', 'crm_migrations_lock')`,
+    [schema],
+  );
+  if (rows.length > 0) await db.query(`TRUNCATE ${rows.map((row) => `"${schema}"."${row.name}"`).join(', ')}`);
+}

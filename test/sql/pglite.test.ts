@@ -4,6 +4,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import { afterAll, beforeAll } from 'vitest';
 import { sqlAdapter } from 'crmkit/sql';
 import { describeAdapterConformance } from 'crmkit/testing';
+import { emptyPostgresTables } from './clear-tables.js';
 
 let pglite: PGlite;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -22,11 +23,5 @@ const schema = 'conformance';
 describeAdapterConformance({
   name: 'sql pglite',
   createAdapter: () => sqlAdapter({ db, schema }),
-  destroyAdapter: async () => {
-    const { rows } = await pglite.query<{ name: string }>(
-      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 AND table_name NOT IN ('crm_layout', 'crm_migrations', 'crm_migrations_lock')`,
-      [schema],
-    );
-    if (rows.length > 0) await pglite.exec(`TRUNCATE ${rows.map((row) => `"${schema}"."${row.name}"`).join(', ')}`);
-  },
+  destroyAdapter: () => emptyPostgresTables(pglite, schema),
 });

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll } from 'vitest';
 import { sqlAdapter } from 'crmkit/sql';
 import { describeAdapterConformance } from 'crmkit/testing';
+import { emptyPostgresTables } from './clear-tables.js';
 import { serverUrl, uniqueName } from './server-url.js';
 
 const url = serverUrl('CRMKIT_TEST_POSTGRES_URL', 'PostgreSQL');
@@ -16,12 +17,6 @@ if (url !== undefined) {
   describeAdapterConformance({
     name: 'sql postgres',
     createAdapter: () => sqlAdapter({ dialect: 'postgres', pool, schema, tablePrefix: 'crm_' }),
-    destroyAdapter: async () => {
-      const { rows } = await pool.query<{ name: string }>(
-        `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 AND table_name NOT IN ('crm_layout', 'crm_migrations', 'crm_migrations_lock')`,
-        [schema],
-      );
-      if (rows.length > 0) await pool.query(`TRUNCATE ${rows.map((row) => `"${schema}"."${row.name}"`).join(', ')}`);
-    },
+    destroyAdapter: () => emptyPostgresTables(pool, schema),
   });
 }
