@@ -37,6 +37,7 @@ import { accessMiddleware } from './services/access/access-middleware.js';
 import { parseAccessSubject, type AccessSubject, type AccessSubjectInput } from './services/access/role-definition.js';
 import { tenantStorageSchema } from './services/access/tenant-schema.js';
 import { composeStorageMiddleware, type StorageMiddleware } from './services/storage-middleware.js';
+import { freezeRecords } from './services/freeze-records.js';
 import { relatedFilterFallback } from './services/related-filter-fallback.js';
 import type { WriteHook } from './services/write-hook.js';
 
@@ -378,8 +379,12 @@ export async function createCrm<S extends CustomFieldSchemas = CustomFieldSchema
   // Outermost: adapters without related-filter pushdown get the core's streaming evaluation, and the layers below see no related node.
   const relatedFallback: readonly StorageMiddleware[] =
     adapter.capabilities.relatedFilters === true ? [] : [relatedFilterFallback({ keysetAfter: adapter.capabilities.keysetAfter === true, aggregate: adapter.capabilities.aggregate })];
-  /** The storage of a scope over `raw` (the adapter or a transaction of it): the related-filter fallback, then the host's layers, the scope's innermost. */
-  const wrap = (scope: CrmScope, raw: StorageOperations): StorageOperations => composeStorageMiddleware([...relatedFallback, ...hostMiddleware, ...scope.layers])(raw);
+  /**
+   * The storage of a scope over `raw` (the adapter or a transaction of it): records frozen outermost (alike on every
+   * adapter), then the related-filter fallback, the host's layers, the scope's innermost.
+   */
+  const wrap = (scope: CrmScope, raw: StorageOperations): StorageOperations =>
+    composeStorageMiddleware([freezeRecords, ...relatedFallback, ...hostMiddleware, ...scope.layers])(raw);
   let subjectKeys = 0;
   /** The scope of `tenant` restricted by every one of `subjects` (`crm.as`, nested ones narrowing further). */
   const makeScope = (tenant: string | undefined, subjects: readonly { readonly key: number; readonly layer: StorageMiddleware; readonly subject: AccessSubject }[]): CrmScope => ({

@@ -32,6 +32,33 @@ export function defineCrudTests(harness: () => ConformanceHarness): void {
       expect(stored.custom.note).toBe('a "quoted" \'note\'; -- \u0000 end');
     });
 
+    it('hands out deeply frozen records from every read and write, so a stray assignment throws instead of drifting from storage', async () => {
+      const { crm } = harness();
+      const created = await crm.customers.create({
+        name: 'Ada',
+        tags: ['vip'],
+        addresses: [{ type: 'home', line1: '12 St James’s Square', city: 'London' }],
+        consent: { email: { status: 'granted', at: new Date(0), source: 'signup form' } },
+      });
+      const updated = await crm.customers.update(created.id, (draft) => {
+        draft.name = 'Ada L';
+      });
+      const got = await crm.customers.get(created.id);
+      const [many] = await crm.customers.getMany([created.id]);
+      const { items } = await crm.customers.find({ where: { field: 'name', op: 'eq', value: 'Ada L' } });
+      const scanned = [];
+      for await (const batch of crm.customers.scan()) scanned.push(...batch);
+      for (const [how, record] of Object.entries({ created, updated, got, many, found: items[0], scanned: scanned[0] })) {
+        const mutable = record as unknown as { name: string; tags: string[]; addresses: { city: string }[]; consent: { email: { source: string } } };
+        expect(Object.isFrozen(mutable), how).toBe(true);
+        expect(throwsTypeError(() => (mutable.name = 'Eve')), how).toBe(true);
+        expect(throwsTypeError(() => mutable.tags.push('x')), how).toBe(true);
+        expect(throwsTypeError(() => (mutable.addresses[0]!.city = 'Paris')), how).toBe(true);
+        expect(throwsTypeError(() => (mutable.consent.email.source = 'forged')), how).toBe(true);
+      }
+      expect((await crm.customers.get(created.id)).name).toBe('Ada L');
+    });
+
     it('assigns unique ids that sort in creation order', async () => {
       const { crm } = harness();
       const created = [];
@@ -333,4 +360,14 @@ export function defineCrudTests(harness: () => ConformanceHarness): void {
       expect(await crm.customers.getMany([])).toEqual([]);
     });
   });
+}
+
+/** Whether `fn` throws a `TypeError` (what assigning to a frozen object does in strict code). */
+function throwsTypeError(fn: () => unknown): boolean {
+  try {
+    fn();
+    return false;
+  } catch (error) {
+    return error instanceof TypeError;
+  }
 }
