@@ -1,11 +1,12 @@
-import type { Immutable } from 'immer';
-
 /**
  * A record as the services hand it out: deeply readonly (arrays become
  * `readonly` arrays, nested objects get `readonly` properties; `Date`s stay
  * `Date`s). Change a record with an update recipe, whose immer `Draft` is
- * mutable again. The memory adapter returns frozen records, so mutating one
- * would throw there; the types say so for every adapter.
+ * mutable again. At run time every record the crm hands out is deeply frozen,
+ * on every adapter (`freezeRecords`), so a stray assignment throws a
+ * `TypeError` in strict code instead of silently drifting from what is stored.
+ * `Date`s inside are shared objects that freezing cannot protect: treat them as
+ * values and never call their setters.
  *
  * @example
  * ```ts
@@ -14,4 +15,41 @@ import type { Immutable } from 'immer';
  * await crm.customers.update(id, (draft) => { draft.tags.push('vip') }); // the draft is mutable
  * ```
  */
-export type ReadonlyRecord<R> = Immutable<R>;
+export type ReadonlyRecord<R> = DeepReadonly<R>;
+
+/**
+ * Free JSON (zod's `z.json()` type), read-only all the way down.
+ *
+ * @example
+ * ```ts
+ * const notes: ReadonlyJson = { visits: [1, 2], vip: true };
+ * ```
+ */
+export type ReadonlyJson = string | number | boolean | null | readonly ReadonlyJson[] | { readonly [key: string]: ReadonlyJson };
+
+/** zod's JSON value type, spelled out so that it is recognised wherever it appears. */
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * `T` read-only all the way down, like immer's `Immutable`, except that free
+ * JSON (a `z.json()` custom field) becomes {@link ReadonlyJson} at once instead
+ * of being expanded level by level, which takes TypeScript past its
+ * instantiation limit.
+ *
+ * @example
+ * ```ts
+ * type A = DeepReadonly<{ tags: string[]; at: Date }>; // { readonly tags: readonly string[]; readonly at: Date }
+ * ```
+ */
+export type DeepReadonly<T> = T extends string | number | boolean | bigint | symbol | null | undefined
+  ? T
+  : T extends Date | RegExp | Promise<unknown> | ((...args: never[]) => unknown)
+    ? T
+    : T extends object
+      ? { readonly [K in keyof T]: ReadonlyValue<T[K]> }
+      : T;
+
+/** A property's value read-only: free JSON at once, anything else by {@link DeepReadonly}. */
+type ReadonlyValue<V> = 0 extends 1 & V
+  ? DeepReadonly<V> // any
+  : [V] extends [JsonValue] ? (string extends V ? (null extends V ? ReadonlyJson : DeepReadonly<V>) : DeepReadonly<V>) : DeepReadonly<V>;

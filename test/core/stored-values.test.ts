@@ -9,8 +9,7 @@ const customFields = {
     codes: z.array(z.string()).optional(),
     score: z.number().optional(),
     seenAt: z.date().optional(),
-    // Free JSON (z.unknown, not z.json: the typed query checker cannot walk z.json's recursive type yet).
-    notes: z.record(z.string(), z.unknown()).optional(),
+    notes: z.record(z.string(), z.json()).optional(),
   }),
 };
 
