@@ -75,6 +75,46 @@ export interface SqlDialect {
    * or `''` where write transactions are serialized anyway (SQLite's `BEGIN IMMEDIATE`).
    */
   readonly lockingRead: string;
+  /**
+   * One UPDATE of many rows of `table` from `rows` tuples of `?` placeholders,
+   * each `(id, expected version, …one value per column of set)` and named
+   * `c0, c1, …`: a row whose id and version match a tuple gets that tuple's
+   * values. PostgreSQL joins a `VALUES` list (`UPDATE … FROM`), MySQL and
+   * MariaDB a `UNION ALL` of `SELECT`s (`UPDATE … JOIN`). Optional: without it
+   * each row is its own prepared UPDATE, which is what SQLite does (in process
+   * a statement costs no round trip, and without table statistics its planner
+   * answers `UPDATE … FROM` by scanning the whole target table).
+   *
+   * @example
+   * ```ts
+   * postgresDialect.updateFromTuples!('"crm_cases"', ['version', 'doc'], 2);
+   * // UPDATE "crm_cases" AS t SET "version" = v.c2, "doc" = v.c3 FROM (VALUES (?, ?, ?, ?), (?, ?, ?, ?)) AS v(c0, c1, c2, c3) WHERE …
+   * ```
+   */
+  updateFromTuples?(table: string, set: readonly string[], rows: number): string;
+}
+
+/**
+ * The parts of {@link SqlDialect.updateFromTuples} every dialect shares: the
+ * tuple column names, one `(?, …)` tuple, the SET list and the join condition.
+ *
+ * @example
+ * ```ts
+ * tupleUpdateParts((name) => `"${name}"`, ['doc']).set; // '"doc" = v.c2'
+ * ```
+ */
+export function tupleUpdateParts(
+  quote: (identifier: string) => string,
+  set: readonly string[],
+  target = 't.',
+): { readonly names: string; readonly tuple: string; readonly set: string; readonly match: string } {
+  const width = set.length + 2;
+  return {
+    names: Array.from({ length: width }, (_, i) => `c${i}`).join(', '),
+    tuple: `(${Array(width).fill('?').join(', ')})`,
+    set: set.map((column, i) => `${target}${quote(column)} = v.c${i + 2}`).join(', '),
+    match: `t.${quote('id')} = v.c0 AND t.${quote('version')} = v.c1`,
+  };
 }
 
 /** The parameter kind a dialect casts a storage type's values to. */

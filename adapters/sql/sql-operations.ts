@@ -74,6 +74,32 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
     return text;
   };
 
+  const updateCache = new Map<string, string>();
+  /** `UPDATE … SET (every column but id) WHERE id = ? AND version = ?`, compiled. */
+  const singleUpdateStatement = (table: CollectionTable): string => {
+    const cacheKey = `${table.table}|single`;
+    let text = updateCache.get(cacheKey);
+    if (text === undefined) {
+      const setList = table.rowColumns.slice(1).map((column) => `${q(column)} = ?`).join(', ');
+      const kinds = [...table.rowKinds.slice(1).map(rowParamKind), 'bin' as const, 'int' as const];
+      const update = `UPDATE ${table.table} SET ${setList} WHERE ${q('id')} = ? AND ${q('version')} = ?`;
+      text = numberPlaceholders({ text: update, params: kinds.map((kind) => ({ value: null, kind })) }, placeholderOf(dialect)).sql;
+      updateCache.set(cacheKey, text);
+    }
+    return text;
+  };
+  /** The dialect's multi-row UPDATE of `rows` tuples, compiled. */
+  const tupleUpdateStatement = (table: CollectionTable, set: readonly string[], kinds: readonly ParamKind[], rows: number): string => {
+    const cacheKey = `${table.table}|${rows}`;
+    let text = updateCache.get(cacheKey);
+    if (text === undefined) {
+      const params = Array.from({ length: rows }, () => kinds.map((kind) => ({ value: null, kind }))).flat();
+      text = numberPlaceholders({ text: dialect.updateFromTuples!(table.table, set, rows), params }, placeholderOf(dialect)).sql;
+      updateCache.set(cacheKey, text);
+    }
+    return text;
+  };
+
   const insertValues = async (exec: SqlExecutor, table: CollectionTable, rows: readonly unknown[][]): Promise<void> => {
     if (rows.length === 0) return;
     const text = `INSERT INTO ${table.valuesTable} (${q('owner')}, ${q('field')}, ${q('value')}) VALUES `;
@@ -173,42 +199,23 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
         );
         for (const record of records) byId.set(record.id, record);
       }
-      return ids.map((id) => (byId.has(id) ? structuredCloneRecord(byId.get(id)!, ids.length) : undefined));
+      // An id asked for twice gets a copy the second time: never the same object twice.
+      const given = new Set<string>();
+      return ids.map((id) => {
+        const record = byId.get(id);
+        if (record === undefined) return undefined;
+        if (given.has(id)) return structuredClone(record);
+        given.add(id);
+        return record;
+      });
     },
 
     async updateMany(collection, writes: readonly VersionedWrite[]) {
       const table = context.table(collection);
       if (writes.length === 0) return [];
-      const setList = table.rowColumns.slice(1).map((column) => `${q(column)} = ?`).join(', ');
-      const kinds = table.rowKinds.slice(1).map(rowParamKind);
-      const text = `UPDATE ${table.table} SET ${setList} WHERE ${q('id')} = ? AND ${q('version')} = ?`;
-      const compiledText = numberPlaceholders(
-        { text, params: [...kinds, 'bin' as const, 'int' as const].map((kind) => ({ value: null, kind })) },
-        placeholderOf(dialect),
-      ).sql;
-      return context.atomic(async (exec) => {
-        const outcomes: WriteOutcome[] = [];
-        for (const { record, expectedVersion } of writes) {
-          const row = table.row(record);
-          const clash = table.uniqueIndexes.length === 0 ? undefined : await uniqueClashOfUpdate(exec, dialect, table, record);
-          if (clash !== undefined) {
-            const other = await missingOrConflict(exec, table, record.id, expectedVersion);
-            outcomes.push(other ?? { ok: false, code: 'conflict', reason: 'unique', index: clash });
-            continue;
-          }
-          const { affected } = await exec.runCompiled({ sql: compiledText, parameters: [...row.slice(1), row[0], expectedVersion] });
-          if (affected === 0) {
-            outcomes.push((await missingOrConflict(exec, table, record.id)) ?? staleVersion);
-            continue;
-          }
-          if (table.hasValues) {
-            await exec.run(sql`DELETE FROM ${sqlText(table.valuesTable)} WHERE ${sqlText(q('owner'))} = ${sqlParam(row[0], 'bin')}`);
-            await insertValues(exec, table, table.valueRows(record, row[0] as Buffer));
-          }
-          outcomes.push({ ok: true });
-        }
-        return outcomes;
-      });
+      // A table with unique indexes checks each write against the ones before it; an id written twice sees its first write.
+      const oneByOne = table.uniqueIndexes.length > 0 || writes.length === 1 || new Set(writes.map((w) => w.record.id)).size < writes.length;
+      return context.atomic((exec) => (oneByOne ? updateOneByOne(exec, table, writes) : updateBatched(exec, table, writes)));
     },
 
     async deleteMany(collection, deletes: readonly VersionedDelete[]) {
@@ -316,6 +323,102 @@ export function sqlOperations(context: OperationsContext): StorageOperations {
     }
   }
 
+  /** Each write its own compare-and-set UPDATE (and its list rows), checked against the unique indexes first. */
+  async function updateOneByOne(exec: SqlExecutor, table: CollectionTable, writes: readonly VersionedWrite[]): Promise<WriteOutcome[]> {
+    const compiledText = singleUpdateStatement(table);
+    const outcomes: WriteOutcome[] = [];
+    for (const { record, expectedVersion } of writes) {
+      const row = table.row(record);
+      const clash = table.uniqueIndexes.length === 0 ? undefined : await uniqueClashOfUpdate(exec, dialect, table, record);
+      if (clash !== undefined) {
+        const other = await missingOrConflict(exec, table, record.id, expectedVersion);
+        outcomes.push(other ?? { ok: false, code: 'conflict', reason: 'unique', index: clash });
+        continue;
+      }
+      const { affected } = await exec.runCompiled({ sql: compiledText, parameters: [...row.slice(1), row[0], expectedVersion] });
+      if (affected === 0) {
+        outcomes.push((await missingOrConflict(exec, table, record.id)) ?? staleVersion);
+        continue;
+      }
+      if (table.hasValues) {
+        await exec.run(sql`DELETE FROM ${sqlText(table.valuesTable)} WHERE ${sqlText(q('owner'))} = ${sqlParam(row[0], 'bin')}`);
+        await insertValues(exec, table, table.valueRows(record, row[0] as Buffer));
+      }
+      outcomes.push({ ok: true });
+    }
+    return outcomes;
+  }
+
+  /**
+   * Writes with distinct ids in a few statements: the rows' versions read and
+   * held (`lockingRead`; SQLite's write transaction holds the whole file), the
+   * writes whose version matches sent as multi-row UPDATEs where the dialect
+   * has them (the version still checked per row), then their list rows
+   * replaced in bulk. Each write's outcome is what it would be alone:
+   * `not_found`, `stale_version` or ok.
+   */
+  async function updateBatched(exec: SqlExecutor, table: CollectionTable, writes: readonly VersionedWrite[]): Promise<WriteOutcome[]> {
+    const versions = new Map<string, number>();
+    const lock = sqlText(dialect.lockingRead);
+    for (let start = 0; start < writes.length; start += idChunk) {
+      const chunk = writes.slice(start, start + idChunk).map((write) => write.record.id);
+      const { rows } = await exec.run(
+        sql`SELECT ${sqlText(q('id'))} AS id, ${sqlText(q('version'))} AS version FROM ${sqlText(table.table)} WHERE ${sqlText(q('id'))} IN (${idList(chunk)})${lock}`,
+      );
+      for (const row of rows) versions.set(decodeKey(row.id as Uint8Array), Number(row.version));
+    }
+    const outcomes: WriteOutcome[] = writes.map(({ record, expectedVersion }) => {
+      const stored = versions.get(record.id);
+      if (stored === undefined) return { ok: false, code: 'not_found' };
+      return stored === expectedVersion ? { ok: true } : staleVersion;
+    });
+    const applied = writes.filter((_, i) => outcomes[i]!.ok);
+    const owners: Buffer[] = [];
+    const valueRows: unknown[][] = [];
+    const rowOf = (record: StoredRecord): unknown[] => {
+      const row = table.row(record);
+      if (table.hasValues) {
+        owners.push(row[0] as Buffer);
+        for (const valueRow of table.valueRows(record, row[0] as Buffer)) valueRows.push(valueRow);
+      }
+      return row;
+    };
+    const expectChanged = (affected: number, rows: number): void => {
+      // Every row held at its version changes (its version goes up), on MySQL too.
+      if (affected !== rows) throw new AdapterError(`${dialect.name}: an update changed ${affected} rows of ${rows} held at their versions`);
+    };
+    if (dialect.updateFromTuples === undefined) {
+      const text = singleUpdateStatement(table);
+      for (const { record, expectedVersion } of applied) {
+        const row = rowOf(record);
+        expectChanged((await exec.runCompiled({ sql: text, parameters: [...row.slice(1), row[0], expectedVersion] })).affected, 1);
+      }
+    } else {
+      const set = table.rowColumns.slice(1);
+      const tupleKinds = ['bin' as const, 'int' as const, ...table.rowKinds.slice(1).map(rowParamKind)];
+      const perStatement = Math.min(maxRowsPerStatement, Math.floor(dialect.maxParameters / tupleKinds.length));
+      for (let start = 0; start < applied.length; start += perStatement) {
+        const chunk = applied.slice(start, start + perStatement);
+        const parameters: unknown[] = [];
+        for (const { record, expectedVersion } of chunk) {
+          const row = rowOf(record);
+          parameters.push(row[0], expectedVersion);
+          for (let i = 1; i < row.length; i++) parameters.push(row[i]);
+        }
+        const { affected } = await exec.runCompiled({ sql: tupleUpdateStatement(table, set, tupleKinds, chunk.length), parameters });
+        expectChanged(affected, chunk.length);
+      }
+    }
+    for (let start = 0; start < owners.length; start += idChunk) {
+      const chunk = owners.slice(start, start + idChunk);
+      await exec.run(
+        sql`DELETE FROM ${sqlText(table.valuesTable)} WHERE ${sqlText(q('owner'))} IN (${sqlJoin(chunk.map((owner) => sqlParam(owner, 'bin')), ', ')})`,
+      );
+    }
+    await insertValues(exec, table, valueRows);
+    return outcomes;
+  }
+
   /** `not_found` or `stale_version` for a write that changed nothing; undefined when the record is there at `expectedVersion`. */
   async function missingOrConflict(exec: SqlExecutor, table: CollectionTable, id: string, expectedVersion?: number): Promise<WriteOutcome | undefined> {
     const { rows } = await exec.run(
@@ -355,9 +458,3 @@ function placeholderOf(dialect: SqlDialect): (index: number, kind: ParamKind) =>
     return placeholder.replace('$1', `$${index + 1}`);
   };
 }
-
-/** A record asked for twice must not be the same object twice (callers may freeze or mutate). */
-function structuredCloneRecord(record: StoredRecord, asked: number): StoredRecord {
-  return asked > 1 ? structuredClone(record) : record;
-}
-

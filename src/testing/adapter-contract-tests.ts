@@ -162,6 +162,49 @@ export function defineAdapterContractTests(harness: () => ConformanceHarness): v
         expect((await adapter.getMany('customers', ['a', 'b', 'zz'])).map((r) => r && [r.name, r.version])).toEqual([['a', 1], ['fresh', 4], undefined]);
       });
 
+      it('updateMany of many distinct ids gives each write its own outcome, lists included, across statement-sized chunks', async () => {
+        // Cases: no unique index, a list field (interactionIds), a reference. Customers carry the suite's unique key, which takes the one-by-one path.
+        const { adapter } = harness();
+        await adapter.insertMany('customers', [rawCustomer('owner')]);
+        const count = 1_250;
+        const key = (i: number) => `m${String(i).padStart(5, '0')}`;
+        const rawCase = (id: string, version: number, subject: string, interactionIds: string[]) => ({
+          id,
+          createdAt: new Date(0),
+          updatedAt: new Date(0),
+          version,
+          customerId: 'owner',
+          subject,
+          status: 'open',
+          priority: 'normal',
+          interactionIds,
+          custom: {},
+        });
+        await adapter.insertMany('cases', Array.from({ length: count }, (_, i) => rawCase(key(i), 2, key(i), [`old${i}`])));
+        // Every eleventh write names a missing id, every fifth is stale, every seventh from the future; the rest apply.
+        const fate = (i: number) => (i % 11 === 0 ? 'missing' : i % 5 === 0 ? 'stale' : i % 7 === 0 ? 'future' : 'ok');
+        const writes = Array.from({ length: count }, (_, i) => {
+          const expectedVersion = fate(i) === 'stale' ? 1 : fate(i) === 'future' ? 3 : 2;
+          const id = fate(i) === 'missing' ? `gone${i}` : key(i);
+          return { record: rawCase(id, expectedVersion + 1, `new${i}`, [`new${i}`, 'both']), expectedVersion };
+        });
+        const outcomes = await adapter.updateMany('cases', writes);
+        expect(outcomes.map(withoutReason)).toEqual(
+          writes.map((_, i) => (fate(i) === 'ok' ? { ok: true } : fate(i) === 'missing' ? { ok: false, code: 'not_found' } : { ok: false, code: 'conflict' })),
+        );
+        const stored = await adapter.getMany('cases', Array.from({ length: count }, (_, i) => key(i)));
+        stored.forEach((record, i) => {
+          const expected = fate(i) === 'ok' ? [`new${i}`, 3, [`new${i}`, 'both']] : [key(i), 2, [`old${i}`]];
+          expect(record && [record.subject, record.version, record.interactionIds], key(i)).toEqual(expected);
+        });
+        const applied = writes.filter((_, i) => fate(i) === 'ok').length;
+        expect(await adapter.count('cases', { field: 'interactionIds', op: 'contains', value: 'both' })).toBe(applied);
+        expect(await adapter.count('cases', { field: 'interactionIds', op: 'contains', value: 'old1' })).toBe(0);
+        expect(await adapter.count('cases', { field: 'interactionIds', op: 'contains', value: 'old5' })).toBe(1);
+        expect(await adapter.count('cases', { field: 'version', op: 'eq', value: 3 })).toBe(applied);
+        expect(await adapter.getMany('cases', ['gone0', 'gone11'])).toEqual([undefined, undefined]);
+      });
+
       it('deleteMany checks the version when given, and an id deleted earlier in the batch is not_found', async () => {
         const { adapter } = harness();
         await adapter.insertMany('customers', [rawCustomer('a', { version: 2 }), rawCustomer('b', { version: 2 }), rawCustomer('c')]);

@@ -1,4 +1,4 @@
-import type { SqlDialect, StorageType } from '../../sql-dialect.js';
+import { tupleUpdateParts, type SqlDialect, type StorageType } from '../../sql-dialect.js';
 import { sql, sqlParam, sqlText } from '../../sql-fragment.js';
 
 const types: Record<StorageType, string> = {
@@ -63,5 +63,14 @@ export const mysqlDialect: SqlDialect = {
           ? sql`(${yearStart} + INTERVAL (QUARTER(${at}) - 1) QUARTER)`
           : yearStart;
     return sql`(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', ${start}) * 1000)`;
+  },
+  // Multi-table UPDATE over a derived table: the first SELECT names the columns, the others follow by position.
+  updateFromTuples: (table, set, rows) => {
+    const parts = tupleUpdateParts(mysqlDialect.quote, set);
+    const width = set.length + 2;
+    const first = `SELECT ${Array.from({ length: width }, (_, i) => `? AS c${i}`).join(', ')}`;
+    const rest = `SELECT ${Array(width).fill('?').join(', ')}`;
+    const tuples = [first, ...Array<string>(rows - 1).fill(rest)].join(' UNION ALL ');
+    return `UPDATE ${table} AS t JOIN (${tuples}) AS v ON ${parts.match} SET ${parts.set}`;
   },
 };

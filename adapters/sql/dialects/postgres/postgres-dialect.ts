@@ -1,4 +1,4 @@
-import { numberPlaceholders, type SqlDialect, type StorageType } from '../../sql-dialect.js';
+import { numberPlaceholders, tupleUpdateParts, type SqlDialect, type StorageType } from '../../sql-dialect.js';
 import type { ParamKind } from '../../sql-fragment.js';
 import { sql, sqlParam, sqlText } from '../../sql-fragment.js';
 
@@ -63,4 +63,9 @@ export const postgresDialect: SqlDialect = {
   // date_trunc on a timestamp without time zone is UTC calendar arithmetic; EXTRACT(EPOCH) is numeric, so exact.
   calendarStart: (ms, unit) =>
     sql`(EXTRACT(EPOCH FROM date_trunc(${sqlText(`'${unit}'`)}, TIMESTAMP '1970-01-01' + ${ms} * INTERVAL '1 millisecond')) * 1000)::bigint`,
+  updateFromTuples: (table, set, rows) => {
+    // SET names the target's columns unqualified; the typed placeholders give the VALUES list its column types.
+    const parts = tupleUpdateParts(postgresDialect.quote, set, '');
+    return `UPDATE ${table} AS t SET ${parts.set} FROM (VALUES ${Array(rows).fill(parts.tuple).join(', ')}) AS v(${parts.names}) WHERE ${parts.match}`;
+  },
 };
