@@ -22,7 +22,7 @@ export const aggregateChunkSize = 50_000;
  */
 export const aggregateChunking = { groups: aggregateChunkSize, keyRows: 100_000 };
 
-type KeyBound = { readonly op: '>' | '<='; readonly value: unknown };
+type KeyBound = { readonly op: '>' | '>=' | '<='; readonly value: unknown };
 
 /**
  * Runs an aggregate in the database: `GROUP BY` with `COUNT` / `SUM` / `MIN` /
@@ -31,7 +31,11 @@ type KeyBound = { readonly op: '>' | '<='; readonly value: unknown };
  * customer, say) is streamed in chunks of {@link aggregateChunkSize} groups,
  * each chunk a keyset query (`key > last`) that an index on the key serves
  * without rereading earlier groups. With several keys (per customer and week,
- * say), the groups whose first key is absent come first, then ranges of the
+ * say), one statement asks for up to `aggregateChunking.groups` + 1 groups;
+ * when there are no more than that (a report by month and owner), that is
+ * the answer, one pass like a hand-written `GROUP BY`. Otherwise the groups
+ * before the last first key it saw are kept (absent first keys come first),
+ * and the rest goes by ranges of the
  * first key holding about `aggregateChunking.keyRows` stored rows: one query
  * finds the range's end by reading that many keys in key order, without the
  * filter (an index-only walk when the key is an indexed column, as
@@ -76,7 +80,7 @@ export async function* aggregateSql(
   const fastList = selectList('fast');
   const exactList = sums.length === 0 ? fastList : selectList('exact');
   // The column names of each measure's sum parts, made once (rows are read by the thousand).
-  const partColumns = new Map(sums.map((i) => [i, ['s', 'lo', 'hi', 'fr', 'i0', 'i1', 'f', 'a'].map((part) => [part, `m${i}_${part}`] as const)]));
+  const partColumns = new Map(sums.map((i) => [i, ['s', 'fr', 'i0', 'i1', 'f', 'a'].map((part) => [part, `m${i}_${part}`] as const)]));
   const partsOf = (row: Record<string, unknown>, i: number): Record<string, unknown> => {
     const parts: Record<string, unknown> = {};
     for (const [part, column] of partColumns.get(i)!) if (column in row) parts[part] = row[column];
@@ -107,11 +111,14 @@ export async function* aggregateSql(
     sql`SELECT ${selected} FROM ${sqlText(table.table)} AS t${where(bounds)}${sqlText(groupBy)}${orderBy}${sqlText(limit === undefined ? '' : ` LIMIT ${limit}`)}`;
   // SQLite without statistics would answer a range with the filter's index, one pass over all
   // matching rows per range; a derived table with LIMIT -1 (not flattened into an aggregate) makes
-  // it read just the range, through the index on the first key.
+  // it read just the range, through the index on the first key. It carries every column but `doc`
+  // (no key, measure or filter reads the record's JSON text, and copying it out of every row
+  // costs more than the grouping).
+  const rangeColumns = table.rowColumns.filter((column) => column !== 'doc').map((column) => `t.${dialect.quote(column)}`).join(', ');
   const rangeStatement = (bounds: readonly KeyBound[]) => (selected: SqlFragment): SqlFragment => {
     const range = sqlJoin(bounds.map((b) => sql`${first!.expression} ${sqlText(b.op)} ${sqlParam(b.value, first!.kind)}`), ' AND ');
     const filtered = filter === undefined ? sqlText('') : sql` WHERE ${filter}`;
-    return sql`SELECT ${selected} FROM (SELECT * FROM ${sqlText(table.table)} AS t WHERE ${range} LIMIT -1) AS t${filtered}${sqlText(groupBy)}${orderBy}`;
+    return sql`SELECT ${selected} FROM (SELECT ${sqlText(rangeColumns)} FROM ${sqlText(table.table)} AS t WHERE ${range} LIMIT -1) AS t${filtered}${sqlText(groupBy)}${orderBy}`;
   };
   const keyValue = (row: Record<string, unknown>, i: number): unknown => (`e${i}` in row ? row[`e${i}`] : row[`g${i}`]);
   const measureValue = (row: Record<string, unknown>, measure: AggregateMeasure, i: number): number | Date | string | null => {
@@ -137,12 +144,26 @@ export async function* aggregateSql(
       after = [{ op: '>', value: boundOf(rows.at(-1)!) }];
     }
   }
-  const absent = await run(statement(['null'], undefined));
-  for (const row of absent) yield decode(row);
-  const quotedKey = sqlText(dialect.quote('g0'));
+  // Few groups (the usual report): one statement, the GROUP BY a person would write.
+  const whole = await run(statement([], aggregateChunking.groups + 1));
+  if (whole.length <= aggregateChunking.groups) {
+    for (const row of whole) yield decode(row);
+    return;
+  }
+  // Many groups: keep the groups before the last first key seen (complete, absent keys first), then go on
+  // from that key by first-key ranges.
+  const last = keyValue(whole.at(-1)!, 0);
   let after: KeyBound[] = [];
+  if (last === null || last === undefined) {
+    const absent = await run(statement(['null'], undefined));
+    for (const row of absent) yield decode(row);
+  } else {
+    for (const row of whole) if (!sameKey(keyValue(row, 0), last)) yield decode(row);
+    after = [{ op: '>=', value: boundValue(last) }];
+  }
+  const quotedKey = sqlText(dialect.quote('g0'));
   while (true) {
-    const bounds = [sql`${first.expression} IS NOT NULL`, ...after.map((b) => sql`${first.expression} > ${sqlParam(b.value, first.kind)}`)];
+    const bounds = [sql`${first.expression} IS NOT NULL`, ...after.map((b) => sql`${first.expression} ${sqlText(b.op)} ${sqlParam(b.value, first.kind)}`)];
     const exactKey = first.field.type === 'number' && first.kind === 'num' ? sql`, ${as(dialect.exactNumber(first.expression), 'e0')}` : sqlText('');
     const range = sql`SELECT ${first.expression} AS ${quotedKey}${exactKey} FROM ${sqlText(table.table)} AS t WHERE ${sqlJoin(bounds, ' AND ')} ORDER BY 1 LIMIT 1 OFFSET ${sqlText(String(aggregateChunking.keyRows - 1))}`;
     const { rows: [end] } = await exec.run(range);
@@ -152,6 +173,12 @@ export async function* aggregateSql(
     if (end === undefined) return;
     after = [{ op: '>', value: boundOf(end) }];
   }
+}
+
+/** Whether two first-key values as the driver read them are the same key. */
+function sameKey(a: unknown, b: unknown): boolean {
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.compare(a, b) === 0;
+  return a === b || (a !== null && b !== null && Number(a) === Number(b));
 }
 
 function boundValue(raw: unknown): unknown {

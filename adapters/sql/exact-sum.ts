@@ -6,28 +6,28 @@ const maxSafe = String(Number.MAX_SAFE_INTEGER);
 
 /**
  * The fast form of a `sum`'s columns: the database's plain `SUM` (`s`), the
- * extremes (`lo`, `hi`) and the largest fractional part (`fr`, `|x - trunc(x)|`).
+ * largest magnitude (`a`, `MAX(ABS(x))`) and the largest fractional part
+ * (`fr`, `|x - trunc(x)|`).
  * When every value is an integer and `count × max |v| ≤ 2^53`, every partial
  * sum is an integer a double holds exactly, so `s` is exact in any order
  * ({@link fastSumIsExact}); that is the common case (money in minor units) and
- * costs a plain `SUM` plus three cheap aggregates. PostgreSQL's `SUM` of
+ * costs a plain `SUM` plus two cheap aggregates. PostgreSQL's `SUM` of
  * `float8` fails on overflow, so there it skips values beyond the safe range
- * (which `hi` / `lo` refuse anyway); SQLite uses `TOTAL`, its double sum,
+ * (which `a` refuses anyway); SQLite uses `TOTAL`, its double sum,
  * because its `SUM` of integers fails on 64-bit overflow.
  *
  * @example
  * ```ts
- * const { s, lo, hi, fr } = fastSumColumns(sqliteDialect, sqlText('t."amount"'));
+ * const { s, a, fr } = fastSumColumns(sqliteDialect, sqlText('t."amount"'));
  * ```
  */
-export function fastSumColumns(dialect: SqlDialect, value: SqlFragment): Record<'s' | 'lo' | 'hi' | 'fr', SqlFragment> {
+export function fastSumColumns(dialect: SqlDialect, value: SqlFragment): Record<'s' | 'a' | 'fr', SqlFragment> {
   const summed = dialect.name === 'postgres' ? sql`CASE WHEN ABS(${value}) <= ${sqlText(maxSafe)} THEN ${value} END` : value;
   // SQLite's SUM of integers (json_extract gives integers) fails on 64-bit overflow; TOTAL is a double sum.
   const sum = dialect.name === 'sqlite' ? sql`TOTAL(${summed})` : sql`SUM(${summed})`;
   return {
     s: dialect.exactNumber(sum),
-    lo: dialect.exactNumber(sql`MIN(${value})`),
-    hi: dialect.exactNumber(sql`MAX(${value})`),
+    a: dialect.exactNumber(sql`MAX(ABS(${value}))`),
     fr: dialect.exactNumber(sql`MAX(ABS(${value} - ${dialect.truncate(value)}))`),
   };
 }
@@ -67,12 +67,12 @@ const present = (value: unknown): value is string | number | bigint => value !==
  *
  * @example
  * ```ts
- * fastSumIsExact({ s: 3, lo: 1, hi: 2, fr: 0 }, 2); // true
+ * fastSumIsExact({ s: 3, a: 2, fr: 0 }, 2); // true
  * ```
  */
 export function fastSumIsExact(parts: Readonly<Record<string, unknown>>, rows: number): boolean {
-  if (!present(parts.hi)) return true; // no values: 0
-  const largest = Math.max(Math.abs(Number(parts.lo)), Math.abs(Number(parts.hi)));
+  if (!present(parts.a)) return true; // no values: 0
+  const largest = Number(parts.a);
   if (largest > Number.MAX_SAFE_INTEGER) return true;
   return Number(parts.fr) === 0 && largest * rows <= 2 ** 53;
 }
@@ -83,13 +83,13 @@ export function fastSumIsExact(parts: Readonly<Record<string, unknown>>, rows: n
  *
  * @example
  * ```ts
- * sumOf({ s: 3, lo: 1, hi: 2, fr: 0 }, 2, 'total'); // 3
+ * sumOf({ s: 3, a: 2, fr: 0 }, 2, 'total'); // 3
  * ```
  */
 export function sumOf(parts: Readonly<Record<string, unknown>>, rows: number, name: string): number {
   if (!('s' in parts)) return combineSum([parts.i0, ...('i1' in parts ? [parts.i1] : [])], parts.f, parts.a, name);
-  if (!present(parts.hi)) return 0;
-  const largest = Math.max(Math.abs(Number(parts.lo)), Math.abs(Number(parts.hi)));
+  if (!present(parts.a)) return 0;
+  const largest = Number(parts.a);
   if (largest > Number.MAX_SAFE_INTEGER) throw new OutOfRangeError(`the sum ${JSON.stringify(name)} reads a value beyond ±${maxSafe}`);
   if (!fastSumIsExact(parts, rows)) throw new Error('sumOf: the fast sum is not exact for this group');
   const total = Number(parts.s) + 0; // -0 reads as 0

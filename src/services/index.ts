@@ -31,5 +31,5 @@ export * from './id-generator.js';
 export { ModelService, type AggregateOptions, type Recipe, type UpdateItem, type WriteOptions } from './model-service.js';
 export type { ServiceContext } from './service-context.js';
 export { upsertOutcomes, type UpsertOptions, type UpsertOutcome, type UpsertResult } from './upsert-many.js';
-export type { DeepReadonly, ReadonlyJson, ReadonlyRecord } from './readonly-record.js';
+export type { DeepReadonly, ReadonlyJson, ReadonlyRecord, ReadonlyValue } from './readonly-record.js';
 export type { AggregateRowOf, CheckedAggregateOptions } from './typed-aggregate.js';

@@ -1,3 +1,5 @@
+import type * as z from 'zod';
+
 /**
  * A record as the services hand it out: deeply readonly (arrays become
  * `readonly` arrays, nested objects get `readonly` properties; `Date`s stay
@@ -27,9 +29,6 @@ export type ReadonlyRecord<R> = DeepReadonly<R>;
  */
 export type ReadonlyJson = string | number | boolean | null | readonly ReadonlyJson[] | { readonly [key: string]: ReadonlyJson };
 
-/** zod's JSON value type, spelled out so that it is recognised wherever it appears. */
-type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
 /**
  * `T` read-only all the way down, like immer's `Immutable`, except that free
  * JSON (a `z.json()` custom field) becomes {@link ReadonlyJson} at once instead
@@ -49,7 +48,16 @@ export type DeepReadonly<T> = T extends string | number | boolean | bigint | sym
       ? { readonly [K in keyof T]: ReadonlyValue<T[K]> }
       : T;
 
-/** A property's value read-only: free JSON at once, anything else by {@link DeepReadonly}. */
-type ReadonlyValue<V> = 0 extends 1 & V
+/**
+ * A property's value read-only: free JSON (exactly zod's JSON type) becomes
+ * {@link ReadonlyJson} at once, anything else goes through {@link DeepReadonly}.
+ *
+ * @example
+ * ```ts
+ * type A = ReadonlyValue<string[]>; // readonly string[]
+ * type B = ReadonlyValue<z.core.util.JSONType>; // ReadonlyJson
+ * ```
+ */
+export type ReadonlyValue<V> = 0 extends 1 & V
   ? DeepReadonly<V> // any
-  : [V] extends [JsonValue] ? (string extends V ? (null extends V ? ReadonlyJson : DeepReadonly<V>) : DeepReadonly<V>) : DeepReadonly<V>;
+  : [V] extends [z.core.util.JSONType] ? (string extends V ? (null extends V ? ReadonlyJson : DeepReadonly<V>) : DeepReadonly<V>) : DeepReadonly<V>;

@@ -22,9 +22,11 @@ async function seed(crm: Crm) {
         channel: 'web' as const,
         kind: 'purchase' as const,
         occurredAt: new Date(at),
-        purchase: { orderId: `o${interactions.length}`, amount: i % 100, currency: 'EUR' },
+        purchase: { orderId: `o${interactions.length}`, amount: i % 100, currency: i % 2 === 0 ? 'EUR' : 'USD' },
       });
     }
+    // Some interactions without a purchase: group keys read from it are absent.
+    if (i % 4 === 0) interactions.push({ customerId: people[i]!.id, channel: 'email' as const, kind: 'message' as const, occurredAt: new Date(base + (i % 13) * day * 7) });
   }
   for (let i = 0; i < interactions.length; i += 5000) await crm.interactions.createMany(interactions.slice(i, i + 5000));
 }
@@ -41,6 +43,10 @@ const queries: AggregateOptions[] = [
   },
   { groupBy: [{ field: 'occurredAt', bucket: 'week' }, 'customerId'], measures: [{ name: 'n', fn: 'count' }] },
   { groupBy: [{ field: 'occurredAt', bucket: 'day' }], measures: [{ name: 'n', fn: 'count' }] },
+  // More groups than a chunk, a few of them (fewer than a chunk) with the first key absent: those come first.
+  { groupBy: ['purchase.currency', { field: 'occurredAt', bucket: 'month' }], measures: [{ name: 'n', fn: 'count' }, { name: 'spend', fn: 'sum', field: 'purchase.amount' }] },
+  // More groups with the first key absent than a chunk holds.
+  { groupBy: ['purchase.currency', { field: 'occurredAt', bucket: 'day' }, 'customerId'], measures: [{ name: 'n', fn: 'count' }] },
 ];
 
 describe(`aggregates with several keys stream in chunks of first-key values (${customers} customers, ranges of ${keyRows} rows)`, { timeout: 300_000 }, () => {
@@ -74,6 +80,12 @@ describe(`aggregates with several keys stream in chunks of first-key values (${c
         for (let i = 0; i < queries.length; i++) expect(await crm.interactions.aggregate(queries[i]!)).toEqual(rows[i]);
         expect(rows[0]!.length).toBeGreaterThan(keyRows * 5);
         expect(rows[3]!.length).toBeGreaterThan(aggregateChunking.groups); // a one-key aggregate over several chunks too
+        const absentFirst = (i: number) => rows[i]!.filter((row) => row.key[0] === null).length;
+        expect([absentFirst(4), rows[4]!.length]).toEqual([expect.any(Number), expect.any(Number)]);
+        expect(absentFirst(4)).toBeGreaterThan(0);
+        expect(absentFirst(4)).toBeLessThan(aggregateChunking.groups);
+        expect(rows[4]!.length).toBeGreaterThan(aggregateChunking.groups);
+        expect(absentFirst(5)).toBeGreaterThan(aggregateChunking.groups);
       } finally {
         await adapter.close();
         await target.destroy(adapter);

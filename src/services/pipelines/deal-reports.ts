@@ -226,7 +226,7 @@ export async function slippedReport(source: ReportSource, scope: ReportScope): P
   const group = groupField(scope);
   const rows = await source.deals(
     and(scopeFilter(scope, 'slippedAt'), { field: 'slipCount', op: 'gt', value: 0 }),
-    ['status', 'currency', { field: 'slippedAt', bucket: periodOf(scope) }, ...(group ? [group] : [])],
+    ['currency', { field: 'slippedAt', bucket: periodOf(scope) }, ...(group ? [group] : [])],
     [
       { name: 'deals', fn: 'count' },
       { name: 'slips', fn: 'sum', field: 'slipCount' },
@@ -235,7 +235,7 @@ export async function slippedReport(source: ReportSource, scope: ReportScope): P
   );
   const byKey = new Map<string, { key: ReportKey; deals: number; slips: number; amount: Record<string, number> }>();
   for (const row of rows) {
-    const [, currency, at, owner] = row.key;
+    const [currency, at, owner] = row.key;
     const key = { period: at as Date | null, group: (owner ?? null) as string | null };
     const id = JSON.stringify([key.period?.getTime() ?? null, key.group]);
     const acc = byKey.get(id) ?? { key, deals: 0, slips: 0, amount: {} };
