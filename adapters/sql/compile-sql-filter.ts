@@ -102,19 +102,27 @@ function scalarCondition(dialect: SqlDialect, target: FieldExpression, condition
 
 function listCondition(dialect: SqlDialect, table: CollectionTable, field: StoredField, condition: Condition<StorageValue>, negated: boolean): SqlFragment {
   const { op, value } = condition;
+  const q = dialect.quote;
+  /**
+   * A correlated probe of the side table's primary key (owner, field, value) for this row. Not
+   * `t.id IN (SELECT owner …)`: SQLite builds that list anew for every statement, so reading a
+   * common tag page by page re-read all its owners per page (100,000 customers in pages of 1,000:
+   * 2.9 s, against 0.19 s probing); PostgreSQL and MariaDB plan both forms as the same semi-join.
+   */
+  const probe = (test: SqlFragment, positive: boolean): SqlFragment => {
+    const owned = sql`lv.${sqlText(q('owner'))} = t.${sqlText(q('id'))} AND lv.${sqlText(q('field'))} = ${sqlParam(encodeKey(field.path), 'bin')}`;
+    return sql`${sqlText(positive ? '' : 'NOT ')}EXISTS (SELECT 1 FROM ${sqlText(table.valuesTable)} AS lv WHERE ${owned} AND ${test})`;
+  };
   const member = (values: readonly ScalarValue[], positive: boolean): SqlFragment => {
     if (values.length === 0) return positive ? never : always;
     const items = sqlJoin(values.map((item) => sqlParam(encodeKey(String(item)), 'bin')), ', ');
-    const q = dialect.quote;
-    const subquery = sql`SELECT ${sqlText(q('owner'))} FROM ${sqlText(table.valuesTable)} WHERE ${sqlText(q('field'))} = ${sqlParam(encodeKey(field.path), 'bin')} AND ${sqlText(q('value'))} IN (${items})`;
-    return sql`t.${sqlText(q('id'))} ${sqlText(positive ? 'IN' : 'NOT IN')} (${subquery})`;
+    return probe(sql`lv.${sqlText(q('value'))} IN (${items})`, positive);
   };
-  /** Owners with an element in [prefix, prefix + 0xFF): a range on the side table's (field, value) index. */
+  /** Owners with an element in [prefix, prefix + 0xFF): a range within the row's own elements. */
   const prefixed = (prefix: string, positive: boolean): SqlFragment => {
-    const q = dialect.quote;
     const needle = encodeKey(prefix);
-    const subquery = sql`SELECT ${sqlText(q('owner'))} FROM ${sqlText(table.valuesTable)} WHERE ${sqlText(q('field'))} = ${sqlParam(encodeKey(field.path), 'bin')} AND ${sqlText(q('value'))} >= ${sqlParam(needle, 'bin')} AND ${sqlText(q('value'))} < ${sqlParam(prefixUpperBound(needle), 'bin')}`;
-    return sql`t.${sqlText(q('id'))} ${sqlText(positive ? 'IN' : 'NOT IN')} (${subquery})`;
+    const v = sql`lv.${sqlText(q('value'))}`;
+    return probe(sql`${v} >= ${sqlParam(needle, 'bin')} AND ${v} < ${sqlParam(prefixUpperBound(needle), 'bin')}`, positive);
   };
   switch (op) {
     case 'contains':
