@@ -59,5 +59,5 @@ export type DeepReadonly<T> = T extends string | number | boolean | bigint | sym
  * ```
  */
 export type ReadonlyValue<V> = 0 extends 1 & V
-  ? DeepReadonly<V> // any
+  ? V // any stays any
   : [V] extends [z.core.util.JSONType] ? (string extends V ? (null extends V ? ReadonlyJson : DeepReadonly<V>) : DeepReadonly<V>) : DeepReadonly<V>;
