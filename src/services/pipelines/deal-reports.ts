@@ -126,15 +126,15 @@ export async function forecastReport(source: ReportSource, scope: ReportScope): 
   ];
   const open = await source.deals(
     and(scopeFilter(scope, 'expectedCloseDate'), { field: 'status', op: 'eq', value: 'open' }),
-    ['status', 'pipelineId', 'stageId', 'currency', { field: 'expectedCloseDate', bucket: period }, ...(group ? [group] : [])],
+    ['pipelineId', 'stageId', 'currency', { field: 'expectedCloseDate', bucket: period }, ...(group ? [group] : [])],
     measures,
   );
   const won = await source.deals(
     and(scopeFilter(scope, 'closedAt'), { field: 'status', op: 'eq', value: 'won' }),
-    ['status', 'currency', { field: 'closedAt', bucket: period }, ...(group ? [group] : [])],
+    ['currency', { field: 'closedAt', bucket: period }, ...(group ? [group] : [])],
     measures,
   );
-  const pipelines = new Map((await source.pipelines([...new Set(open.map((row) => row.key[1] as string))])).map((p) => [p.id, p]));
+  const pipelines = new Map((await source.pipelines([...new Set(open.map((row) => row.key[0] as string))])).map((p) => [p.id, p]));
   const rows = new Map<string, { key: ReportKey; currency: string | null; category: ForecastCategory; deals: number; amount: number; weighted: number }>();
   const add = (key: ReportKey, currency: string | null, category: ForecastCategory, deals: number, amount: number, weighted: number) => {
     const id = JSON.stringify([key.period?.getTime() ?? null, key.group, currency, category]);
@@ -145,14 +145,14 @@ export async function forecastReport(source: ReportSource, scope: ReportScope): 
     rows.set(id, row);
   };
   for (const row of open) {
-    const [, pipelineId, stageId, currency, at, owner] = row.key;
+    const [pipelineId, stageId, currency, at, owner] = row.key;
     const stage = pipelines.get(pipelineId as string)?.stages.find((s) => s.id === stageId);
     if (stage === undefined) continue;
     const amount = row.values.amount as number;
     add({ period: at as Date | null, group: (owner ?? null) as string | null }, currency as string | null, stageForecastCategory(stage), row.values.deals as number, amount, Math.round(amount * stage.probability));
   }
   for (const row of won) {
-    const [, currency, at, owner] = row.key;
+    const [currency, at, owner] = row.key;
     const amount = row.values.amount as number;
     add({ period: at as Date | null, group: (owner ?? null) as string | null }, currency as string | null, 'closed', row.values.deals as number, amount, amount);
   }
@@ -329,7 +329,7 @@ export async function velocityReport(source: ReportSource, scope: ReportScope): 
   );
   const open = await source.deals(
     and(scopeFilter({ ...scope, from: undefined, to: undefined }, 'createdAt'), { field: 'status', op: 'eq', value: 'open' }),
-    ['status', 'currency', ...(group ? [group] : [])],
+    ['currency', ...(group ? [group] : [])],
     [{ name: 'deals', fn: 'count' }],
   );
   type Acc = { won: number; lost: number; cycleMs: number; amount: Map<string, number>; withAmount: Map<string, number> };
@@ -350,7 +350,7 @@ export async function velocityReport(source: ReportSource, scope: ReportScope): 
   }
   const rows: VelocityRow[] = [];
   for (const row of open) {
-    const [, currency, owner] = row.key;
+    const [currency, owner] = row.key;
     const acc = byGroup.get((owner ?? null) as string | null);
     const withAmount = acc?.withAmount.get(currency as string) ?? 0;
     if (currency === null || acc === undefined || acc.won === 0 || withAmount === 0) continue;
