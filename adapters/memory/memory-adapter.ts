@@ -2,6 +2,7 @@ import {
   AdapterError,
   UnsupportedError,
   compileFilter,
+  deepFreeze,
   measureRelated,
   type RelatedLookup,
   type AdapterCapabilities,
@@ -211,11 +212,5 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): MemoryAdapter
       }),
   };
   return adapter;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value) || value instanceof Date) return value;
-  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  return Object.freeze(value);
 }
 

@@ -6,6 +6,7 @@
  */
 export * from './adapter.js';
 export * from './adapter-capabilities.js';
+export * from './deep-freeze.js';
 export * from './aggregate-query.js';
 export * from './aggregate-records.js';
 export * from './aggregate-having.js';
